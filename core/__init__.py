@@ -1,0 +1,1 @@
+"""Pure simulations for FinTech Lab: no streamlit, no ui, deterministic given a seed."""

@@ -1,0 +1,165 @@
+"""Shared presentation pieces: header, guard, charts, URL state, quiz, download, number formats."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.errors import InputError
+from ui import i18n
+from ui.frame import lang, presenter, translator
+
+#: Okabe & Ito (2008) colour-blind-safe palette, readable on light and dark backgrounds
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+
+
+# ------------------------------------------------------------------ numbers in the reader's language
+def money(fen: int) -> str:
+    """Integer fen → '¥1,234.56'."""
+    return i18n.format_money(fen, lang())
+
+
+def yuan(x: float) -> str:
+    """Float yuan → '¥1,234.56'."""
+    return i18n.format_yuan(x, lang())
+
+
+def num(x: float, digits: int = 0) -> str:
+    """Grouped number."""
+    return i18n.format_num(x, lang(), digits)
+
+
+def pct(fraction: float, digits: int = 1) -> str:
+    """Fraction → percentage."""
+    return i18n.format_pct(fraction, lang(), digits)
+
+
+def big(x: float) -> str:
+    """Large count in words (万/亿 or thousand/million)."""
+    return i18n.format_big(x, lang())
+
+
+# ------------------------------------------------------------------ page anatomy
+def header(page_id: str) -> None:
+    """Title, the chapter it teaches and its learning goals, from ``<page>.title/chapter/goals``."""
+    T = translator()
+    st.title(T(f"{page_id}.title"))
+    st.caption(T(f"{page_id}.chapter"))
+    goals = T.list(f"{page_id}.goals")
+    if goals:
+        st.markdown(f"**{T('common.goals')}**\n" + "\n".join(f"- {g}" for g in goals))
+
+
+def what_happened(text: str) -> None:
+    """The 'what just happened' box, quoting this run's numbers."""
+    T = translator()
+    st.success(f"**{T('common.what_happened')}** {text}", icon="🔎")
+
+
+def takeaway(text: str) -> None:
+    """The one-line takeaway of a tab."""
+    T = translator()
+    st.markdown(f"> 💡 **{T('common.takeaway')}** {text}")
+
+
+def source_note(text: str) -> None:
+    """A small source line under a chart or a fact."""
+    T = translator()
+    st.caption(f"{T('common.source')}: {text}")
+
+
+@contextmanager
+def guard():
+    """Run a block; a bad-input error becomes a translated ``st.error`` and the page goes on."""
+    T = translator()
+    try:
+        yield
+    except InputError as exc:
+        key = f"errors.{exc.key}"
+        st.error(T(key, **exc.params) if T.has(key) else T("errors.generic", detail=str(exc)), icon="⚠️")
+    except ValueError as exc:
+        st.error(T("errors.generic", detail=str(exc)), icon="⚠️")
+
+
+# ------------------------------------------------------------------ charts
+def style_figure(fig: go.Figure) -> go.Figure:
+    """Apply the palette and, in presenter mode, larger type; the theme itself follows light/dark."""
+    size = 20 if presenter() else 14
+    fig.update_layout(colorway=OKABE_ITO, font=dict(size=size),
+                      margin=dict(l=10, r=10, t=50 if fig.layout.title.text else 20, b=10),
+                      legend=dict(font=dict(size=size)), hoverlabel=dict(font_size=size))
+    return fig
+
+
+def chart(fig: go.Figure, key: str | None = None) -> None:
+    """Show a plotly figure with the app's palette; ``theme='streamlit'`` follows light/dark mode."""
+    st.plotly_chart(style_figure(fig), theme="streamlit", key=key, width="stretch",
+                    config={"displaylogo": False, "locale": "zh-CN" if lang() == "zh" else "en"})
+
+
+# ------------------------------------------------------------------ scenario in the URL
+def url_value(name: str, default, lo=None, hi=None, options=None):
+    """The scenario value ``?name=`` cast to the default's type and bounded; the default if absent or bad."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        if isinstance(default, bool):
+            value = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif isinstance(default, int):
+            value = int(float(raw))
+        elif isinstance(default, float):
+            value = float(raw)
+            if value != value:  # NaN
+                return default
+        else:
+            value = str(raw)
+    except (TypeError, ValueError):
+        return default
+    if options is not None and value not in options:
+        return default
+    if lo is not None and value < lo:
+        value = lo
+    if hi is not None and value > hi:
+        value = hi
+    return value
+
+
+def sync_url(**values) -> None:
+    """Mirror scenario controls into the URL so a prepared link opens the same scenario."""
+    for name, value in values.items():
+        text = str(int(value)) if isinstance(value, bool) else str(value)
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+
+
+# ------------------------------------------------------------------ self-check and download
+def quiz(page_id: str, ids: list[str]) -> None:
+    """Self-check questions with instant feedback, from ``<page>.quiz.<id>.question/options/answer/explain``."""
+    T = translator()
+    st.subheader(f"📝 {T('common.quiz_title')}")
+    right = 0
+    for n, qid in enumerate(ids, start=1):
+        base = f"{page_id}.quiz.{qid}"
+        options = T.list(f"{base}.options")
+        answer = int(T.raw(f"{base}.answer", 0))
+        choice = st.radio(f"{n}. {T(f'{base}.question')}", list(range(len(options))), index=None,
+                          format_func=lambda i, o=options: o[i], key=f"quiz_{page_id}_{qid}")
+        if choice is None:
+            continue
+        if choice == answer:
+            right += 1
+            st.success(f"✅ {T('common.quiz_right')} {T(f'{base}.explain')}")
+        else:
+            st.error(f"❌ {T('common.quiz_wrong', answer=options[answer])} {T(f'{base}.explain')}")
+    st.caption(T("common.quiz_score", right=right, total=len(ids)))
+
+
+def download_csv(df: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
+    """A download button for this run's data as UTF-8 CSV (with BOM, so Excel shows Chinese correctly)."""
+    T = translator()
+    data = df.to_csv(index=False).encode("utf-8-sig")
+    st.download_button(f"⬇️ {label or T('common.download')}", data=data, file_name=file_name,
+                       mime="text/csv", key=key, on_click="ignore")
