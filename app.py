@@ -10,7 +10,9 @@ T = ui.frame("home")
 ui.header("home")
 st.markdown(T("home.what.body"))
 
-CAT_COLOUR = dict(zip(overview.CATEGORIES, ui.OKABE_ITO))
+# one Okabe–Ito colour per area; the pale yellow is left out (too faint on a white projector screen)
+CAT_COLOUR = {"general": "#999999", "payments": "#E69F00", "lending": "#009E73", "insurance": "#CC79A7",
+              "currency": "#56B4E9", "blockchain": "#0072B2", "regulation": "#D55E00"}
 
 
 @st.cache_data

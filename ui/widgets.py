@@ -12,7 +12,7 @@ from ui import i18n
 from ui.frame import lang, presenter, translator
 
 #: Okabe & Ito (2008) colour-blind-safe palette, readable on light and dark backgrounds
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442"]
 
 
 # ------------------------------------------------------------------ numbers in the reader's language

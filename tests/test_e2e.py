@@ -1,0 +1,171 @@
+"""Browser tests: the real server on 127.0.0.1, every page in headless Chromium, in both languages.
+
+Needs Debian's Chromium (`apt-get install chromium`, or any Chromium on PATH as `chromium`).
+Screenshots go to artifacts/screenshots (ignored by git).  Only 127.0.0.1 is contacted.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.apptest import page_paths
+from ui import i18n
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _url_path(path: str) -> str:
+    if path == "app.py":
+        return ""
+    name = Path(path).stem
+    head, _, tail = name.partition("_")
+    return tail if head.isdigit() and tail else name
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    log = open(ROOT / "artifacts" / "e2e-server.log", "w") if (ROOT / "artifacts").exists() else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the Streamlit server did not start within 30 s")
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.fail("Chromium is missing: the browser tests need it. On Debian/Ubuntu run "
+                    "`sudo apt-get install chromium` (or put a Chromium binary on PATH as `chromium`).")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: run `python -m pip install -r requirements-dev.txt`.")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def _context(browser, locale="en-US", width=1920, height=1080):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+        ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else r.abort())
+    return ctx
+
+
+def _open(page, url):
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=90_000)
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def _title(lang, path):
+    pid = {"app.py": "home"}.get(path) or _url_path(path)
+    return i18n.catalog(lang)[f"{pid}.title"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", page_paths())
+def test_every_page_opens_in_the_browser(server, browser, path, lang):
+    ctx = _context(browser)
+    page = ctx.new_page()
+    try:
+        _open(page, f"{server}/{_url_path(path)}?lang={lang}")
+        expected = _title(lang, path)
+        heading = page.locator("h1").first.inner_text()
+        assert expected.split(" ", 1)[-1][:6] in heading, (heading, expected)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body
+        page.screenshot(path=str(SHOTS / f"{_url_path(path) or 'home'}-{lang}.png"), full_page=False)
+    finally:
+        ctx.close()
+
+
+def test_browser_locale_picks_the_language_and_switch_flips_it(server, browser):
+    ctx = _context(browser, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        _open(page, server + "/")
+        assert "互联网金融技术实验室" in page.locator("h1").first.inner_text()
+        page.get_by_text("English", exact=True).click()
+        page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.includes('FinTech Lab')",
+                               timeout=30_000)
+        assert "lang=en" in page.url
+    finally:
+        ctx.close()
+
+
+def test_presenter_mode_enlarges_text_and_collapses_sidebar(server, browser):
+    ctx = _context(browser)
+    page = ctx.new_page()
+    try:
+        _open(page, server + "/?lang=en")
+        normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+        _open(page, server + "/?lang=en&present=1")
+        large = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+        assert large > normal * 1.2
+        assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+        page.screenshot(path=str(SHOTS / "home-en-presenter.png"))
+    finally:
+        ctx.close()
+
+
+def test_phone_size_home_page(server, browser):
+    ctx = _context(browser, width=390, height=844)
+    page = ctx.new_page()
+    try:
+        _open(page, server + "/?lang=zh")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(SHOTS / "home-zh-phone.png"))
+    finally:
+        ctx.close()
+
+
+def test_deep_link_on_a_cold_page_keeps_language(server, browser):
+    pages = [p for p in page_paths() if p != "app.py"]
+    if not pages:
+        pytest.skip("no chapter page yet")
+    ctx = _context(browser)
+    page = ctx.new_page()
+    try:
+        _open(page, f"{server}/{_url_path(pages[0])}?lang=zh")
+        assert _title("zh", pages[0]).split(" ", 1)[-1][:4] in page.locator("h1").first.inner_text()
+    finally:
+        ctx.close()

@@ -1,0 +1,44 @@
+"""The step player on the home page: forward, back, jump, play state, message in the reader's language."""
+from tests.apptest import run_page
+
+
+def _message(at):
+    return [i.value for i in at.info if "·" in str(i.value)][0]
+
+
+def test_player_steps_forward_back_and_jumps():
+    at = run_page("app.py", "en")
+    assert _message(at).startswith("**Step 1 of")
+    at.button(key="timeline_next").click().run()
+    assert _message(at).startswith("**Step 2 of")
+    at.button(key="timeline_last").click().run()
+    total = int(_message(at).split(" of ")[1].split("**")[0])
+    assert total >= 25 and _message(at).startswith(f"**Step {total} of {total}")
+    at.button(key="timeline_prev").click().run()
+    assert _message(at).startswith(f"**Step {total - 1} of")
+    at.button(key="timeline_first").click().run()
+    assert _message(at).startswith("**Step 1 of")
+
+
+def test_player_message_is_translated_with_numbers():
+    zh = run_page("app.py", "zh")
+    msg = _message(zh)
+    assert msg.startswith("**第 1 /") and "（1/" in msg
+
+
+def test_play_toggles_and_a_new_trace_restarts():
+    at = run_page("app.py", "en")
+    at.button(key="timeline_play").click().run()
+    assert "Pause" in at.button(key="timeline_play").label
+    at.button(key="timeline_play").click().run()
+    assert "Play" in at.button(key="timeline_play").label
+    at.button(key="timeline_next").click().run()
+    at.multiselect(key="hist_categories").set_value(["lending"]).run()  # fewer milestones → new trace
+    assert _message(at).startswith("**Step 1 of")
+
+
+def test_empty_filter_warns_instead_of_failing():
+    at = run_page("app.py", "en")
+    at.multiselect(key="hist_categories").set_value([]).run()
+    assert not at.exception
+    assert any("No milestone" in w.value for w in at.warning)

@@ -1,0 +1,166 @@
+"""Drawing helpers of the internet-payments page (chapter 2): ledger bars, message paths, chains, charts."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.frame import presenter, translator
+from ui.widgets import OKABE_ITO, chart, money
+
+# who holds each account: colour by institution
+HOLDER = {"user.bank": "bank_a", "merchant.bank": "bank_b", "user.wallet": "platform", "merchant.wallet": "platform",
+          "customer_funds": "platform", "fee_income": "platform", "reserve": "pboc"}
+HOLDER_COLOUR = {"bank_a": OKABE_ITO[0], "bank_b": OKABE_ITO[4], "platform": OKABE_ITO[1], "pboc": OKABE_ITO[2]}
+SHOWN = ["user.bank", "user.wallet", "merchant.wallet", "merchant.bank", "reserve", "customer_funds", "fee_income"]
+
+
+def account_label(account: str) -> str:
+    """Translated account name (locale key payments.acct.<name with _>)."""
+    return translator()(f"payments.acct.{account.replace('.', '_')}")
+
+
+def draw_ledger_step(step) -> None:
+    """Balances of every account after this step (moved accounts outlined), the journal entry and the two checks."""
+    T = translator()
+    s = step.state
+    bal = s["balances"]
+    left, right = st.columns([3, 2])
+    with left:
+        accounts = [a for a in SHOWN if a in bal]
+        values = [bal[a] / 100 for a in accounts]
+        fig = go.Figure(go.Bar(
+            x=values, y=[account_label(a) for a in accounts], orientation="h",
+            marker=dict(color=[HOLDER_COLOUR[HOLDER[a]] for a in accounts],
+                        line=dict(color=["#D55E00" if a in s["moved"] else "rgba(0,0,0,0)" for a in accounts],
+                                  width=4)),
+            text=[money(bal[a]) for a in accounts], textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>"))
+        fig.update_layout(height=340, yaxis=dict(autorange="reversed"), xaxis_title=T("payments.life.axis_yuan"),
+                          title=T("payments.life.chart_title", day=s["day"]))
+        chart(fig)
+        st.caption(" · ".join(f"■ {T('payments.holder.' + h)}" for h in HOLDER_COLOUR))
+    with right:
+        c = s["checks"]
+        st.markdown(f"**{T('payments.life.checks')}**")
+        st.markdown(("✅ " if c["balanced"] else "❌ ") + T("payments.life.check_total", total_fen=c["total_fen"]))
+        st.markdown(("✅ " if c["reserve_ok"] else "❌ ") +
+                    T("payments.life.check_reserve", reserve_fen=c["reserve_fen"], customers_fen=c["customers_fen"]))
+        if s["entry"]:
+            st.markdown(f"**{T('payments.life.entry')}**")
+            rows = [{T("payments.life.col_account"): account_label(a),
+                     T("payments.life.col_change"): ("+" if d > 0 else "−") + money(abs(d))} for a, d in s["entry"]]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.markdown(f"**{T('payments.life.owes')}**")
+        st.markdown("\n".join([
+            "- " + T("payments.life.owe_bank_a", amount_fen=bal.get("user.bank", 0)),
+            "- " + T("payments.life.owe_platform", user_fen=bal.get("user.wallet", 0),
+                     merchant_fen=bal.get("merchant.wallet", 0)),
+            "- " + T("payments.life.owe_pboc", amount_fen=bal.get("reserve", 0)),
+            "- " + T("payments.life.owe_bank_b", amount_fen=bal.get("merchant.bank", 0)),
+        ]))
+
+
+# ---------------------------------------------------------------- message paths
+NODE_XY = {
+    "four_party": {"cardholder": (0, 1), "merchant": (3, 1), "issuer": (0, 0), "acquirer": (3, 0), "scheme": (1.5, -0.8)},
+    "direct": {"payer": (0, 1), "platform": (1.5, 1), "payee": (3, 1), "payer_bank": (0, -0.6),
+               "payee_bank": (3, -0.6)},
+    "netsunion": {"payer": (0, 1), "platform": (1.5, 1), "payee": (3, 1), "netsunion": (1.5, 0.2),
+                  "payer_bank": (0, -0.6), "payee_bank": (3, -0.6)},
+}
+
+
+def draw_path_step(step) -> None:
+    """The parties of a payment model as a diagram; messages so far drawn as arrows, the latest highlighted."""
+    T = translator()
+    model, edges = step.state["model"], step.state["edges"]
+    pos = NODE_XY[model]
+    fig = go.Figure()
+    for i, (src, dst, msg) in enumerate(edges):
+        (x0, y0), (x1, y1) = pos[src], pos[dst]
+        last = i == len(edges) - 1
+        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                           arrowhead=3, arrowsize=1.4, arrowwidth=4 if last else 2,
+                           arrowcolor=OKABE_ITO[5] if last else "#999999", standoff=28, startstandoff=28)
+        if last:
+            fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2 + 0.12, text=T(f"payments.clear.short.{msg}"),
+                               showarrow=False, font=dict(color=OKABE_ITO[5], size=16 if not presenter() else 22))
+    names = list(pos)
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in names], y=[pos[n][1] for n in names], mode="markers+text",
+        marker=dict(size=46, color=[OKABE_ITO[2] if n == "netsunion" or n == "scheme" else OKABE_ITO[0] for n in names],
+                    line=dict(width=2, color="white")),
+        text=[T(f"payments.node.{n}") for n in names], textposition="bottom center", hoverinfo="text"))
+    fig.update_layout(height=380, showlegend=False, xaxis=dict(visible=False, range=[-0.7, 3.7]),
+                      yaxis=dict(visible=False, range=[-1.3, 1.4]))
+    chart(fig)
+
+
+def links_figure(n: int, m: int, markers: list[tuple[str, int, int]]) -> go.Figure:
+    """Links needed as the number of payment institutions grows (banks fixed at m): N×M against N+M."""
+    T = translator()
+    xs = np.arange(1, max(n, 300) + 1)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=xs, y=xs * m, name=T("payments.clear.direct_links"), line=dict(color=OKABE_ITO[5])))
+    fig.add_trace(go.Scatter(x=xs, y=xs + m, name=T("payments.clear.switch_links"), line=dict(color=OKABE_ITO[2])))
+    fig.add_trace(go.Scatter(x=[n, n], y=[n * m, n + m], mode="markers", marker=dict(size=12, color="#000000"),
+                             name=T("payments.clear.your_choice")))
+    for label, pis, banks in markers:
+        fig.add_trace(go.Scatter(x=[pis], y=[pis * banks], mode="markers+text", text=[label],
+                                 textposition="top left", marker=dict(size=10, symbol="diamond", color=OKABE_ITO[3]),
+                                 name=label, showlegend=False))
+    fig.update_layout(height=360, yaxis_type="log", xaxis_title=T("payments.clear.axis_institutions"),
+                      yaxis_title=T("payments.clear.axis_links"), legend=dict(orientation="h", y=1.12))
+    return fig
+
+
+# ---------------------------------------------------------------- cross-border chain
+def draw_chain_step(step) -> None:
+    """Banks of the chain as boxes; the money's current position, fees so far and hours elapsed."""
+    T = translator()
+    s = step.state
+    banks = s["banks"]
+    nodes = ["sender", *banks, "beneficiary"]
+    bal = s["balances"]
+    fig = go.Figure()
+    colours = []
+    for i, node in enumerate(nodes):
+        here = bal.get(node, 0) > 0 and node not in ("sender",)
+        colours.append(OKABE_ITO[5] if here else (OKABE_ITO[2] if i <= s["position"] + 1 else "#BBBBBB"))
+    labels = [_chain_label(T, n) for n in nodes]
+    fig.add_trace(go.Scatter(x=list(range(len(nodes))), y=[0] * len(nodes), mode="markers+text",
+                             marker=dict(size=40, color=colours, symbol="square"), text=labels,
+                             textposition="bottom center", hoverinfo="text",
+                             hovertext=[f"{lab}: ${bal.get(n, 0) / 100:,.2f}" for lab, n in zip(labels, nodes)]))
+    for i in range(len(nodes) - 1):
+        fig.add_annotation(x=i + 1, y=0, ax=i, ay=0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                           arrowhead=2, arrowwidth=2, arrowcolor="#999999", standoff=22, startstandoff=22)
+    fig.update_layout(height=230, showlegend=False, xaxis=dict(visible=False, range=[-0.7, len(nodes) - 0.3]),
+                      yaxis=dict(visible=False, range=[-1.2, 0.6]))
+    chart(fig)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(T("payments.xb.m_hours"), f"{s['hours']:.1f} h")
+    c2.metric(T("payments.xb.m_fees"), f"${(s['fees_cents'] + s['fx_cents']) / 100:,.2f}")
+    moving = sum(v for k, v in bal.items() if k in banks or k == "beneficiary")
+    c3.metric(T("payments.xb.m_moving"), f"${moving / 100:,.2f}")
+
+
+def _chain_label(T, node: str) -> str:
+    if node.startswith("intermediary_"):
+        return T("payments.xb.node.intermediary", i=int(node.split("_")[1]))
+    return T(f"payments.xb.node.{node}")
+
+
+def confusion_figure(c: dict) -> go.Figure:
+    """2 × 2 confusion matrix as a heatmap with counts."""
+    T = translator()
+    z = [[c["tp"], c["fn"]], [c["fp"], c["tn"]]]
+    fig = go.Figure(go.Heatmap(
+        z=np.log10(np.array(z, dtype=float) + 1), x=[T("payments.risk.pred_alert"), T("payments.risk.pred_pass")],
+        y=[T("payments.risk.true_fraud"), T("payments.risk.true_normal")], text=[[f"{v:,}" for v in row] for row in z],
+        texttemplate="%{text}", textfont=dict(size=22 if presenter() else 18), showscale=False,
+        colorscale=[[0, "#F2F5F8"], [1, OKABE_ITO[0]]], hoverinfo="skip"))
+    fig.update_layout(height=300, yaxis=dict(autorange="reversed"), title=T("payments.risk.matrix_title"))
+    return fig
