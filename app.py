@@ -81,6 +81,7 @@ with tab_history:
                 bar = go.Figure(go.Bar(x=[counts[c] for c in cats], y=[T(f"home.category.{c}") for c in cats],
                                        orientation="h", marker_color=[CAT_COLOUR[c] for c in cats]))
                 bar.update_layout(height=260, title=T("home.history.so_far"))
+                bar.update_xaxes(tickformat=",d", rangemode="tozero")
                 ui.chart(bar, key="timeline_counts")
 
         ui.step_player(trace, draw_milestone, key="timeline")
@@ -114,7 +115,7 @@ with tab_traits:
         m2.metric(T("home.traits.efficiency.avg_ticket"), ui.yuan(row["avg_ticket_yuan"]))
         fig = go.Figure(go.Bar(x=sub["year"], y=sub["per_second"],
                                marker_color=[ui.OKABE_ITO[1] if y == year else ui.OKABE_ITO[0] for y in sub["year"]]))
-        fig.update_layout(height=240, yaxis_title=T("home.traits.efficiency.per_second"))
+        fig.update_layout(height=240, yaxis_title=T("home.traits.efficiency.per_second"), xaxis_type="category")
         ui.chart(fig, key="eff_chart")
         st.markdown(T("home.traits.efficiency.text", year=year, per_second=row["per_second"],
                       count=row["transactions_yi"] * 1e8, value=row["value_wanyi"] * 1e12))
@@ -195,6 +196,8 @@ with tab_areas:
             st.markdown(f"#### {icon} {T(f'home.areas.{area}.title')}")
             st.markdown(" · ".join(f"`{tag}`" for tag in T.list(f"home.areas.{area}.tags")))
             st.markdown(T(f"home.areas.{area}.body"))
+            if T.has(f"home.areas.{area}.source"):
+                ui.source_note(T(f"home.areas.{area}.source"))
             page = dict((pid, path) for pid, path, _ in ui.available_pages()).get(area)
             if page:
                 st.page_link(page, label=T("home.areas.open", page=T(f"nav.{area}")), icon="➡️",

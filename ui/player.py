@@ -99,8 +99,7 @@ def step_player(trace: Trace, draw: Callable[[Step], None], key: str) -> int:
         cols[4].button("⏭", key=f"{key}_last", help=T("player.last"), on_click=_jump, args=(k, n - 1, n),
                        width="stretch", disabled=index >= n - 1)
         cols[5].select_slider(T("player.speed"), options=SPEEDS, key=k["speed"],
-                              format_func=lambda s: f"{s:g}×", label_visibility="collapsed",
-                              help=T("player.speed"))
+                              format_func=lambda s: f"{T('player.speed')} {s:g}×", label_visibility="collapsed")
         if n > 1:
             st.session_state[f"{key}_slider"] = index + 1
             st.slider(T("player.step"), 1, n, key=f"{key}_slider",
