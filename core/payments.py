@@ -533,8 +533,8 @@ def message_path_trace(model: str) -> Trace:
     trace = Trace(meta={"model": model})
     path = PATHS[model]
     for i, (src, dst, msg) in enumerate(path):
-        trace.add(f"payments.clear.msg.{msg}", {"model": model, "hop": i, "edges": path[:i + 1]},
-                  src=src, dst=dst, hop=i + 1, hops=len(path))
+        trace.add(f"payments.clear.msg.{model}.h{i + 1}", {"model": model, "hop": i, "edges": path[:i + 1]},
+                  hop=i + 1, hops=len(path))
     return trace
 
 
@@ -619,17 +619,22 @@ def store_password(password: str, scheme: str, salt: bytes = b"", iterations: in
     return crypto.scrypt_hash(password, salt, n=scrypt_n).hex()
 
 
-def seconds_per_guess(scheme: str, iterations: int = 100_000, scrypt_n: int = 2 ** 14, trials: int = 3) -> float:
-    """Measured on this machine: seconds for one attacker guess under ``scheme`` (median of ``trials``)."""
-    require(1 <= trials <= 1000, "payments_trials", "trials must be 1 to 1000")
+def seconds_per_guess(scheme: str, iterations: int = 100_000, scrypt_n: int = 2 ** 14, budget: float = 0.02) -> float:
+    """Measured on this machine (one core): seconds for one attacker guess under ``scheme``.
+    Fast schemes are timed over a batch that lasts about ``budget`` seconds."""
+    require(scheme in SCHEMES, "payments_scheme", "unknown storage scheme", scheme=scheme)
+    require(0.001 <= budget <= 5, "payments_trials", "the time budget must be 1 ms to 5 s")
     if scheme == "plain":
         return 0.0
-    times = []
-    for i in range(trials):
-        start = time.perf_counter()
-        store_password(f"guess{i}", scheme, b"0123456789abcdef", iterations, scrypt_n)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    salt = b"0123456789abcdef"
+    start = time.perf_counter()
+    store_password("guess", scheme, salt, iterations, scrypt_n)
+    first = time.perf_counter() - start
+    reps = int(min(20_000, max(1, budget / max(first, 1e-7))))
+    start = time.perf_counter()
+    for i in range(reps):
+        store_password(f"g{i}", scheme, salt, iterations, scrypt_n)
+    return (time.perf_counter() - start) / reps
 
 
 def keyspace(alphabet: int, length: int) -> int:

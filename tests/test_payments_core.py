@@ -250,7 +250,8 @@ def test_message_paths_end_in_settlement():
     for model in payments.PATHS:
         trace = payments.message_path_trace(model)
         assert len(trace) == len(payments.PATHS[model])
-        assert trace[-1].key == "payments.clear.msg.settlement"
+        assert trace[-1].key == f"payments.clear.msg.{model}.h{len(trace)}"
+        assert trace[-1].state["edges"][-1][2] == "settlement"
     assert any("netsunion" in (s, d) for s, d, _ in payments.PATHS["netsunion"])
     assert not any("netsunion" in (s, d) for s, d, _ in payments.PATHS["direct"])
 

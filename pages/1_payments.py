@@ -1,0 +1,555 @@
+"""Chapter 2 · Internet payments: lifecycle on a ledger, models and clearing, security, cross-border, future."""
+import time
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from core import biometrics, crossborder, crypto, payments, risk
+from core.errors import InputError
+from ui import draw_payments as draw
+
+T = ui.frame("payments")
+ui.header("payments")
+ROOT_DATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "data"
+
+
+@st.cache_data
+def facts(name: str) -> pd.DataFrame:
+    return pd.read_csv(ROOT_DATA / f"{name}.csv").set_index("id")
+
+
+def label_col() -> str:
+    return "label_zh" if ui.lang() == "zh" else "label_en"
+
+
+FACTS, XB = facts("payments_facts"), facts("crossborder")
+tabs = st.tabs([T(f"payments.tab.{t}") for t in
+                ("lifecycle", "clearing", "encryption", "identity", "risk", "crossborder", "future")])
+
+# ====================================================================== 1 lifecycle
+with tabs[0]:
+    st.subheader(T("payments.life.heading"))
+    st.markdown(T("payments.life.intro"))
+    seed = ui.url_value("seed", 42, lo=0, hi=9999)
+    c1, c2, c3 = st.columns(3)
+    id_number = c1.text_input(T("payments.life.id"), payments.SAMPLE_ID, max_chars=18, key="life_id",
+                              help=T("payments.life.id_help"))
+    card = c2.text_input(T("payments.life.card"), payments.SAMPLE_CARD, max_chars=23, key="life_card",
+                         help=T("payments.life.card_help"))
+    typed = c3.selectbox(T("payments.life.code"), ["correct", "wrong", "expired"], key="life_code",
+                         format_func=lambda o: T(f"payments.life.code_{o}"), help=T("payments.life.code_help"))
+    c1, c2, c3, c4, c5 = st.columns(5)
+    top_up = c1.number_input(T("payments.life.topup"), 1.0, 50_000.0, 1_000.0, 100.0, format="%.2f",
+                             key="life_topup", help=T("payments.life.topup_help"))
+    pay = c2.number_input(T("payments.life.pay"), 0.01, 50_000.0, 388.0, 10.0, format="%.2f", key="life_pay",
+                          help=T("payments.life.pay_help"))
+    refund = c3.number_input(T("payments.life.refund"), 0.01, 50_000.0, 88.0, 10.0, format="%.2f",
+                             key="life_refund", help=T("payments.life.refund_help"))
+    fee_bp = c4.slider(T("payments.life.fee"), 0, 100, ui.url_value("fee", 60, lo=0, hi=100), key="life_fee",
+                       help=T("payments.life.fee_help"))
+    limit = c5.number_input(T("payments.life.limit"), 100, 50_000, 20_000, 1_000, key="life_limit",
+                            help=T("payments.life.limit_help"))
+    seed = st.slider(T("payments.seed"), 0, 9999, seed, key="life_seed", help=T("payments.seed_help"))
+    ui.sync_url(seed=seed, fee=fee_bp)
+
+    now = int(time.time())
+    secret = payments.otp_secret(seed)
+    sent = crypto.totp(secret, now)
+    code = {"correct": sent, "wrong": f"{(int(sent) + 137) % 1_000_000:06d}",
+            "expired": crypto.totp(secret, now - 180)}[typed]
+    with ui.guard():
+        trace = payments.lifecycle_trace(seed, id_number, card, code, now, 500_000, round(top_up * 100),
+                                         round(pay * 100), round(refund * 100), fee_bp, int(limit) * 100)
+        st.session_state["pay_life_trace"] = trace
+    trace = st.session_state.get("pay_life_trace")
+    if trace is None:   # the very first scenario was refused: show the sample one
+        trace = payments.lifecycle_trace(seed, now=now)
+    ui.step_player(trace, draw.draw_ledger_step, key="pay_life")
+    final = trace.meta["platform"]
+    settle = trace[5].params
+    ui.what_happened(T("payments.life.happened", topup_fen=trace[3].params["amount_fen"],
+                       pay_fen=trace[4].params["amount_fen"], fee_fen=settle["fee_fen"],
+                       received_fen=settle["received_fen"], refund_fen=trace[6].params["amount_fen"],
+                       reserve_fen=final.ledger.balance(payments.RESERVE),
+                       customers_fen=final.customer_total(), postings=len(final.ledger.postings)))
+    ui.source_note(f"{FACTS.loc['reserve_100pct', label_col()]} ({FACTS.loc['reserve_100pct', 'date']}): "
+                   f"{FACTS.loc['reserve_100pct', 'source']}")
+    ui.download_csv(payments.ledger_frame(final), "payments-ledger.csv", key="dl_life",
+                    label=T("payments.life.download"))
+
+    st.markdown(f"#### {T('payments.try.heading')}")
+    st.markdown(T("payments.try.intro"))
+    if "pay_try" not in st.session_state:
+        st.session_state["pay_try"] = payments.seeded_platform(seed, n_users=1, n_merchants=1,
+                                                               daily_limit_fen=int(limit) * 100)
+        st.session_state["pay_try_msg"] = None
+    plat = st.session_state["pay_try"]
+    c1, c2 = st.columns([1, 2])
+    op = c1.selectbox(T("payments.try.op"), ["top_up", "pay", "settle", "refund", "withdraw"], key="try_op",
+                      format_func=lambda o: T(f"payments.try.op_{o}"), help=T("payments.try.op_help"))
+    amount = c1.number_input(T("payments.try.amount"), 0.0, 100_000.0, 100.0, 10.0, format="%.2f", key="try_amount",
+                             help=T("payments.try.amount_help"))
+    b1, b2 = c1.columns(2)
+    go_clicked = b1.button(T("payments.try.go"), key="try_go", type="primary", width="stretch")
+    reset = b2.button(T("payments.try.reset"), key="try_reset", width="stretch")
+    if reset:
+        st.session_state["pay_try"] = payments.seeded_platform(seed, n_users=1, n_merchants=1,
+                                                               daily_limit_fen=int(limit) * 100)
+        st.session_state["pay_try_msg"] = None
+        plat = st.session_state["pay_try"]
+    if go_clicked:
+        with ui.guard():
+            trial = plat.copy()                       # work on a copy: a refusal leaves the books untouched
+            fen = round(amount * 100)
+            if op == "top_up":
+                trial.top_up("u0", fen)
+            elif op == "pay":
+                trial.pay("u0", "m0", fen)
+            elif op == "settle":
+                trial.next_day()
+                trial.settle()
+            elif op == "refund":
+                if not trial.payments:
+                    raise InputError("payments_no_payment", "no payment to refund", pid=1)
+                trial.refund(trial.payments[-1].pid, fen)
+            else:
+                trial.withdraw("u0", fen)
+            st.session_state["pay_try"] = plat = trial
+            st.session_state["pay_try_msg"] = (op, fen)
+    with c2:
+        if st.session_state.get("pay_try_msg"):
+            done, fen = st.session_state["pay_try_msg"]
+            st.info(T(f"payments.try.done_{done}", amount_fen=fen))
+        bal = plat.ledger.balances()
+        rows = [{T("payments.life.col_account"): draw.account_label(a.replace("u0", "user").replace("m0", "merchant")),
+                 T("payments.try.col_balance"): ui.money(bal[a])}
+                for a in ["u0.bank", "u0.wallet", "m0.wallet", "m0.bank", "reserve", "fee_income"]]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        chk = plat.checks()
+        last = plat.payments[-1] if plat.payments else None
+        st.markdown(("✅ " if chk["balanced"] and chk["reserve_ok"] else "❌ ") +
+                    T("payments.try.status", reserve_fen=chk["reserve_fen"], customers_fen=chk["customers_fen"],
+                      day=plat.day + 1, spent_fen=plat.spent_today("u0"), limit_fen=plat.daily_limit_fen,
+                      postings=len(plat.ledger.postings)))
+        if last:
+            st.caption(T("payments.try.last_payment", pid=last.pid, amount_fen=last.amount_fen,
+                         refunded_fen=last.refunded_fen,
+                         settled=T("payments.try.yes") if last.settled else T("payments.try.no")))
+    ui.takeaway(T("payments.life.takeaway"))
+
+# ====================================================================== 2 models and clearing
+with tabs[1]:
+    st.subheader(T("payments.clear.heading"))
+    st.markdown(T("payments.clear.intro"))
+    left, right = st.columns(2)
+    left.markdown(T("payments.clear.four_party"))
+    right.markdown(T("payments.clear.third_party"))
+    model = st.radio(T("payments.clear.model"), ["four_party", "direct", "netsunion"], horizontal=True,
+                     key="clear_model", format_func=lambda m: T(f"payments.clear.model_{m}"),
+                     help=T("payments.clear.model_help"))
+    path_trace = payments.message_path_trace(model)
+    ui.step_player(path_trace, draw.draw_path_step, key=f"pay_path_{model}")
+    cutover = FACTS.loc["netsunion_cutover"]
+    ui.source_note(f"{cutover[label_col()]} ({cutover['date']}): {cutover['source']}")
+
+    st.markdown(f"#### {T('payments.clear.links_heading')}")
+    c1, c2 = st.columns(2)
+    n_inst = c1.slider(T("payments.clear.institutions"), 1, 300, ui.url_value("inst", 115, lo=1, hi=300),
+                       key="clear_inst", help=T("payments.clear.institutions_help"))
+    n_banks = c2.slider(T("payments.clear.banks"), 1, 500, ui.url_value("banks", 424, lo=1, hi=500),
+                        key="clear_banks", help=T("payments.clear.banks_help"))
+    ui.sync_url(inst=n_inst, banks=n_banks)
+    nm, npm = payments.direct_links(n_inst, n_banks), payments.switch_links(n_inst, n_banks)
+    m1, m2, m3 = st.columns(3)
+    m1.metric(T("payments.clear.direct_links"), ui.num(nm))
+    m2.metric(T("payments.clear.switch_links"), ui.num(npm))
+    m3.metric(T("payments.clear.ratio"), f"{nm / npm:,.1f}×")
+    markers = [(T("payments.clear.marker", year=y), int(FACTS.loc[f"netsunion_pis_{y}", "value"]),
+                int(FACTS.loc[f"netsunion_banks_{y}", "value"])) for y in (2017, 2018)]
+    ui.chart(draw.links_figure(n_inst, n_banks, markers), key="clear_links")
+    ui.source_note(f"{FACTS.loc['netsunion_banks_2018', 'source']}; {FACTS.loc['netsunion_banks_2017', 'source']}")
+    ui.what_happened(T("payments.clear.happened", n=n_inst, m=n_banks, nm=nm, npm=npm, ratio=nm / npm,
+                       hops=len(path_trace), model=T(f"payments.clear.model_{model}")))
+    ui.takeaway(T("payments.clear.takeaway"))
+
+# ====================================================================== 3a encryption
+with tabs[2]:
+    st.subheader(T("payments.enc.heading"))
+    st.markdown(T("payments.enc.intro"))
+    c1, c2, c3 = st.columns(3)
+    enc_amount = c1.number_input(T("payments.enc.amount"), 0.01, 50_000.0, 100.0, 10.0, format="%.2f",
+                                 key="enc_amount", help=T("payments.enc.amount_help"))
+    attack = c2.radio(T("payments.enc.attack"), ["none", "amount", "byte"], key="enc_attack",
+                      format_func=lambda a: T(f"payments.enc.attack_{a}"), help=T("payments.enc.attack_help"))
+    message = payments.payment_message("user-1024", "shop-88", round(enc_amount * 100), f"A{seed:04d}")
+    byte_index = c3.slider(T("payments.enc.byte"), 0, len(message) - 1, 0, key="enc_byte",
+                           help=T("payments.enc.byte_help"), disabled=attack != "byte")
+    box = payments.encrypt_payment(seed, message)
+    ct = box["ciphertext"]
+    digit_at = message.index(b'"amount_fen":') + len(b'"amount_fen":')
+    if attack == "amount":
+        target = ord("9") if message[digit_at] != ord("9") else ord("8")
+        changed_at, tampered = digit_at, payments.flip_byte(ct, digit_at, message[digit_at] ^ target)
+    elif attack == "byte":
+        changed_at, tampered = byte_index, payments.flip_byte(ct, byte_index, 0x01)
+    else:
+        changed_at, tampered = None, ct
+    st.markdown(f"**{T('payments.enc.plaintext')}**")
+    st.code(message.decode(), language="json")
+    k1, k2 = st.columns(2)
+    k1.markdown(f"**{T('payments.enc.key')}** `{box['key'].hex()}`")
+    k2.markdown(f"**{T('payments.enc.nonce')}** `{box['nonce'].hex()}` · **{T('payments.enc.tag')}** "
+                f"`{box['tag'].hex()}`")
+    st.markdown(f"**{T('payments.enc.sent')}**")
+    st.code(tampered.hex(), language=None, wrap_lines=True)
+    if changed_at is not None:
+        st.caption(T("payments.enc.changed", i=changed_at, old=f"{ct[changed_at]:02x}", new=f"{tampered[changed_at]:02x}"))
+    accepted = None
+    with ui.guard():
+        accepted = payments.receive_payment(box, tampered)
+    if accepted is not None:
+        st.success(T("payments.enc.accepted", amount_fen=accepted["amount_fen"], payee=accepted["payee"]))
+    else:
+        naive = payments.unauthenticated_view(message, ct, tampered).decode("utf-8", errors="replace")
+        st.markdown(f"**{T('payments.enc.naive')}**")
+        st.code(naive, language="json")
+    ui.what_happened(T("payments.enc.happened", n=len(message), ct=len(ct), tag=len(box["tag"]) * 8,
+                       result=T("payments.enc.result_ok") if accepted is not None else T("payments.enc.result_refused")))
+    ui.takeaway(T("payments.enc.takeaway"))
+
+# ====================================================================== 3b identity
+with tabs[3]:
+    st.subheader(T("payments.id.heading"))
+    st.markdown(T("payments.id.intro"))
+
+    st.markdown(f"#### {T('payments.id.pw_heading')}")
+    c1, c2, c3 = st.columns(3)
+    password = c1.text_input(T("payments.id.password"), "123456", max_chars=64, key="id_password",
+                             help=T("payments.id.password_help"))
+    iterations = c2.select_slider(T("payments.id.iterations"), [1_000, 10_000, 100_000, 600_000], 100_000,
+                                  key="id_iter", help=T("payments.id.iterations_help"))
+    alphabet = c3.selectbox(T("payments.id.alphabet"), [10, 26, 62, 94], index=0, key="id_alpha",
+                            format_func=lambda a: T(f"payments.id.alpha_{a}"), help=T("payments.id.alphabet_help"))
+    length = c3.slider(T("payments.id.length"), 4, 12, 6, key="id_len", help=T("payments.id.length_help"))
+    salts = [payments.demo_key(seed, "salt-a"), payments.demo_key(seed, "salt-b")]
+
+    @st.cache_data(show_spinner=False)
+    def guess_cost(scheme: str, iters: int) -> float:
+        return payments.seconds_per_guess(scheme, iters)
+
+    def duration(seconds: float) -> str:
+        if seconds < 120:
+            return T("payments.id.duration", value=f"{seconds:,.1f}", unit_name=T("payments.id.unit_s"))
+        if seconds < 3 * 86_400:
+            return T("payments.id.duration", value=f"{seconds / 3600:,.1f}", unit_name=T("payments.id.unit_h"))
+        if seconds < 730 * 86_400:
+            return T("payments.id.duration", value=f"{seconds / 86_400:,.1f}", unit_name=T("payments.id.unit_d"))
+        return T("payments.id.duration", value=f"{seconds / 31_557_600:,.0f}", unit_name=T("payments.id.unit_y"))
+
+    rows, cost = [], {}
+    with ui.guard():
+        for scheme in payments.SCHEMES:
+            a = payments.store_password(password, scheme, salts[0], iterations)
+            b = payments.store_password(password, scheme, salts[1], iterations)
+            cost[scheme] = guess_cost(scheme, iterations)
+            seconds = payments.brute_force_seconds(alphabet, length, cost[scheme])
+            rows.append({T("payments.id.col_scheme"): T(f"payments.id.scheme_{scheme}"),
+                         T("payments.id.col_user_a"): a[:24] + ("…" if len(a) > 24 else ""),
+                         T("payments.id.col_user_b"): b[:24] + ("…" if len(b) > 24 else ""),
+                         T("payments.id.col_same"): "⚠️" if a == b else "—",
+                         T("payments.id.col_guess"): f"{cost[scheme] * 1e6:,.1f} µs",
+                         T("payments.id.col_crack"): T("payments.id.instant") if scheme == "plain" else duration(seconds)})
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        space = payments.keyspace(alphabet, length)
+        ratio = cost["pbkdf2"] / max(cost["salted_sha256"], 1e-9)
+        st.caption(T("payments.id.pw_note", space=space, iterations=iterations, ratio=ratio))
+
+    st.markdown(f"#### {T('payments.id.otp_heading')}")
+    st.markdown(T("payments.id.otp_intro"))
+    otp_secret = payments.otp_secret(seed)
+
+    @st.fragment(run_every=1)
+    def otp_clock() -> None:
+        t_now = int(time.time())
+        left_s = crypto.totp_seconds_left(t_now)
+        o1, o2 = st.columns([1, 2])
+        o1.metric(T("payments.id.otp_code"), crypto.totp(otp_secret, t_now))
+        o2.progress(left_s / 30, text=T("payments.id.otp_left", s=left_s))
+
+    otp_clock()
+    c1, c2 = st.columns([1, 2])
+    entered = c1.text_input(T("payments.id.otp_enter"), "", max_chars=6, key="id_otp", help=T("payments.id.otp_enter_help"))
+    if entered:
+        with ui.guard():
+            left_s = payments.verify_otp(otp_secret, entered, int(time.time()))
+            c2.success(T("payments.id.otp_ok", s=left_s))
+    vectors = [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")]
+    checked = [(t, want, crypto.totp(b"12345678901234567890", t, digits=8)) for t, want in vectors]
+    st.caption(T("payments.id.rfc", ok=sum(w == g for _, w, g in checked), n=len(checked),
+                 detail=", ".join(f"T={t} → {g}" for t, _, g in checked)))
+
+    st.markdown(f"#### {T('payments.id.sig_heading')}")
+    c1, c2 = st.columns(2)
+    sig_amount = c1.number_input(T("payments.id.sig_amount"), 0.01, 50_000.0, 100.0, 10.0, format="%.2f",
+                                 key="sig_amount", help=T("payments.id.sig_amount_help"))
+    altered = c2.number_input(T("payments.id.sig_altered"), 0.01, 50_000.0, 100.0, 10.0, format="%.2f",
+                              key="sig_altered", help=T("payments.id.sig_altered_help"))
+    order = payments.payment_message("user-1024", "shop-88", round(sig_amount * 100), f"A{seed:04d}")
+    received = payments.payment_message("user-1024", "shop-88", round(altered * 100), f"A{seed:04d}")
+    signed = payments.sign_order(seed, order)
+    valid = payments.verify_order(signed["public_key"], received, signed["signature"])
+    st.code(f"order     {order.decode()}\nreceived  {received.decode()}\n"
+            f"pubkey    {signed['public_key'].hex()}\nsignature {signed['signature'].hex()}", language=None,
+            wrap_lines=True)
+    if valid:
+        st.success(T("payments.id.sig_ok", amount_fen=round(altered * 100)))
+    else:
+        st.warning(T("payments.id.sig_bad", signed_fen=round(sig_amount * 100), got_fen=round(altered * 100)))
+    ui.what_happened(T("payments.id.happened", iterations=iterations,
+                       ratio=cost.get("pbkdf2", 0) / max(cost.get("salted_sha256", 1e-9), 1e-9),
+                       siglen=len(signed["signature"]), valid=T("payments.id.valid_yes") if valid else
+                       T("payments.id.valid_no")))
+    ui.takeaway(T("payments.id.takeaway"))
+
+# ====================================================================== 3c risk monitoring
+with tabs[4]:
+    st.subheader(T("payments.risk.heading"))
+    st.markdown(T("payments.risk.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    r_seed = c1.number_input(T("payments.seed"), 0, 9999, ui.url_value("rseed", 7, lo=0, hi=9999), key="risk_seed",
+                             help=T("payments.seed_help"))
+    n_cust = c2.slider(T("payments.risk.customers"), 50, 2000, ui.url_value("cust", 300, lo=50, hi=2000), 50,
+                       key="risk_cust", help=T("payments.risk.customers_help"))
+    days = c3.slider(T("payments.risk.days"), 1, 14, ui.url_value("days", 7, lo=1, hi=14), key="risk_days",
+                     help=T("payments.risk.days_help"))
+    attacks = c4.slider(T("payments.risk.attacks"), 0, 200, ui.url_value("attacks", 40, lo=0, hi=200),
+                        key="risk_attacks", help=T("payments.risk.attacks_help"))
+    with st.expander(T("payments.risk.weights")):
+        st.markdown(T("payments.risk.weights_intro"))
+        wcols = st.columns(3)
+        weights = {r.name: wcols[i % 3].slider(T(f"payments.risk.rule.{r.name}"), 0, 60, r.weight, 5,
+                                                key=f"risk_w_{r.name}", help=T(f"payments.risk.rule_help.{r.name}"))
+                   for i, r in enumerate(risk.DEFAULT_RULES)}
+    max_score = sum(weights.values())
+    threshold = st.slider(T("payments.risk.threshold"), 0, 170, min(ui.url_value("thr", 50, lo=0, hi=170), 170),
+                          5, key="risk_thr", help=T("payments.risk.threshold_help"))
+    ui.sync_url(rseed=int(r_seed), cust=n_cust, days=days, attacks=attacks, thr=threshold)
+
+    @st.cache_data(show_spinner=False, max_entries=8)
+    def risk_stream(seed_: int, n: int, d: int, a: int) -> pd.DataFrame:
+        return risk.generate_stream(seed_, n, d, a)
+
+    stream = risk_stream(int(r_seed), n_cust, days, attacks)
+    scores = risk.score(stream, weights)
+    conf = risk.confusion(stream["is_fraud"], scores, threshold)
+    fraud_n = int(stream["is_fraud"].sum())
+    m = st.columns(5)
+    m[0].metric(T("payments.risk.m_payments"), ui.num(len(stream)))
+    m[1].metric(T("payments.risk.m_alerts"), ui.num(conf["alerts"]))
+    m[2].metric(T("payments.risk.m_precision"), "—" if np.isnan(conf["precision"]) else ui.pct(conf["precision"]))
+    m[3].metric(T("payments.risk.m_recall"), "—" if np.isnan(conf["recall"]) else ui.pct(conf["recall"]))
+    m[4].metric(T("payments.risk.m_missed"), ui.num(conf["fn"]))
+    left, right = st.columns(2)
+    with left:
+        ui.chart(draw.confusion_figure(conf), key="risk_matrix")
+    with right:
+        sweep = risk.threshold_sweep(stream["is_fraud"], scores, np.arange(0, 171, 5))
+        fig = go.Figure()
+        fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["precision"] * 100, name=T("payments.risk.m_precision")))
+        fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["recall"] * 100, name=T("payments.risk.m_recall")))
+        fig.add_vline(x=threshold, line_dash="dash", line_color="#D55E00")
+        fig.update_layout(height=300, xaxis_title=T("payments.risk.threshold"), yaxis_title="%",
+                          title=T("payments.risk.sweep_title"), legend=dict(orientation="h", y=-0.3))
+        ui.chart(fig, key="risk_sweep")
+    alerted = scores >= threshold
+    per_pattern = (stream.assign(alert=alerted)[stream["is_fraud"] == 1].groupby("pattern")["alert"]
+                   .agg(["sum", "count"]))
+    st.markdown(T("payments.risk.per_pattern") + " " + " · ".join(
+        T("payments.risk.pattern_line", name=T(f"payments.risk.pattern.{p}"), caught=int(r["sum"]), total=int(r["count"]))
+        for p, r in per_pattern.iterrows()))
+
+    st.markdown(f"#### {T('payments.risk.queue')}")
+    queue = risk.alert_queue(stream, scores, threshold, limit=12)
+
+    def queue_table(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            T("payments.risk.col_tx"): frame["tx"],
+            T("payments.risk.col_time"): [f"D{int(mi // 1440) + 1} {int(mi % 1440 // 60):02d}:{int(mi % 60):02d}"
+                                          for mi in frame["minute"]],
+            T("payments.risk.col_customer"): frame["customer"],
+            T("payments.risk.col_amount"): [ui.yuan(a) for a in frame["amount"]],
+            T("payments.risk.col_score"): frame["score"],
+            T("payments.risk.col_rules"): [", ".join(T(f"payments.risk.rule.{r}") for r in rules) or "—"
+                                           for rules in frame["rules"]],
+            T("payments.risk.col_truth"): [T(f"payments.risk.pattern.{p}") for p in frame["pattern"]],
+        })
+
+    if queue.empty:
+        st.info(T("payments.risk.no_alerts"))
+    else:
+        st.dataframe(queue_table(queue), hide_index=True, width="stretch")
+
+    st.markdown(f"#### {T('payments.risk.live')}")
+    live = risk.stream_trace(stream, scores, threshold, steps=24, tail=8)
+
+    def draw_live(step) -> None:
+        c = step.state["counts"]
+        l1, l2, l3, l4 = st.columns(4)
+        l1.metric(T("payments.risk.m_alerts"), ui.num(c["alerts"]))
+        l2.metric("TP", ui.num(c["tp"]))
+        l3.metric("FP", ui.num(c["fp"]))
+        l4.metric("FN", ui.num(c["fn"]))
+        st.dataframe(queue_table(step.state["latest"]), hide_index=True, width="stretch")
+
+    ui.step_player(live, draw_live, key="pay_risk_live")
+    ui.what_happened(T("payments.risk.happened", n=len(stream), fraud=fraud_n, threshold=threshold,
+                       alerts=conf["alerts"], tp=conf["tp"], fp=conf["fp"], fn=conf["fn"],
+                       precision=0.0 if np.isnan(conf["precision"]) else conf["precision"],
+                       recall=0.0 if np.isnan(conf["recall"]) else conf["recall"], max_score=max_score))
+    ui.source_note(T("payments.risk.source"))
+    ui.download_csv(stream.assign(score=scores, alert=alerted.astype(int)).drop(columns=["x", "y"]),
+                    "payments-risk-stream.csv", key="dl_risk", label=T("payments.risk.download"))
+    ui.takeaway(T("payments.risk.takeaway"))
+
+# ====================================================================== 4 cross-border
+with tabs[5]:
+    st.subheader(T("payments.xb.heading"))
+    st.markdown(T("payments.xb.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    hops = c1.slider(T("payments.xb.hops"), 0, 6, ui.url_value("hops", 2, lo=0, hi=6), key="xb_hops",
+                     help=T("payments.xb.hops_help"))
+    sender_fee = c2.slider(T("payments.xb.sender_fee"), 0.0, 30.0, 5.0, 0.5, key="xb_sfee",
+                           help=T("payments.xb.sender_fee_help"))
+    hop_fee = c3.slider(T("payments.xb.hop_fee"), 0.0, 30.0, 3.0, 0.5, key="xb_hfee", help=T("payments.xb.hop_fee_help"))
+    fx = c4.slider(T("payments.xb.fx"), 0.0, 5.0, 2.0, 0.1, key="xb_fx", help=T("payments.xb.fx_help"))
+    c1, c2, c3, c4 = st.columns(4)
+    recv_fee = c1.slider(T("payments.xb.receiver_fee"), 0.0, 30.0, 2.0, 0.5, key="xb_rfee",
+                         help=T("payments.xb.receiver_fee_help"))
+    leg_min = c2.slider(T("payments.xb.leg_minutes"), 1, 240, 20, key="xb_leg", help=T("payments.xb.leg_minutes_help"))
+    cutoff = c3.slider(T("payments.xb.cutoff"), 0, 50, 10, key="xb_cutoff", help=T("payments.xb.cutoff_help"))
+    dlt_fee = c4.slider(T("payments.xb.ledger_fee"), 0.0, 10.0, 1.0, 0.5, key="xb_lfee",
+                        help=T("payments.xb.ledger_fee_help"))
+    ui.sync_url(hops=hops)
+    amount_usd = 200.0
+    chain = crossborder.chain_trace(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100, leg_min / 60)
+    ui.step_player(chain, draw.draw_chain_step, key="pay_xb_chain")
+
+    @st.cache_data(show_spinner=False, max_entries=32)
+    def arrivals(k: int, leg: int, cut: int) -> tuple[float, float, float]:
+        h = crossborder.arrival_hours(1, k, leg, cut / 100, 20_000)
+        return crossborder.share_within(h, 1), crossborder.share_within(h, 24), float(np.median(h))
+
+    chain_pct = crossborder.chain_cost(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100)
+    ledger_pct = crossborder.ledger_cost(amount_usd, dlt_fee, fx / 100)
+    within1, within24, median_h = arrivals(hops, leg_min, cutoff)
+    ledger_within1 = 1.0      # one atomic update: seconds, no cut-off windows in this model
+    left, right = st.columns(2)
+    with left:
+        ks = list(range(7))
+        fig = go.Figure()
+        fig.add_trace(go.Bar(x=ks, y=[crossborder.chain_cost(amount_usd, k, sender_fee, hop_fee, recv_fee, fx / 100) * 100
+                                      for k in ks], name=T("payments.xb.chain"),
+                             marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
+        fig.add_hline(y=ledger_pct * 100, line_color=ui.OKABE_ITO[2], annotation_text=T("payments.xb.ledger"))
+        for fid, dash in (("wb_global_avg_q3_2025", "dot"), ("g20_remittance_cost", "dash"), ("g20_retail_cost", "dash")):
+            fig.add_hline(y=float(XB.loc[fid, "value"]), line_dash=dash, line_color="#999999",
+                          annotation_text=f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%",
+                          annotation_position="top left")
+        fig.update_layout(height=380, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
+                          yaxis_title="%", showlegend=False)
+        ui.chart(fig, key="xb_cost")
+    with right:
+        ks = list(range(7))
+        shares = [arrivals(k, leg_min, cutoff)[0] * 100 for k in ks]
+        fig = go.Figure()
+        fig.add_trace(go.Bar(x=ks, y=shares, marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
+        fig.add_hline(y=ledger_within1 * 100, line_color=ui.OKABE_ITO[2], annotation_text=T("payments.xb.ledger"))
+        for fid in ("g20_speed_1h", "gpi_bank_1h_2024", "gpi_customer_1h_2024"):
+            fig.add_hline(y=float(XB.loc[fid, "value"]), line_dash="dash", line_color="#999999",
+                          annotation_text=f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%",
+                          annotation_position="bottom left")
+        fig.update_layout(height=380, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
+                          yaxis_title="%", yaxis_range=[0, 105], showlegend=False)
+        ui.chart(fig, key="xb_speed")
+    ui.what_happened(T("payments.xb.happened", hops=hops, legs=hops + 1, cost=chain_pct, cost_usd=chain_pct * amount_usd,
+                       within1=within1, within24=within24, median=median_h, ledger=ledger_pct,
+                       wb=float(XB.loc["wb_global_avg_q3_2025", "value"]) / 100,
+                       target=float(XB.loc["g20_speed_1h", "value"]) / 100))
+    with st.expander(T("payments.xb.facts")):
+        table = XB.reset_index()[[label_col(), "value", "unit", "period", "source"]]
+        table.columns = [T("payments.xb.col_fact"), T("payments.xb.col_value"), T("payments.xb.col_unit"),
+                         T("payments.xb.col_period"), T("common.source")]
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(T("payments.xb.model_note"))
+    ui.takeaway(T("payments.xb.takeaway"))
+
+# ====================================================================== 5 future payments
+with tabs[6]:
+    st.subheader(T("payments.bio.heading"))
+    st.markdown(T("payments.bio.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    b_seed = c1.number_input(T("payments.seed"), 0, 9999, ui.url_value("bseed", 11, lo=0, hi=9999), key="bio_seed",
+                             help=T("payments.seed_help"))
+    dprime = c2.slider(T("payments.bio.separation"), 0.5, 6.0, ui.url_value("dprime", 3.0, lo=0.5, hi=6.0), 0.1,
+                       key="bio_dprime", help=T("payments.bio.separation_help"))
+    spread = c3.slider(T("payments.bio.spread"), 0.5, 2.0, 1.0, 0.1, key="bio_spread", help=T("payments.bio.spread_help"))
+    bio_t = c4.slider(T("payments.bio.threshold"), 0.0, 100.0, ui.url_value("bthr", 55.0, lo=0.0, hi=100.0), 0.5,
+                      key="bio_thr", help=T("payments.bio.threshold_help"))
+    ui.sync_url(bseed=int(b_seed), dprime=dprime, bthr=bio_t)
+    sc = biometrics.simulate_scores(int(b_seed), 5_000, 50_000, dprime, spread)
+    far_v, frr_v = biometrics.far(sc["impostor"], bio_t), biometrics.frr(sc["genuine"], bio_t)
+    eer_t, eer = biometrics.equal_error_rate(sc["genuine"], sc["impostor"])
+    m = st.columns(4)
+    m[0].metric(T("payments.bio.far"), ui.pct(far_v, 2))
+    m[1].metric(T("payments.bio.frr"), ui.pct(frr_v, 2))
+    m[2].metric(T("payments.bio.eer"), ui.pct(eer, 2))
+    m[3].metric(T("payments.bio.eer_t"), ui.num(eer_t, 1))
+    left, right = st.columns(2)
+    with left:
+        fig = go.Figure()
+        fig.add_trace(go.Histogram(x=sc["impostor"], name=T("payments.bio.impostor"), histnorm="probability density",
+                                   xbins=dict(start=0, end=100, size=1), opacity=0.6, marker_color=ui.OKABE_ITO[5]))
+        fig.add_trace(go.Histogram(x=sc["genuine"], name=T("payments.bio.genuine"), histnorm="probability density",
+                                   xbins=dict(start=0, end=100, size=1), opacity=0.6, marker_color=ui.OKABE_ITO[0]))
+        fig.add_vline(x=bio_t, line_dash="dash", line_color="#000000")
+        fig.update_layout(barmode="overlay", height=340, xaxis_title=T("payments.bio.score"),
+                          title=T("payments.bio.dist_title"), legend=dict(orientation="h", y=-0.25))
+        ui.chart(fig, key="bio_dist")
+    with right:
+        curve = biometrics.error_curve(sc["genuine"], sc["impostor"])
+        fig = go.Figure()
+        fig.add_trace(go.Scatter(x=biometrics.det_axes(curve["far"]), y=biometrics.det_axes(curve["frr"]),
+                                 mode="lines", name="DET", line=dict(color=ui.OKABE_ITO[0])))
+        fig.add_trace(go.Scatter(x=biometrics.det_axes([far_v]), y=biometrics.det_axes([frr_v]), mode="markers",
+                                 marker=dict(size=14, color="#D55E00"), name=T("payments.bio.here")))
+        fig.add_trace(go.Scatter(x=biometrics.det_axes([eer]), y=biometrics.det_axes([eer]), mode="markers",
+                                 marker=dict(size=10, color=ui.OKABE_ITO[2], symbol="diamond"), name="EER"))
+        ticks = [0.0001, 0.001, 0.01, 0.05, 0.2, 0.5]
+        axis = dict(tickvals=list(biometrics.det_axes(ticks)), ticktext=[f"{t * 100:g}%" for t in ticks],
+                    range=[float(biometrics.det_axes([0.00005])[0]), float(biometrics.det_axes([0.6])[0])])
+        fig.update_layout(height=340, title=T("payments.bio.det_title"), xaxis=dict(title=T("payments.bio.far"), **axis),
+                          yaxis=dict(title=T("payments.bio.frr"), **axis), legend=dict(orientation="h", y=-0.25))
+        ui.chart(fig, key="bio_det")
+    ui.what_happened(T("payments.bio.happened", t=bio_t, far=far_v, frr=frr_v, per_million=far_v * 1e6,
+                       per_thousand=frr_v * 1000, eer=eer, eer_t=eer_t))
+    ui.source_note(T("payments.bio.source"))
+    st.markdown(f"#### {T('payments.future.heading')}")
+    n1, n2 = st.columns(2)
+    with n1.container(border=True):
+        st.markdown(T("payments.future.iot"))
+        ui.source_note(T("payments.future.iot_source"))
+    with n2.container(border=True):
+        st.markdown(T("payments.future.chain"))
+        ui.source_note(T("payments.future.chain_source"))
+    ui.download_csv(biometrics.error_curve(sc["genuine"], sc["impostor"]), "payments-biometric-far-frr.csv",
+                    key="dl_bio", label=T("payments.bio.download"))
+    ui.takeaway(T("payments.bio.takeaway"))
+
+st.divider()
+ui.quiz("payments", ["q1", "q2", "q3", "q4", "q5"])
+ui.download_csv(payments.ledger_frame(st.session_state.get("pay_try", final)), "payments-try-ledger.csv",
+                key="dl_try", label=T("payments.try.download"))
