@@ -528,3 +528,53 @@ def min_confirmations(q: float, risk: float = 0.001) -> int:
         z += 1
         require(z <= 10_000, "blockchain_z_range", "no z up to 10000 reaches that risk", z=z)
     return z
+
+
+# ================================================================ sourced tables
+def load_table(name: str):
+    """Read ``data/<name>.csv``; every row must carry a non-empty ``source``."""
+    import pandas as pd
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "data" / f"{name}.csv"
+    require(path.exists(), "data_empty", f"no table {name}", table=name)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    require(len(df) > 0, "data_empty", f"table {name} is empty", table=name)
+    require("source" in df.columns and (df["source"].str.strip() != "").all(), "data_no_source",
+            f"table {name} has rows without a source", table=name)
+    return df
+
+
+def new_private_key() -> int:
+    """A fresh secp256k1 private key from the operating system's CSPRNG (uniform in 1 … n−1)."""
+    while True:
+        k = int.from_bytes(crypto.random_bytes(32), "big")
+        if 1 <= k < crypto.SECP256K1_N:
+            return k
+
+
+def parse_private_key(text: str) -> int:
+    """A private key typed as hex (up to 64 characters); must satisfy 1 ≤ k < n (SEC 1 §3.2.1)."""
+    clean = check_hex(text, None, "private key")
+    require(1 <= len(clean) <= 64, "blockchain_key_length", "a private key has 1 to 64 hex characters")
+    k = int(clean, 16)
+    require(1 <= k < crypto.SECP256K1_N, "blockchain_key_range", "private key must satisfy 1 ≤ k < n")
+    return k
+
+
+def address_steps(private_key: int, compressed: bool) -> list[tuple[str, str]]:
+    """Every intermediate value from a private key to its P2PKH address (Bitcoin's Base58Check).
+
+    K = k·G → SEC1 encoding → SHA-256 → RIPEMD-160 (= HASH160) → 0x00 ‖ HASH160 → checksum =
+    first 4 bytes of SHA256d(0x00 ‖ HASH160) → Base58(0x00 ‖ HASH160 ‖ checksum).
+    """
+    x, y = crypto.public_point(private_key)
+    pub = crypto.public_key(private_key, compressed=compressed)
+    sha = crypto.sha256(pub)
+    h160 = crypto.ripemd160(sha)
+    payload = b"\x00" + h160
+    checksum = crypto.sha256d(payload)[:4]
+    address = crypto.base58_encode(payload + checksum)
+    return [("private_key", f"{private_key:064x}"), ("point_x", f"{x:064x}"), ("point_y", f"{y:064x}"),
+            ("public_key", pub.hex()), ("sha256", sha.hex()), ("hash160", h160.hex()),
+            ("versioned", payload.hex()), ("checksum", checksum.hex()), ("address", address)]

@@ -160,7 +160,7 @@ class UtxoLedger:
         for txin in tx.inputs:
             op = (txin.txid, txin.index)
             require(op not in seen, "blockchain_double_spend", "the same coin is spent twice",
-                    coin=f"{txin.txid[:8]}:{txin.index}")
+                    coin=f"{txin.txid[:8]}:{txin.index}", where="tx")
             seen.add(op)
             if op not in self.utxos or op in pending:
                 where = "mempool" if op in pending else ("chain" if op in spent_in_blocks else "unknown")

@@ -1,0 +1,727 @@
+"""Chapters 5–6 · Virtual currency and blockchain: hash → block → chain → network → Merkle tree →
+keys → transactions → real Bitcoin → economics.  Every number is computed by core in this run."""
+import math
+import time
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from core import blockchain as bc
+from core import consensus as cs
+from core import crypto
+from core import utxo
+from ui import draw_blockchain as draw
+
+T = ui.frame("blockchain")
+ui.header("blockchain")
+
+seed_col, _ = st.columns([1, 3])
+seed = seed_col.number_input(T("blockchain.seed"), 0, 9999, ui.url_value("seed", 42, lo=0, hi=9999), key="bc_seed",
+                             help=T("blockchain.seed_help"))
+ui.sync_url(seed=seed)
+DEFAULT_DATA = ["Genesis", "Alice → Bob 5", "Bob → Carol 2", "Carol → Dave 1", "Dave → Eve 3",
+                "Eve → Alice 4", "Alice → Carol 1", "Bob → Dave 2"]
+CHUNK = 20_000
+
+
+def utc(ts: int) -> str:
+    return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def btc(sat: int) -> str:
+    return f"{sat / cs.COIN:,.8f}".rstrip("0").rstrip(".") + " BTC"
+
+
+@st.cache_data(show_spinner=False)
+def cached_chain(datas: tuple, difficulty: int):
+    return bc.build_chain(list(datas), difficulty)
+
+
+@st.cache_data(show_spinner=False)
+def cached_lottery(difficulty: int, rounds: int, seed_: int):
+    return bc.mining_lottery(difficulty, rounds, seed_)
+
+
+@st.cache_data(show_spinner=False)
+def cached_race(q: float, z: int, trials: int, seed_: int):
+    return cs.monte_carlo_race(q, z, trials, seed_)
+
+
+@st.cache_data(show_spinner=False)
+def cached_table():
+    return bc.nakamoto_table()
+
+
+@st.cache_data(show_spinner=False)
+def cached_csv(name: str):
+    return bc.load_table(name)
+
+
+tab_names = ["hash", "mining", "chain", "network", "merkle", "keys", "wallets", "bitcoin", "economics"]
+tabs = st.tabs([T(f"blockchain.tab.{name}") for name in tab_names])
+run_data: dict[str, pd.DataFrame] = {}
+
+# =========================================================================== 1. hash
+with tabs[0]:
+    st.subheader(T("blockchain.hash.heading"))
+    st.markdown(T("blockchain.hash.intro"))
+    c1, c2 = st.columns(2)
+    text_a = c1.text_input(T("blockchain.hash.text_a"), "Hello, blockchain", max_chars=500, key="bc_hash_a",
+                           help=T("blockchain.hash.text_help"))
+    text_b = c2.text_input(T("blockchain.hash.text_b"), "Hello, blockchain!", max_chars=500, key="bc_hash_b",
+                           help=T("blockchain.hash.text_help"))
+    result = bc.avalanche(text_a, text_b)
+    c1.code(result["hash_a"], language=None)
+    c2.code(result["hash_b"], language=None)
+    m1, m2, m3 = st.columns(3)
+    m1.metric(T("blockchain.hash.bits_flipped"), f"{result['count']} / 256")
+    m2.metric(T("blockchain.hash.share"), ui.pct(result["count"] / 256))
+    m3.metric(T("blockchain.hash.hex_changed"), f"{result['hex_changed']} / 64")
+    left, right = st.columns([1, 1.2])
+    with left:
+        ui.chart(draw.bit_grid(result["flips"], T("blockchain.hash.grid_title"), T("blockchain.hash.flipped"),
+                               T("blockchain.hash.same")), key="bc_bit_grid")
+    with right:
+        trials = st.slider(T("blockchain.hash.trials"), 50, 2000, 300, step=50, key="bc_hash_trials",
+                           help=T("blockchain.hash.trials_help"))
+        counts = bc.avalanche_sample(text_a, trials, seed)
+        ks = np.arange(96, 161)
+        fig = go.Figure(go.Histogram(x=counts, xbins=dict(start=95.5, end=160.5, size=1), histnorm="probability",
+                                     name=T("blockchain.hash.observed")))
+        fig.add_trace(go.Scatter(x=ks, y=bc.binomial_pmf(256, 0.5, ks), mode="lines",
+                                 name=T("blockchain.hash.binomial")))
+        fig.update_layout(height=300, xaxis_title=T("blockchain.hash.bits_axis"), yaxis_title=T("blockchain.share_axis"),
+                          legend=dict(orientation="h", y=1.12))
+        ui.chart(fig, key="bc_avalanche_hist")
+    ui.what_happened(T("blockchain.hash.happened", count=result["count"], share=result["count"] / 256,
+                       trials=trials, mean=float(counts.mean()), sd=float(counts.std()),
+                       lo=int(counts.min()), hi=int(counts.max())))
+    ui.takeaway(T("blockchain.hash.takeaway"))
+
+# =========================================================================== 2. block and mining
+with tabs[1]:
+    st.subheader(T("blockchain.mining.heading"))
+    st.markdown(T("blockchain.mining.intro"))
+    c1, c2, c3 = st.columns([1, 2, 1])
+    number = c1.number_input(T("blockchain.mining.number"), 1, 1_000_000, 1, key="bc_mine_number",
+                             help=T("blockchain.mining.number_help"))
+    data = c2.text_input(T("blockchain.mining.data"), "Alice → Bob 10", max_chars=200, key="bc_mine_data",
+                         help=T("blockchain.mining.data_help"))
+    difficulty = c3.slider(T("blockchain.mining.difficulty"), 1, 6, ui.url_value("diff", 4, lo=1, hi=6),
+                           key="bc_mine_diff", help=T("blockchain.mining.difficulty_help"))
+    prev_text = st.text_input(T("blockchain.mining.prev"), "0" * 64, max_chars=66, key="bc_mine_prev",
+                              help=T("blockchain.mining.prev_help"))
+    prev_ok = None
+    with ui.guard():
+        prev_ok = bc.check_hex(prev_text, 64, T("blockchain.mining.prev"))
+    if prev_ok is not None:
+        block = bc.Block(int(number), bc.CHAIN_START_TIME, data, prev_ok)
+        prefix = block.prefix()
+        job = st.session_state.get("bc_job")
+        if job and (job["prefix"] != prefix or job["difficulty"] != difficulty):
+            job = None
+            st.session_state.pop("bc_job", None)
+        b1, b2, b3 = st.columns(3)
+        b1.metric(T("blockchain.mining.timestamp"), utc(block.timestamp))
+        b2.metric(T("blockchain.mining.expected"), ui.num(bc.expected_tries(difficulty)))
+        b3.metric(T("blockchain.mining.target"), "0" * difficulty + "…")
+
+        @st.fragment
+        def mining_panel():
+            job = st.session_state.get("bc_job")
+            if job and job["prefix"] != prefix:
+                job = None
+            col_go, col_stop = st.columns(2)
+            start = col_go.button(f"⛏️ {T('blockchain.mining.mine')}", key="bc_mine_go", type="primary",
+                                  width="stretch", help=T("blockchain.mining.mine_help"))
+            stop = col_stop.button(f"⏹️ {T('blockchain.mining.stop')}", key="bc_mine_stop", width="stretch",
+                                   help=T("blockchain.mining.stop_help"))
+            if start and not (job and job["running"]):
+                job = {"prefix": prefix, "difficulty": difficulty, "next": 0, "tries": 0, "elapsed": 0.0,
+                       "best": None, "best_nonce": -1, "found": None, "running": True, "stopped": False}
+            if stop and job:
+                job = dict(job, running=False, stopped=job["found"] is None)
+            if job:
+                st.session_state["bc_job"] = job
+            box = st.empty()
+
+            def show(j):
+                with box.container():
+                    expected = bc.expected_tries(j["difficulty"])
+                    st.progress(min(1.0, j["tries"] / (3 * expected)),
+                                text=T("blockchain.mining.progress", tries=j["tries"], ratio=j["tries"] / expected))
+                    k1, k2, k3 = st.columns(3)
+                    k1.metric(T("blockchain.mining.tries"), ui.num(j["tries"]))
+                    k2.metric(T("blockchain.mining.rate"), ui.num(j["tries"] / max(j["elapsed"], 1e-9)))
+                    k3.metric(T("blockchain.mining.nonce_now"), ui.num(max(j["next"] - 1, 0)))
+                    if j["best"]:
+                        st.caption(T("blockchain.mining.best", nonce=j["best_nonce"]))
+                        st.code(j["best"], language=None)
+
+            while job and job["running"]:
+                t0 = time.perf_counter()
+                chunk = bc.mine_chunk(prefix, difficulty, job["next"], CHUNK, job["best"], job["best_nonce"])
+                job = dict(job, next=chunk.next_nonce, tries=job["tries"] + chunk.tries,
+                           elapsed=job["elapsed"] + time.perf_counter() - t0, best=chunk.best_hash,
+                           best_nonce=chunk.best_nonce)
+                if chunk.found:
+                    job.update(found=chunk.nonce, running=False)
+                elif job["tries"] >= 200 * bc.expected_tries(difficulty):
+                    job.update(running=False, stopped=True)
+                st.session_state["bc_job"] = job
+                show(job)
+            if job:
+                show(job)
+                if job["found"] is not None:
+                    mined = bc.Block(block.number, block.timestamp, block.data, block.prev_hash, job["found"])
+                    st.success(T("blockchain.mining.found", nonce=job["found"], tries=job["tries"],
+                                 seconds=job["elapsed"]))
+                    st.code(mined.hash, language=None)
+                    ui.what_happened(T("blockchain.mining.happened", tries=job["tries"],
+                                       expected=bc.expected_tries(difficulty),
+                                       ratio=job["tries"] / bc.expected_tries(difficulty), d=difficulty,
+                                       rate=job["tries"] / max(job["elapsed"], 1e-9)))
+                elif job["stopped"]:
+                    st.warning(T("blockchain.mining.stopped", tries=job["tries"]))
+            else:
+                st.info(T("blockchain.mining.idle", hash=block.hash[:16], d=difficulty))
+
+        mining_panel()
+        ui.sync_url(diff=difficulty)
+
+    st.markdown(f"#### {T('blockchain.mining.lottery_heading')}")
+    st.markdown(T("blockchain.mining.lottery_intro"))
+    l1, l2 = st.columns(2)
+    lot_d = l1.select_slider(T("blockchain.mining.lottery_d"), options=[1, 2, 3], value=2, key="bc_lot_d",
+                             help=T("blockchain.mining.lottery_d_help"))
+    rounds = l2.slider(T("blockchain.mining.rounds"), 20, 500, 100, step=10, key="bc_lot_rounds",
+                       help=T("blockchain.mining.rounds_help"))
+    tries_hist = cached_lottery(lot_d, rounds, seed)
+    p_hit = 16.0 ** -lot_d
+    fig = go.Figure(go.Histogram(x=tries_hist, nbinsx=30, histnorm="probability",
+                                 name=T("blockchain.mining.observed")))
+    grid = np.linspace(0, max(tries_hist.max(), 1), 30 + 1)
+    width = grid[1] - grid[0]
+    fig.add_trace(go.Scatter(x=(grid[:-1] + grid[1:]) / 2,
+                             y=bc.geometric_cdf(p_hit, grid[1:]) - bc.geometric_cdf(p_hit, grid[:-1]),
+                             mode="lines+markers", name=T("blockchain.mining.geometric")))
+    fig.add_vline(x=1 / p_hit, line_dash="dash", annotation_text=T("blockchain.mining.mean_line", mean=int(1 / p_hit)))
+    fig.update_layout(height=320, xaxis_title=T("blockchain.mining.tries_axis"), yaxis_title=T("blockchain.share_axis"),
+                      legend=dict(orientation="h", y=1.15), bargap=0.05)
+    ui.chart(fig, key="bc_lottery_chart")
+    ui.what_happened(T("blockchain.mining.lottery_happened", rounds=rounds, mean=float(tries_hist.mean()),
+                       expected=int(1 / p_hit), lo=int(tries_hist.min()), hi=int(tries_hist.max()),
+                       share=float((tries_hist > 2 / p_hit).mean()), theory=(1 - p_hit) ** (2 / p_hit)))
+    run_data["mining_lottery"] = pd.DataFrame({"round": np.arange(1, rounds + 1), "difficulty": lot_d,
+                                               "tries": tries_hist})
+    ui.takeaway(T("blockchain.mining.takeaway"))
+
+# =========================================================================== 3. chain
+with tabs[2]:
+    st.subheader(T("blockchain.chain.heading"))
+    st.markdown(T("blockchain.chain.intro"))
+    k1, k2, k3 = st.columns([1, 1, 2])
+    n_blocks = k1.slider(T("blockchain.chain.blocks"), 5, 8, ui.url_value("blocks", 5, lo=5, hi=8),
+                         key="bc_chain_n", help=T("blockchain.chain.blocks_help"))
+    chain_d = k2.slider(T("blockchain.chain.difficulty"), 1, 4, ui.url_value("cdiff", 3, lo=1, hi=4),
+                        key="bc_chain_d", help=T("blockchain.chain.difficulty_help"))
+    ui.sync_url(blocks=n_blocks, cdiff=chain_d)
+    cfg = (n_blocks, chain_d)
+    if st.session_state.get("bc_chain_cfg") != cfg:
+        base, base_tries = cached_chain(tuple(DEFAULT_DATA[:n_blocks]), chain_d)
+        st.session_state.update(bc_chain=list(base), bc_chain_cfg=cfg, bc_chain_gen=st.session_state.get(
+            "bc_chain_gen", 0) + 1, bc_chain_work=None, bc_chain_build=sum(base_tries))
+    if k3.button(f"↩️ {T('blockchain.chain.reset')}", key="bc_chain_reset", help=T("blockchain.chain.reset_help")):
+        base, base_tries = cached_chain(tuple(DEFAULT_DATA[:n_blocks]), chain_d)
+        st.session_state.update(bc_chain=list(base), bc_chain_gen=st.session_state.get("bc_chain_gen", 0) + 1,
+                                bc_chain_work=None)
+    gen = st.session_state["bc_chain_gen"]
+    chain = st.session_state["bc_chain"]
+    # read edits first, so the status below already reflects them
+    for i in range(len(chain)):
+        typed = st.session_state.get(f"bc_chain_data_{gen}_{i}")
+        if typed is not None and typed != chain[i].data:
+            chain = bc.edit_block(chain, i, typed)
+    st.session_state["bc_chain"] = chain
+    remine_clicked = [st.session_state.get(f"bc_chain_remine_{gen}_{i}") for i in range(len(chain))]
+    for i, clicked in enumerate(remine_clicked):
+        if clicked:
+            with ui.guard():
+                chain, t_used = bc.remine_block(chain, i, chain_d)
+                st.session_state["bc_chain"] = chain
+                st.session_state["bc_chain_work"] = {"blocks": [i + 1], "tries": t_used}
+    status = bc.validate_chain(chain, chain_d)
+    per_row = 4
+    for row_start in range(0, len(chain), per_row):
+        cols = st.columns(per_row)
+        for col, i in zip(cols, range(row_start, min(row_start + per_row, len(chain)))):
+            blk, s = chain[i], status[i]
+            with col.container(border=True):
+                badge = "✅" if s["valid"] else "❌"
+                st.markdown(f"**{badge} {T('blockchain.chain.block', n=blk.number)}**")
+                st.caption(f"🕒 {utc(blk.timestamp)} · nonce {blk.nonce}")
+                st.text_input(T("blockchain.chain.data"), blk.data, max_chars=120, key=f"bc_chain_data_{gen}_{i}",
+                              help=T("blockchain.chain.data_help"))
+                st.caption(f"{T('blockchain.chain.prev')}: `{draw.short(blk.prev_hash, 12)}`")
+                st.caption(f"{T('blockchain.chain.hash')}: `{draw.short(s['hash'], 12)}`")
+                for reason in s["reasons"]:
+                    (st.caption if s["valid"] else st.error)(T(f"blockchain.chain.reason.{reason}"))
+                st.button(f"⛏️ {T('blockchain.chain.remine')}", key=f"bc_chain_remine_{gen}_{i}",
+                          disabled=s["valid"], width="stretch", help=T("blockchain.chain.remine_help"))
+    bad = [s["number"] for s in status if not s["valid"]]
+    if bad and st.button(f"🛠️ {T('blockchain.chain.repair')}", key="bc_chain_repair", type="primary",
+                         help=T("blockchain.chain.repair_help")):
+        with ui.guard():
+            fixed, work = bc.repair_chain(chain, chain_d)
+            st.session_state["bc_chain"] = fixed
+            st.session_state["bc_chain_work"] = {"blocks": [i + 1 for i, w in enumerate(work) if w],
+                                                 "tries": sum(work)}
+            st.rerun()
+    work = st.session_state.get("bc_chain_work")
+    if bad:
+        first = bad[0]
+        ui.what_happened(T("blockchain.chain.happened_bad", first=first, count=len(bad), total=len(chain),
+                           expected=len(bad) * bc.expected_tries(chain_d)))
+    elif work:
+        ui.what_happened(T("blockchain.chain.happened_fixed", blocks=", ".join(map(str, work["blocks"])),
+                           tries=work["tries"], per=bc.expected_tries(chain_d)))
+    else:
+        ui.what_happened(T("blockchain.chain.happened_ok", total=len(chain), tries=st.session_state.get(
+            "bc_chain_build", 0), d=chain_d))
+    run_data["chain"] = pd.DataFrame([{"number": b.number, "timestamp": b.timestamp, "data": b.data,
+                                       "prev_hash": b.prev_hash, "nonce": b.nonce, "hash": s["hash"],
+                                       "valid": s["valid"], "reasons": ";".join(s["reasons"])}
+                                      for b, s in zip(chain, status)])
+    ui.takeaway(T("blockchain.chain.takeaway"))
+
+# =========================================================================== 4. network and consensus
+with tabs[3]:
+    st.subheader(T("blockchain.net.heading"))
+    st.markdown(T("blockchain.net.intro"))
+    n_peers = st.slider(T("blockchain.net.peers"), 3, 10, ui.url_value("peers", 5, lo=3, hi=10), key="bc_peers",
+                        help=T("blockchain.net.peers_help"))
+    ui.sync_url(peers=n_peers)
+
+    st.markdown(f"#### {T('blockchain.net.vote_heading')}")
+    base_chain, _ = cached_chain(tuple(DEFAULT_DATA[:5]), 2)
+    v1, v2, v3 = st.columns(3)
+    bad_peer = v1.selectbox(T("blockchain.net.bad_peer"), list(range(1, n_peers + 1)), index=n_peers - 1,
+                            key="bc_bad_peer", format_func=lambda p: f"P{p}", help=T("blockchain.net.bad_peer_help"))
+    bad_block = v2.selectbox(T("blockchain.net.bad_block"), list(range(2, 6)), index=0, key="bc_bad_block",
+                             help=T("blockchain.net.bad_block_help"))
+    remine = v3.toggle(T("blockchain.net.remine"), False, key="bc_bad_remine", help=T("blockchain.net.remine_help"))
+    copies = [list(base_chain) for _ in range(n_peers)]
+    copies[bad_peer - 1] = cs.tamper_copy(base_chain, bad_block - 1, base_chain[bad_block - 1].data + " ×10",
+                                          2, remine)
+    votes = cs.majority_vote(copies, 2)
+    vote_df = pd.DataFrame([{T("blockchain.net.col_peer"): f"P{v['peer']}",
+                             T("blockchain.net.col_tip"): draw.short(v["tip"], 16),
+                             T("blockchain.net.col_valid"): "✅" if v["valid"] else "❌",
+                             T("blockchain.net.col_agrees"): "✅" if v["agrees"] else "❌"} for v in votes])
+    st.dataframe(vote_df, hide_index=True, width="stretch")
+    ui.what_happened(T("blockchain.net.vote_happened", peer=bad_peer, block=bad_block, votes=votes[0]["votes"],
+                       n=n_peers,
+                       state=T("blockchain.net.state_valid" if votes[bad_peer - 1]["valid"] else
+                               "blockchain.net.state_invalid")))
+
+    st.markdown(f"#### {T('blockchain.net.prop_heading')}")
+    trace = cs.network_trace(n_peers, seed)
+    branch_names = {"main": T("blockchain.net.branch_main"), "A": T("blockchain.net.branch_a"),
+                    "B": T("blockchain.net.branch_b")}
+
+    def draw_network(step) -> None:
+        ui.chart(draw.network_figure(step.state, branch_names), key="bc_net_fig")
+
+    ui.step_player(trace, draw_network, key="bc_net")
+    ui.what_happened(T("blockchain.net.prop_happened", n=n_peers, orphan=trace.meta["orphan"],
+                       winner=trace.meta["winner"], switched=trace.meta["switched"]))
+
+    st.markdown(f"#### {T('blockchain.net.race_heading')}")
+    st.markdown(T("blockchain.net.race_intro"))
+    r1, r2, r3 = st.columns(3)
+    q = r1.slider(T("blockchain.net.q"), 0.01, 0.49, ui.url_value("q", 0.3, lo=0.01, hi=0.49), step=0.01,
+                  key="bc_q", help=T("blockchain.net.q_help"))
+    z = r2.slider(T("blockchain.net.z"), 0, 60, ui.url_value("z", 6, lo=0, hi=60), key="bc_z",
+                  help=T("blockchain.net.z_help"))
+    trials = r3.select_slider(T("blockchain.net.trials"), options=[1000, 5000, 20000, 50000, 100000], value=20000,
+                              key="bc_trials", help=T("blockchain.net.trials_help"))
+    ui.sync_url(q=q, z=z)
+    with ui.guard():
+        p_formula = bc.attacker_success_probability(q, z)
+        p_exact = cs.exact_race_probability(q, z)
+        mc = cached_race(q, z, trials, seed)
+        m1, m2, m3 = st.columns(3)
+        m1.metric(T("blockchain.net.p_formula"), f"{p_formula:.7f}")
+        m2.metric(T("blockchain.net.p_exact"), f"{p_exact:.7f}")
+        m3.metric(T("blockchain.net.p_mc"), f"{mc['rate']:.5f}",
+                  help=T("blockchain.net.ci", lo=mc["ci_low"], hi=mc["ci_high"]))
+        zs = np.arange(0, max(z, 12) + 1)
+        fig = go.Figure()
+        fig.add_trace(go.Scatter(x=zs, y=[bc.attacker_success_probability(q, int(k)) for k in zs],
+                                 mode="lines+markers", name=T("blockchain.net.p_formula")))
+        fig.add_trace(go.Scatter(x=zs, y=[cs.exact_race_probability(q, int(k)) for k in zs], mode="lines",
+                                 line=dict(dash="dash"), name=T("blockchain.net.p_exact")))
+        fig.add_trace(go.Scatter(x=[z], y=[max(mc["rate"], 1e-7)], mode="markers", marker=dict(size=14, symbol="x"),
+                                 error_y=dict(type="data", symmetric=False, array=[mc["ci_high"] - mc["rate"]],
+                                              arrayminus=[mc["rate"] - mc["ci_low"]]),
+                                 name=T("blockchain.net.p_mc")))
+        fig.update_layout(height=360, yaxis_type="log", yaxis_title=T("blockchain.net.p_axis"),
+                          xaxis_title=T("blockchain.net.z_axis"), legend=dict(orientation="h", y=1.15))
+        ui.chart(fig, key="bc_race_chart")
+        ui.what_happened(T("blockchain.net.race_happened", q=q, z=z, p=p_formula, exact=p_exact, rate=mc["rate"],
+                           trials=trials, wins=mc["successes"], need=bc.min_confirmations(q)))
+        run_data["race"] = pd.DataFrame({"z": zs, "nakamoto": [bc.attacker_success_probability(q, int(k)) for k in zs],
+                                         "exact_race": [cs.exact_race_probability(q, int(k)) for k in zs]}).assign(q=q)
+    with st.expander(T("blockchain.net.paper_heading"), expanded=False):
+        table = cached_table()
+        paper10 = [1.0, 0.2045873, 0.0509779, 0.0131722, 0.0034552, 0.0009137, 0.0002428, 0.0000647, 0.0000173,
+                   0.0000046, 0.0000012]
+        paper30 = [1.0, 0.1773523, 0.0416605, 0.0101008, 0.0024804, 0.0006132, 0.0001522, 0.0000379, 0.0000095,
+                   0.0000024, 0.0000006]
+        paper_solve = [5, 8, 11, 15, 24, 41, 89, 340]
+        t1, t2, t3 = st.columns(3)
+        t1.markdown("**q = 0.1**")
+        t1.dataframe(pd.DataFrame({"z": [z_ for z_, _ in table["q10"]], T("blockchain.net.col_paper"): paper10,
+                                   T("blockchain.net.col_here"): [round(p, 7) for _, p in table["q10"]]}),
+                     hide_index=True, width="stretch")
+        t2.markdown("**q = 0.3**")
+        t2.dataframe(pd.DataFrame({"z": [z_ for z_, _ in table["q30"]], T("blockchain.net.col_paper"): paper30,
+                                   T("blockchain.net.col_here"): [round(p, 7) for _, p in table["q30"]]}),
+                     hide_index=True, width="stretch")
+        t3.markdown(f"**{T('blockchain.net.solve')}**")
+        t3.dataframe(pd.DataFrame({"q": [q_ for q_, _ in table["solve"]], T("blockchain.net.col_paper"): paper_solve,
+                                   T("blockchain.net.col_here"): [z_ for _, z_ in table["solve"]]}),
+                     hide_index=True, width="stretch")
+        same = all(round(p, 7) == r for (_, p), r in zip(table["q10"] + table["q30"], paper10 + paper30)) and \
+            [z_ for _, z_ in table["solve"]] == paper_solve
+        st.markdown(T("blockchain.net.paper_match" if same else "blockchain.net.paper_mismatch"))
+        ui.source_note(T("blockchain.net.paper_source"))
+    ui.takeaway(T("blockchain.net.takeaway"))
+
+# =========================================================================== 5. Merkle tree
+with tabs[4]:
+    st.subheader(T("blockchain.merkle.heading"))
+    st.markdown(T("blockchain.merkle.intro"))
+    n_tx = st.slider(T("blockchain.merkle.n"), 2, 16, ui.url_value("ntx", 5, lo=2, hi=16), key="bc_ntx",
+                     help=T("blockchain.merkle.n_help"))
+    ui.sync_url(ntx=n_tx)
+    names = ["Alice", "Bob", "Carol", "Dave", "Eve"]
+    txs = [f"{names[i % 5]} → {names[(i + 2) % 5]} {i + 1} BTC" for i in range(n_tx)]
+    e1, e2, e3 = st.columns([1, 2, 1])
+    edit_i = e1.selectbox(T("blockchain.merkle.edit"), list(range(n_tx)), index=min(2, n_tx - 1), key="bc_mk_edit",
+                          format_func=lambda i: f"tx{i}", help=T("blockchain.merkle.edit_help"))
+    new_text = e2.text_input(T("blockchain.merkle.new_text"), txs[edit_i].replace(" BTC", "0 BTC"), max_chars=120,
+                             key=f"bc_mk_text_{edit_i}_{n_tx}", help=T("blockchain.merkle.new_text_help"))
+    prove_i = e3.selectbox(T("blockchain.merkle.prove"), list(range(n_tx)), index=0, key="bc_mk_prove",
+                           format_func=lambda i: f"tx{i}", help=T("blockchain.merkle.prove_help"))
+    ids = [bc.toy_txid(t) for t in txs]
+    edited = list(txs)
+    edited[edit_i] = new_text
+    ids_new = [bc.toy_txid(t) for t in edited]
+    levels_old = bc.merkle_levels(ids)
+    levels_new = bc.merkle_levels(ids_new)
+    changed = {(lv, i) for lv, (a, b) in enumerate(zip(levels_old, levels_new)) for i, (x, y) in enumerate(zip(a, b))
+               if x != y}
+    proof = bc.merkle_proof(ids, prove_i)
+    path_nodes = set()
+    sib_nodes = set()
+    i_ = prove_i
+    for lv in range(len(levels_old)):
+        path_nodes.add((lv, i_))
+        if lv < len(proof):
+            sib = i_ ^ 1
+            sib_nodes.add((lv, min(sib, len(levels_old[lv]) - 1)))
+        i_ //= 2
+    roles = {"changed": T("blockchain.merkle.role_changed"), "path": T("blockchain.merkle.role_path"),
+             "sibling": T("blockchain.merkle.role_sibling"), "plain": T("blockchain.merkle.role_plain")}
+    g1, g2 = st.columns(2)
+    with g1:
+        st.markdown(f"**{T('blockchain.merkle.tree_changed')}**")
+        ui.chart(draw.merkle_figure(levels_new, changed, set(), set(), [f"tx{i}: {t}" for i, t in enumerate(edited)],
+                                    roles, height=420), key="bc_mk_changed")
+    with g2:
+        st.markdown(f"**{T('blockchain.merkle.tree_proof', i=prove_i)}**")
+        ui.chart(draw.merkle_figure(levels_old, set(), path_nodes, sib_nodes,
+                                    [f"tx{i}: {t}" for i, t in enumerate(txs)], roles, height=420), key="bc_mk_proof")
+    ok, path = bc.verify_merkle_proof(ids[prove_i], proof, levels_old[-1][0])
+    proof_df = pd.DataFrame([{T("blockchain.merkle.col_level"): p["level"], T("blockchain.merkle.col_side"):
+                              T(f"blockchain.merkle.side_{p['side']}"), T("blockchain.merkle.col_sibling"): p["sibling"],
+                              T("blockchain.merkle.col_result"): path[k + 1]} for k, p in enumerate(proof)])
+    if len(proof_df):
+        st.dataframe(proof_df, hide_index=True, width="stretch")
+    forged_ok, _ = bc.verify_merkle_proof(ids_new[prove_i], proof, levels_old[-1][0])
+    ui.what_happened(T("blockchain.merkle.happened", i=edit_i, changed=len(changed), levels=len(levels_old),
+                       root_old=levels_old[-1][0][:12], root_new=levels_new[-1][0][:12], p=prove_i, k=len(proof),
+                       n=n_tx, ok=T("blockchain.yes" if ok else "blockchain.no")))
+    with st.expander(T("blockchain.merkle.real_heading"), expanded=False):
+        real = cached_csv("bitcoin_block100000_txids")
+        root_real = bc.merkle_root(list(real["txid"]))
+        header_root = cached_csv("bitcoin_headers").set_index("height").loc["100000", "header_hex"]
+        st.dataframe(real[["position", "txid", "role"]], hide_index=True, width="stretch")
+        st.code(root_real, language=None)
+        in_header = bc.parse_header(header_root)["merkle_root"]
+        st.markdown(T("blockchain.merkle.real_result", root=root_real[:16], same=T(
+            "blockchain.yes" if root_real == in_header else "blockchain.no")))
+        ui.source_note(real["source"].iloc[0])
+    run_data["merkle"] = pd.DataFrame([{"level": lv, "index": i, "hash": h} for lv, level in enumerate(levels_new)
+                                       for i, h in enumerate(level)])
+    ui.takeaway(T("blockchain.merkle.takeaway"))
+
+# =========================================================================== 6. keys, addresses, signatures
+with tabs[5]:
+    st.subheader(T("blockchain.keys.heading"))
+    st.markdown(T("blockchain.keys.intro"))
+    st.session_state.setdefault("bc_key_hex", "1")
+    if st.button(f"🎲 {T('blockchain.keys.random')}", key="bc_key_random", help=T("blockchain.keys.random_help")):
+        st.session_state["bc_key_hex"] = f"{bc.new_private_key():064x}"
+    key_hex = st.text_input(T("blockchain.keys.private"), max_chars=66, key="bc_key_hex",
+                            help=T("blockchain.keys.private_help"))
+    k = None
+    with ui.guard():
+        k = bc.parse_private_key(key_hex)
+    if k is not None:
+        labels = {name: T(f"blockchain.keys.step.{name}") for name in
+                  ["private_key", "point_x", "point_y", "public_key", "sha256", "hash160", "versioned", "checksum",
+                   "address"]}
+        kc1, kc2 = st.columns(2)
+        steps_u = bc.address_steps(k, compressed=False)
+        steps_c = bc.address_steps(k, compressed=True)
+        for col, steps, title in ((kc1, steps_u, "uncompressed"), (kc2, steps_c, "compressed")):
+            with col:
+                st.markdown(f"**{T('blockchain.keys.' + title)}**")
+                st.dataframe(pd.DataFrame({T("blockchain.keys.col_step"): [labels[n] for n, _ in steps],
+                                           T("blockchain.keys.col_value"): [v for _, v in steps]}),
+                             hide_index=True, width="stretch", height=360)
+        st.markdown(f"#### {T('blockchain.keys.sign_heading')}")
+        s1, s2 = st.columns(2)
+        message = s1.text_input(T("blockchain.keys.message"), "Pay Bob 1 BTC", max_chars=200, key="bc_sign_msg",
+                                help=T("blockchain.keys.message_help"))
+        checked = s2.text_input(T("blockchain.keys.check_message"), "Pay Bob 1 BTC", max_chars=200, key="bc_check_msg",
+                                help=T("blockchain.keys.check_message_help"))
+        which = st.radio(T("blockchain.keys.verify_with"), ["own", "other"], horizontal=True, key="bc_verify_with",
+                         format_func=lambda w: T(f"blockchain.keys.verify_{w}"), help=T("blockchain.keys.verify_help"))
+        signature = crypto.sign(k, message.encode("utf-8"))
+        r, s = crypto.signature_rs(signature)
+        other = k + 1 if k + 1 < crypto.SECP256K1_N else 1
+        pub = crypto.public_key(k if which == "own" else other)
+        valid = crypto.verify(pub, checked.encode("utf-8"), signature)
+        st.code(f"DER = {signature.hex()}\nr   = {r:064x}\ns   = {s:064x}", language=None)
+        (st.success if valid else st.error)(T("blockchain.keys.valid" if valid else "blockchain.keys.invalid"))
+        ui.what_happened(T("blockchain.keys.happened", address=steps_c[-1][1], address_u=steps_u[-1][1],
+                           bytes_u=len(steps_u[3][1]) // 2, bytes_c=len(steps_c[3][1]) // 2,
+                           result=T("blockchain.keys.valid_short" if valid else "blockchain.keys.invalid_short"),
+                           sig_len=len(signature)))
+    ui.takeaway(T("blockchain.keys.takeaway"))
+
+# =========================================================================== 7. transactions and wallets
+with tabs[6]:
+    st.subheader(T("blockchain.wallets.heading"))
+    st.markdown(T("blockchain.wallets.intro"))
+    w1, w2 = st.columns([1, 3])
+    n_wallets = w1.slider(T("blockchain.wallets.n"), 3, 5, ui.url_value("wallets", 4, lo=3, hi=5), key="bc_wallets_n",
+                          help=T("blockchain.wallets.n_help"))
+    ui.sync_url(wallets=n_wallets)
+    cfg_w = (seed, n_wallets)
+    reset_wallets = w2.button(f"↩️ {T('blockchain.wallets.reset')}", key="bc_wallet_reset",
+                              help=T("blockchain.wallets.reset_help"))
+    if st.session_state.get("bc_ledger_cfg") != cfg_w or reset_wallets:
+        st.session_state["bc_ledger"] = utxo.new_ledger(seed, n_wallets)
+        st.session_state["bc_ledger_cfg"] = cfg_w
+        st.session_state["bc_wallet_msg"] = None
+    ledger: utxo.UtxoLedger = st.session_state["bc_ledger"]
+    f1, f2, f3, f4 = st.columns(4)
+    sender = f1.selectbox(T("blockchain.wallets.sender"), list(ledger.names), index=0, key="bc_tx_from",
+                          help=T("blockchain.wallets.sender_help"))
+    recipient = f2.selectbox(T("blockchain.wallets.recipient"), list(ledger.names), index=2, key="bc_tx_to",
+                             help=T("blockchain.wallets.recipient_help"))
+    amount = f3.number_input(T("blockchain.wallets.amount"), 0.0, 1000.0, 10.0, step=1.0, format="%.4f",
+                             key="bc_tx_amount", help=T("blockchain.wallets.amount_help"))
+    fee = f4.number_input(T("blockchain.wallets.fee"), 0.0, 1.0, 0.0001, step=0.0001, format="%.4f", key="bc_tx_fee",
+                          help=T("blockchain.wallets.fee_help"))
+    a1, a2, a3, a4 = st.columns(4)
+    send = a1.button(f"✍️ {T('blockchain.wallets.send')}", key="bc_tx_send", type="primary", width="stretch",
+                     help=T("blockchain.wallets.send_help"))
+    double = a2.button(f"♊ {T('blockchain.wallets.double')}", key="bc_tx_double", width="stretch",
+                       help=T("blockchain.wallets.double_help"))
+    miner = a3.selectbox(T("blockchain.wallets.miner"), list(ledger.names), index=len(ledger.names) - 1,
+                         key="bc_tx_miner", label_visibility="collapsed", help=T("blockchain.wallets.miner_help"))
+    mine_now = a4.button(f"⛏️ {T('blockchain.wallets.mine')}", key="bc_tx_mine", width="stretch",
+                         help=T("blockchain.wallets.mine_help"))
+    with ui.guard():
+        if send:
+            sat, fee_sat = round(amount * cs.COIN), round(fee * cs.COIN)
+            tx = ledger.create_payment(sender, recipient, sat, fee_sat)
+            got_fee = ledger.submit(tx)
+            st.session_state["bc_wallet_msg"] = ("blockchain.wallets.msg_sent", {
+                "sender": sender, "recipient": recipient, "amount": btc(sat), "fee": btc(got_fee),
+                "txid": tx.txid[:12], "inputs": len(tx.inputs), "change": btc(tx.outputs[1].amount) if len(
+                    tx.outputs) > 1 else btc(0)})
+        if double:
+            others = [n for n in ledger.names if n not in (sender,)]
+            target = next((n for n in others if n != recipient), others[0])
+            ledger.submit(ledger.conflicting_payment(sender, target))
+        if mine_now:
+            blk = ledger.mine_block(miner, 3)
+            st.session_state["bc_wallet_msg"] = ("blockchain.wallets.msg_mined", {
+                "height": blk["height"], "miner": miner, "n": len(blk["txs"]) - 1, "subsidy": btc(blk["subsidy"]),
+                "fees": btc(blk["fees"]), "tries": blk["tries"], "hash": blk["hash"][:12]})
+    rows = [{T("blockchain.wallets.col_wallet"): n, T("blockchain.wallets.col_address"): ledger.address(n),
+             T("blockchain.wallets.col_balance"): btc(ledger.balance(n)),
+             T("blockchain.wallets.col_spendable"): btc(ledger.spendable(n)),
+             T("blockchain.wallets.col_coins"): len(ledger.coins(n, include_pending=False))} for n in ledger.names]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    bal = go.Figure(go.Bar(x=list(ledger.names), y=[ledger.balance(n) / cs.COIN for n in ledger.names],
+                           name=T("blockchain.wallets.col_balance")))
+    bal.add_trace(go.Bar(x=list(ledger.names), y=[ledger.spendable(n) / cs.COIN for n in ledger.names],
+                         name=T("blockchain.wallets.col_spendable")))
+    bal.update_layout(height=260, yaxis_title="BTC", barmode="group", legend=dict(orientation="h", y=1.2))
+    m1, m2 = st.columns([1, 1])
+    with m1:
+        ui.chart(bal, key="bc_wallet_chart")
+    with m2:
+        st.markdown(f"**{T('blockchain.wallets.mempool', n=len(ledger.mempool))}**")
+        if ledger.mempool:
+            st.dataframe(pd.DataFrame([{"txid": tx.txid[:16], T("blockchain.wallets.col_memo"): tx.memo,
+                                        T("blockchain.wallets.col_amount"): btc(tx.outputs[0].amount)}
+                                       for tx in ledger.mempool]), hide_index=True, width="stretch")
+        else:
+            st.caption(T("blockchain.wallets.mempool_empty"))
+        st.markdown(f"**{T('blockchain.wallets.blocks', n=len(ledger.blocks))}**")
+        st.dataframe(pd.DataFrame([{T("blockchain.wallets.col_height"): b["height"],
+                                    T("blockchain.wallets.col_miner"): b["miner"],
+                                    T("blockchain.wallets.col_txs"): len(b["txs"]),
+                                    T("blockchain.wallets.col_reward"): btc(b["subsidy"] + b["fees"]),
+                                    "hash": draw.short(b["hash"], 14)} for b in reversed(ledger.blocks)]),
+                     hide_index=True, width="stretch", height=200)
+    msg = st.session_state.get("bc_wallet_msg")
+    total = sum(ledger.balance(n) for n in ledger.names)
+    minted = sum(b["subsidy"] for b in ledger.blocks)
+    if msg:
+        ui.what_happened(T(msg[0], **msg[1]) + " " + T("blockchain.wallets.conservation", total=btc(total),
+                                                         minted=btc(minted)))
+    else:
+        ui.what_happened(T("blockchain.wallets.happened_start", first=ledger.names[0], second=ledger.names[1],
+                           total=btc(total)))
+    run_data["wallet_log"] = pd.DataFrame(ledger.log)
+    ui.takeaway(T("blockchain.wallets.takeaway"))
+
+# =========================================================================== 8. real Bitcoin
+with tabs[7]:
+    st.subheader(T("blockchain.btc.heading"))
+    st.markdown(T("blockchain.btc.intro"))
+    headers = cached_csv("bitcoin_headers")
+    genesis_hex = bc.serialize_header(1, "0" * 64, "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b",
+                                      1231006505, 0x1D00FFFF, 2083236893).hex()
+    presets = {row["height"]: (row["header_hex"] or genesis_hex) for _, row in headers.iterrows()}
+    name_col = "name_zh" if ui.lang() == "zh" else "name_en"
+    preset = st.radio(T("blockchain.btc.preset"), list(presets) + ["own"], horizontal=True, key="bc_hdr_preset",
+                      format_func=lambda h: T("blockchain.btc.own") if h == "own" else
+                      headers.set_index("height").loc[h, name_col], help=T("blockchain.btc.preset_help"))
+    if preset != "own" or "bc_hdr_text" not in st.session_state:
+        st.session_state["bc_hdr_text"] = presets[preset if preset != "own" else "0"]
+    header_text = st.text_area(T("blockchain.btc.header"), max_chars=400, height=90, key="bc_hdr_text",
+                               help=T("blockchain.btc.header_help"), disabled=preset != "own")
+    with ui.guard():
+        fields = bc.parse_header(header_text)
+        check = bc.check_header(**fields)
+        field_labels = {n: T(f"blockchain.btc.field.{n}") for n in bc.HEADER_FIELDS}
+        ui.chart(draw.header_bytes_figure(check["fields"], field_labels), key="bc_hdr_bytes")
+        shown = {"version": str(fields["version"]), "prev_hash": fields["prev_hash"], "merkle_root": fields["merkle_root"],
+                 "timestamp": f"{fields['timestamp']} = {utc(fields['timestamp'])}", "bits": f"0x{fields['bits']:08x}",
+                 "nonce": f"{fields['nonce']:,}"}
+        st.dataframe(pd.DataFrame([{T("blockchain.btc.col_field"): field_labels[n],
+                                    T("blockchain.btc.col_value"): shown[n],
+                                    T("blockchain.btc.col_bytes"): b,
+                                    T("blockchain.btc.col_note"): T(f"blockchain.btc.note.{n}")}
+                                   for n, b in check["fields"]]), hide_index=True, width="stretch")
+        st.markdown(T("blockchain.btc.steps"))
+        st.code(f"SHA256(header)        = {check['sha256_once']}\n"
+                f"SHA256(SHA256(header)) = {check['sha256d']}\n"
+                f"{T('blockchain.btc.reversed')} = {check['hash']}\n"
+                f"target (bits)         = {check['target_hex']}", language=None)
+        known = headers[headers["block_hash"] == check["hash"]]
+        h1, h2, h3 = st.columns(3)
+        h1.metric(T("blockchain.btc.meets"), T("blockchain.yes" if check["meets_target"] else "blockchain.no"))
+        h2.metric(T("blockchain.btc.zero_bits"), check["leading_zero_bits"])
+        h3.metric(T("blockchain.btc.difficulty"), ui.num(check["difficulty"], 2))
+        if len(known):
+            st.success(T("blockchain.btc.known", name=known.iloc[0][name_col]))
+            ui.source_note(known.iloc[0]["source"])
+        ui.what_happened(T("blockchain.btc.happened", hash=check["hash"][:20], zeros=check["leading_zero_bits"],
+                           meets=T("blockchain.yes" if check["meets_target"] else "blockchain.no"),
+                           difficulty=check["difficulty"], tries=2.0 ** check["leading_zero_bits"]))
+    ui.takeaway(T("blockchain.btc.takeaway"))
+
+# =========================================================================== 9. economics
+with tabs[8]:
+    st.subheader(T("blockchain.econ.heading"))
+    st.markdown(T("blockchain.econ.intro"))
+    schedule = pd.DataFrame(cs.supply_schedule())
+    e1, e2, e3 = st.columns(3)
+    total_sat = int(schedule["cumulative_sat"].iloc[-1])
+    e1.metric(T("blockchain.econ.total"), f"{total_sat / cs.COIN:,.8f} BTC")
+    e2.metric(T("blockchain.econ.eras"), len(schedule))
+    e3.metric(T("blockchain.econ.last_year"), f"≈ {int(schedule['approx_year'].iloc[-1])}")
+    fig = go.Figure(go.Scatter(x=schedule["approx_year"], y=schedule["cumulative_sat"] / cs.COIN / 1e6,
+                               mode="lines+markers", line_shape="linear", name=T("blockchain.econ.supply")))
+    fig.add_trace(go.Bar(x=schedule["approx_year"], y=schedule["subsidy_sat"] / cs.COIN, yaxis="y2", opacity=0.5,
+                         name=T("blockchain.econ.subsidy")))
+    fig.update_layout(height=360, xaxis_title=T("blockchain.econ.year_axis"),
+                      yaxis=dict(title=T("blockchain.econ.supply_axis")),
+                      yaxis2=dict(title=T("blockchain.econ.subsidy_axis"), overlaying="y", side="right", type="log"),
+                      legend=dict(orientation="h", y=1.15))
+    ui.chart(fig, key="bc_supply_chart")
+    first4 = schedule.head(5)
+    ui.what_happened(T("blockchain.econ.supply_happened", half=first4["cumulative_sat"].iloc[0] / cs.COIN,
+                       four=first4["cumulative_sat"].iloc[3] / total_sat, total=total_sat / cs.COIN,
+                       missing=(21_000_000 * cs.COIN - total_sat) / cs.COIN))
+    st.markdown(f"#### {T('blockchain.econ.retarget_heading')}")
+    st.markdown(T("blockchain.econ.retarget_intro"))
+    d1, d2, d3 = st.columns(3)
+    epochs = d1.slider(T("blockchain.econ.epochs"), 6, 40, 16, key="bc_epochs", help=T("blockchain.econ.epochs_help"))
+    change_at = d2.slider(T("blockchain.econ.change_at"), 2, 5, 3, key="bc_change_at",
+                          help=T("blockchain.econ.change_at_help"))
+    factor = d3.select_slider(T("blockchain.econ.factor"), options=[0.25, 0.5, 0.75, 1.25, 1.5, 2.0, 3.0, 6.0],
+                              value=2.0, key="bc_factor", format_func=lambda f: f"×{f:g}",
+                              help=T("blockchain.econ.factor_help"))
+    sim = pd.DataFrame(cs.retarget_simulation(cs.hash_power_path(epochs, change_at - 1, factor), seed))
+    fig = go.Figure(go.Scatter(x=sim["epoch"], y=sim["mean_block_minutes"], mode="lines+markers",
+                               name=T("blockchain.econ.block_time")))
+    fig.add_trace(go.Scatter(x=sim["epoch"], y=sim["difficulty"], mode="lines+markers", yaxis="y2",
+                             name=T("blockchain.econ.difficulty")))
+    fig.add_hline(y=10, line_dash="dot", annotation_text=T("blockchain.econ.ten_minutes"))
+    fig.update_layout(height=340, xaxis_title=T("blockchain.econ.epoch_axis"),
+                      yaxis=dict(title=T("blockchain.econ.minutes_axis")),
+                      yaxis2=dict(title=T("blockchain.econ.difficulty"), overlaying="y", side="right"),
+                      legend=dict(orientation="h", y=1.15))
+    ui.chart(fig, key="bc_retarget_chart")
+    hit = sim.iloc[change_at - 1]
+    after = sim.iloc[min(change_at, len(sim) - 1)]
+    ui.what_happened(T("blockchain.econ.retarget_happened", epoch=change_at, factor=factor,
+                       minutes=hit["mean_block_minutes"], next=hit["next_difficulty"] / hit["difficulty"],
+                       after=after["mean_block_minutes"], clamped=T("blockchain.econ.clamped") if hit["clamped"] else ""))
+    run_data["retarget"] = sim
+    st.markdown(f"#### {T('blockchain.econ.cbdc_heading')}")
+    comp = cached_csv("currency_comparison")
+    suffix = "zh" if ui.lang() == "zh" else "en"
+    st.dataframe(pd.DataFrame({T("blockchain.econ.col_aspect"): [T(f"blockchain.econ.aspect.{a}") for a in comp["aspect"]],
+                               "Bitcoin": comp[f"bitcoin_{suffix}"], T("blockchain.econ.ecny"): comp[f"ecny_{suffix}"]}),
+                 hide_index=True, width="stretch")
+    with st.expander(T("blockchain.econ.sources")):
+        for a, src in zip(comp["aspect"], comp["source"]):
+            st.caption(f"**{T(f'blockchain.econ.aspect.{a}')}** — {src}")
+    ui.source_note(T("blockchain.econ.rules_source"))
+    ui.takeaway(T("blockchain.econ.takeaway"))
+
+# =========================================================================== self-check and download
+st.divider()
+ui.quiz("blockchain", ["avalanche", "mining", "tamper", "merkle", "race"])
+st.markdown(f"#### {T('blockchain.download_heading')}")
+d_cols = st.columns(len(run_data))
+for col, (name, df) in zip(d_cols, run_data.items()):
+    with col:
+        ui.download_csv(df, f"blockchain-{name}.csv", key=f"bc_dl_{name}", label=T(f"blockchain.download.{name}"))
