@@ -169,3 +169,24 @@ def test_deep_link_on_a_cold_page_keeps_language(server, browser):
         assert _title("zh", pages[0]).split(" ", 1)[-1][:4] in page.locator("h1").first.inner_text()
     finally:
         ctx.close()
+
+
+def test_step_player_autoplays_in_the_browser(server, browser):
+    """Play runs in st.fragment(run_every=…): the step advances on its own, then pause stops it."""
+    ctx = _context(browser)
+    page = ctx.new_page()
+    try:
+        _open(page, server + "/?lang=en")
+        info = page.locator('[data-testid="stAlertContentInfo"]').filter(has_text="Step ").first
+        assert "Step 1 of" in info.inner_text()
+        page.get_by_role("button", name="▶ Play").click()
+        page.wait_for_function(
+            "[...document.querySelectorAll('[data-testid=stAlertContentInfo]')]"
+            ".some(e => /Step [3-9] of/.test(e.innerText))", timeout=30_000)
+        page.get_by_role("button", name="⏸ Pause").click()
+        page.wait_for_timeout(1500)
+        frozen = info.inner_text()
+        page.wait_for_timeout(4000)
+        assert info.inner_text() == frozen
+    finally:
+        ctx.close()

@@ -77,6 +77,9 @@ def step_player(trace: Trace, draw: Callable[[Step], None], key: str) -> int:
 
     @st.fragment(run_every=every)
     def _player() -> None:
+        if st.session_state.get(k["play"], False) != playing:
+            # play/pause changes the timer, which is fixed when the fragment is defined: rerun the page once
+            st.rerun(scope="app")
         touched = st.session_state.pop(k["touched"], False)
         index = st.session_state.get(k["index"], 0)
         if st.session_state.get(k["play"], False) and not touched:
@@ -86,24 +89,24 @@ def step_player(trace: Trace, draw: Callable[[Step], None], key: str) -> int:
             index += 1
             st.session_state[k["index"]] = index
         now_playing = st.session_state.get(k["play"], False)
-        cols = st.columns([1, 1, 1.6, 1, 1, 2.6], vertical_alignment="center")
-        cols[0].button("⏮", key=f"{key}_first", help=T("player.first"), on_click=_jump, args=(k, 0, n),
-                       width="stretch", disabled=index == 0)
-        cols[1].button("◀", key=f"{key}_prev", help=T("player.prev"), on_click=_move, args=(k, -1, n),
-                       width="stretch", disabled=index == 0)
-        cols[2].button(f"⏸ {T('player.pause')}" if now_playing else f"▶ {T('player.play')}",
-                       key=f"{key}_play", type="primary",
-                       on_click=_toggle, args=(k, n), width="stretch", disabled=n == 1)
-        cols[3].button("▶", key=f"{key}_next", help=T("player.next"),
-                       on_click=_move, args=(k, 1, n), width="stretch", disabled=index >= n - 1)
-        cols[4].button("⏭", key=f"{key}_last", help=T("player.last"), on_click=_jump, args=(k, n - 1, n),
-                       width="stretch", disabled=index >= n - 1)
-        cols[5].select_slider(T("player.speed"), options=SPEEDS, key=k["speed"],
-                              format_func=lambda s: f"{T('player.speed')} {s:g}×", label_visibility="collapsed")
+        # a horizontal container keeps the buttons on one row on a phone too (columns would stack)
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        row.button("⏮", key=f"{key}_first", help=T("player.first"), on_click=_jump, args=(k, 0, n),
+                   disabled=index == 0)
+        row.button("◀", key=f"{key}_prev", help=T("player.prev"), on_click=_move, args=(k, -1, n),
+                   disabled=index == 0)
+        row.button(f"⏸ {T('player.pause')}" if now_playing else f"▶ {T('player.play')}",
+                   key=f"{key}_play", type="primary", on_click=_toggle, args=(k, n), disabled=n == 1)
+        row.button("▶", key=f"{key}_next", help=T("player.next"), on_click=_move, args=(k, 1, n),
+                   disabled=index >= n - 1)
+        row.button("⏭", key=f"{key}_last", help=T("player.last"), on_click=_jump, args=(k, n - 1, n),
+                   disabled=index >= n - 1)
+        left, right = st.columns([4, 1], vertical_alignment="bottom")
         if n > 1:
             st.session_state[f"{key}_slider"] = index + 1
-            st.slider(T("player.step"), 1, n, key=f"{key}_slider",
-                      on_change=lambda: _jump(k, st.session_state[f"{key}_slider"] - 1, n))
+            left.slider(T("player.step"), 1, n, key=f"{key}_slider",
+                        on_change=lambda: _jump(k, st.session_state[f"{key}_slider"] - 1, n))
+        right.select_slider(T("player.speed"), options=SPEEDS, key=k["speed"], format_func=lambda s: f"{s:g}×")
         step = trace[index]
         st.info(f"**{T('player.position', i=index + 1, n=n)}** · {T(step.key, **step.params)}")
         draw(step)
