@@ -276,21 +276,35 @@ def diversification(mc: MonteCarlo, notes=(1, 10, 100), seed: int = 1) -> pd.Dat
     return pd.concat(out, ignore_index=True)
 
 
-def reserve_test(portfolio: pd.DataFrame, reserve_share: float = 0.02, shocks=(1, 1.5, 2, 3, 4, 5),
+def reserve_test(portfolio: pd.DataFrame, reserve_share: float = 0.05, shocks=(1, 1.5, 2, 3, 4, 5),
                  n_scenarios: int = 1000, rho: float = 0.10, lgd: float = LGD, seed: int = 42) -> pd.DataFrame:
     """Risk reserve fund (风险准备金) under default-rate shocks.
 
     The reserve = reserve_share × principal and pays investors' credit losses until it is empty.
-    For each shock multiplier m (PD × m), per scenario: loss L = LGD × defaulted principal;
-    the reserve is exhausted when L > reserve.  Same random numbers for every m (common random
-    numbers), so the curve is smooth in m.
+    For each shock multiplier m (PD × m), per scenario: loss L = LGD × defaulted share of the
+    (equal-size) loans; the reserve is exhausted when L > reserve.  Given the economy factor z, the
+    number of defaults among the n_g loans of grade g is Binomial(n_g, p_g(z)) — the same
+    distribution as drawing every loan, at a fraction of the cost.  Every m reuses the same seed,
+    hence the same economy paths z (common random numbers), so the curve is smooth in m.
     """
     require(0.0 <= reserve_share <= 0.2, "lending_reserve", "reserve must be within 0..20%",
             share=reserve_share, hi=0.2)
+    require(10 <= n_scenarios <= 5000, "lending_n_scenarios", "10..5,000 scenarios", n=n_scenarios, lo=10, hi=5000)
+    require(0.0 <= rho <= 0.9, "lending_rho", "correlation must be within 0..0.9", rho=rho)
+    counts = portfolio["grade"].value_counts()
+    n = len(portfolio)
     rows = []
     for m in shocks:
-        mc = simulate_defaults(portfolio, n_scenarios, rho, float(m), lgd, 0.0, seed)
-        loss = mc.loss_share()
+        require(0.5 <= float(m) <= 10.0, "lending_shock", "shock must be within 0.5..10", shock=m)
+        rng = np.random.default_rng(seed)            # same economy paths for every shock
+        z = rng.standard_normal(n_scenarios)
+        defaults = np.zeros(n_scenarios)
+        for g in GRADES:
+            n_g = int(counts.get(g, 0))
+            if n_g:
+                p = conditional_pd(min(GRADE_PD[g] * float(m), 0.999), rho, z)
+                defaults += rng.binomial(n_g, p)
+        loss = lgd * defaults / n
         uncovered = np.maximum(loss - reserve_share, 0.0)
         rows.append({"shock": float(m), "mean_loss": float(loss.mean()), "p95_loss": float(np.quantile(loss, 0.95)),
                      "p_exhausted": float((loss > reserve_share).mean()),

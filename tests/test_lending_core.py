@@ -336,3 +336,11 @@ def test_caps_listed_exactly():
     v = p2p.cap_violations(book, 1)        # after one payment: P1 owes 250k·11/12 = 229,166.67
     got = {r.borrower: (bool(r.over_here), bool(r.over_total)) for r in v.itertuples()}
     assert got == {"P1": (True, False), "P2": (False, True), "E1": (False, True)}
+
+
+def test_binomial_reserve_shortcut_matches_loan_by_loan():
+    pf = p2p.make_portfolio(5000)
+    res = p2p.reserve_test(pf, reserve_share=0.05, shocks=(1.0,), n_scenarios=1000, seed=9)
+    mc = p2p.simulate_defaults(pf, 1000, rho=0.1, shock=1.0, fee=0.0, seed=9)
+    assert res["p_exhausted"].iloc[0] == pytest.approx((mc.loss_share() > 0.05).mean(), abs=0.05)
+    assert res["mean_loss"].iloc[0] == pytest.approx(mc.loss_share().mean(), rel=0.1)
