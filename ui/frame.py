@@ -44,7 +44,8 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 21px;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.3rem; line-height: 1.5;}
 h1 {font-size: 3.1rem !important;} h2 {font-size: 2.4rem !important;} h3 {font-size: 1.9rem !important;}
 [data-baseweb="tab"] p {font-size: 1.3rem !important;}
-[data-testid="stMetricValue"] {font-size: 2.6rem !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 2.6rem !important; line-height: 1.2;}
+[data-testid="stMetricLabel"] p {font-size: 1.15rem !important;}
 [data-testid="stWidgetLabel"] p {font-size: 1.15rem !important;}
 .block-container {padding-top: 1.5rem; max-width: 100% !important;}
 </style>

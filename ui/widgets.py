@@ -90,6 +90,9 @@ def style_figure(fig: go.Figure) -> go.Figure:
     fig.update_layout(colorway=OKABE_ITO, font=dict(size=size),
                       margin=dict(l=10, r=10, t=50 if fig.layout.title.text else 20, b=10),
                       legend=dict(font=dict(size=size)), hoverlabel=dict(font_size=size))
+    fig.update_xaxes(tickfont_size=size, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size, title_font_size=size)
+    fig.update_traces(textfont_size=size, selector=dict(type="bar"))
     return fig
 
 
