@@ -1,6 +1,8 @@
 """Generic widget fuzzer: every page, every bounded input pushed to its edges and to random values.
 
-Any uncaught exception fails.  A number input without min and max fails too: every widget is bounded.
+Per widget: its two edges, one at a time (min/max, first/last option, empty/oversized text).
+Then three rounds that set every widget at once to a random value.  Any uncaught exception fails.
+A number input without min and max fails too: every widget is bounded.
 Later pages are covered by simply existing in pages/.
 """
 import random
@@ -10,7 +12,7 @@ import pytest
 from tests.apptest import page_paths, run_page
 
 KINDS = ("number_input", "slider", "text_input", "text_area", "selectbox", "multiselect")
-TEXTS = ["", "0", "-1", "abc", "中文 ＸＹＺ 🙂", "<b>bold</b><script>x</script>", "1e309", "9" * 300]
+TEXTS = ["0", "-1", "abc", "中文 ＸＹＺ 🙂", "<b>bold</b><script>x</script>", "1e309", "NaN", " "]
 
 
 def _ident(widget):
@@ -24,37 +26,59 @@ def _find(at, kind, ident):
     return None
 
 
-def _values(kind, widget, rng):
-    """Edge values first, then random ones, as callables that set the widget."""
+def _number_bounds(widget):
+    assert widget.proto.has_min and widget.proto.has_max, f"unbounded number input: {widget.label!r}"
+    return widget.min, widget.max
+
+
+def _is_int(lo, hi, value):
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)) and (
+        value is None or isinstance(value, int))
+
+
+def _random_value(widget, lo, hi, rng):
+    return rng.randint(lo, hi) if _is_int(lo, hi, widget.value) else rng.uniform(lo, hi)
+
+
+def _edges(kind, widget):
+    """Setters for a widget's two edges."""
     if kind == "number_input":
-        assert widget.proto.has_min and widget.proto.has_max, f"unbounded number input: {widget.label!r}"
-        lo, hi = widget.min, widget.max
-        is_int = isinstance(lo, int) and isinstance(hi, int) and isinstance(widget.value, int)
-        mid = rng.randint(lo, hi) if is_int else rng.uniform(lo, hi)
-        return [lambda w: w.set_value(lo), lambda w: w.set_value(hi), lambda w: w.set_value(mid)]
+        lo, hi = _number_bounds(widget)
+        return [lambda w: w.set_value(lo), lambda w: w.set_value(hi)]
     if kind == "slider":
         lo, hi = widget.min, widget.max
-        if isinstance(lo, (int, float)) and not isinstance(lo, bool):
-            mid = rng.randint(lo, hi) if isinstance(lo, int) and isinstance(hi, int) else rng.uniform(lo, hi)
-        else:
-            mid = lo
         if isinstance(widget.value, (tuple, list)):
-            return [lambda w: w.set_range(lo, lo), lambda w: w.set_range(hi, hi), lambda w: w.set_range(lo, hi),
-                    lambda w: w.set_range(min(lo, mid), max(lo, mid))]
-        return [lambda w: w.set_value(lo), lambda w: w.set_value(hi), lambda w: w.set_value(mid)]
+            return [lambda w: w.set_range(lo, lo), lambda w: w.set_range(hi, hi)]
+        return [lambda w: w.set_value(lo), lambda w: w.set_value(hi)]
     if kind in ("text_input", "text_area"):
         limit = widget.max_chars or 10_000
-        picks = TEXTS[:4] + [rng.choice(TEXTS[4:])]
-        return [lambda w, t=t[:limit]: w.input(t) for t in picks]
+        return [lambda w: w.input(""), lambda w: w.input(("9" * 400)[:limit])]
     if kind == "selectbox":
         n = len(widget.options)
-        if n == 0:
-            return []
-        return [lambda w: w.select_index(0), lambda w: w.select_index(n - 1),
-                lambda w: w.select_index(rng.randrange(n))]
+        return [lambda w: w.select_index(0), lambda w: w.select_index(n - 1)] if n else []
     if kind == "multiselect":
         return [lambda w: w.set_value([])]
     return []
+
+
+def _randomise(kind, widget, rng):
+    """Set ``widget`` to a random value of its domain (without running)."""
+    if kind == "number_input":
+        lo, hi = _number_bounds(widget)
+        widget.set_value(_random_value(widget, lo, hi, rng))
+    elif kind == "slider":
+        lo, hi = widget.min, widget.max
+        if not isinstance(lo, (int, float)) or isinstance(lo, bool):
+            return
+        a, b = sorted((_random_value(widget, lo, hi, rng), _random_value(widget, lo, hi, rng)))
+        if isinstance(widget.value, (tuple, list)):
+            widget.set_range(a, b)
+        else:
+            widget.set_value(a)
+    elif kind in ("text_input", "text_area"):
+        widget.input(rng.choice(TEXTS)[: widget.max_chars or 10_000])
+    elif kind == "selectbox" and widget.options:
+        widget.select_index(rng.randrange(len(widget.options)))
 
 
 @pytest.mark.parametrize("path", page_paths())
@@ -68,7 +92,7 @@ def test_widgets_survive_edges_and_random_values(path):
         widget = _find(at, kind, ident)
         if widget is None:
             continue
-        for setter in _values(kind, widget, rng):
+        for setter in _edges(kind, widget):
             widget = _find(at, kind, ident)
             if widget is None or widget.disabled:
                 break
@@ -76,4 +100,12 @@ def test_widgets_survive_edges_and_random_values(path):
             at.run()
             tried += 1
             assert not at.exception, f"{path}: {kind} {ident}: {[e.value for e in at.exception]}"
+    for round_ in range(3):
+        for kind, ident in targets:
+            widget = _find(at, kind, ident)
+            if widget is not None and not widget.disabled:
+                _randomise(kind, widget, rng)
+        at.run()
+        tried += 1
+        assert not at.exception, f"{path}: random round {round_}: {[e.value for e in at.exception]}"
     assert tried > 0 or not targets
