@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from core import crypto
 from core.blockchain import Block, check_race, meets_difficulty, mine_block, validate_chain
 from core.errors import require
 from core.trace import Trace
@@ -43,16 +44,23 @@ def tamper_copy(chain: list[Block], index: int, data: str, difficulty: int, remi
     return out
 
 
+def chain_fingerprint(chain: list[Block]) -> str:
+    """SHA-256 over the hashes of all blocks in order: equal fingerprints ⇔ identical copies."""
+    return crypto.sha256("".join(b.hash for b in chain).encode("ascii")).hex()
+
+
 def majority_vote(copies: list[list[Block]], difficulty: int) -> list[dict]:
-    """Compare the peers' copies: each copy's tip hash, whether it validates, and whether it agrees
-    with the most common tip among valid copies (the honest majority)."""
-    tips = [c[-1].hash for c in copies]
+    """Compare the peers' copies: each copy's fingerprint, whether it validates, and whether it equals
+    the most common fingerprint among valid copies (the honest majority)."""
+    prints = [chain_fingerprint(c) for c in copies]
     valid = [all(s["valid"] for s in validate_chain(c, difficulty)) for c in copies]
-    counts = Counter(t for t, ok in zip(tips, valid) if ok)
-    majority_tip, votes = counts.most_common(1)[0] if counts else (None, 0)
-    return [{"peer": i + 1, "tip": t, "valid": ok, "agrees": ok and t == majority_tip, "votes": votes,
-             "differs_at": next((j + 1 for j, (a, b) in enumerate(zip(c, copies[0])) if a.hash != b.hash), None)}
-            for i, (t, ok, c) in enumerate(zip(tips, valid, copies))]
+    counts = Counter(f for f, ok in zip(prints, valid) if ok)
+    majority, votes = counts.most_common(1)[0] if counts else (None, 0)
+    reference = next((c for c, f in zip(copies, prints) if f == majority), copies[0])
+    return [{"peer": i + 1, "fingerprint": f, "tip": c[-1].hash, "valid": ok, "agrees": ok and f == majority,
+             "votes": votes,
+             "differs_at": next((j + 1 for j, (a, b) in enumerate(zip(c, reference)) if a.hash != b.hash), None)}
+            for i, (f, ok, c) in enumerate(zip(prints, valid, copies))]
 
 
 # ================================================================ propagation, fork and resolution

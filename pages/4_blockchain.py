@@ -255,7 +255,7 @@ with tabs[2]:
                 st.session_state["bc_chain"] = chain
                 st.session_state["bc_chain_work"] = {"blocks": [i + 1], "tries": t_used}
     status = bc.validate_chain(chain, chain_d)
-    per_row = 4
+    per_row = {5: 5, 6: 3}.get(len(chain), 4)
     for row_start in range(0, len(chain), per_row):
         cols = st.columns(per_row)
         for col, i in zip(cols, range(row_start, min(row_start + per_row, len(chain)))):
@@ -319,7 +319,8 @@ with tabs[3]:
                                           2, remine)
     votes = cs.majority_vote(copies, 2)
     vote_df = pd.DataFrame([{T("blockchain.net.col_peer"): f"P{v['peer']}",
-                             T("blockchain.net.col_tip"): draw.short(v["tip"], 16),
+                             T("blockchain.net.col_tip"): draw.short(v["fingerprint"], 16),
+                             T("blockchain.net.col_differs"): f"{v['differs_at']}" if v["differs_at"] else "—",
                              T("blockchain.net.col_valid"): "✅" if v["valid"] else "❌",
                              T("blockchain.net.col_agrees"): "✅" if v["agrees"] else "❌"} for v in votes])
     st.dataframe(vote_df, hide_index=True, width="stretch")
@@ -369,7 +370,8 @@ with tabs[3]:
                                  error_y=dict(type="data", symmetric=False, array=[mc["ci_high"] - mc["rate"]],
                                               arrayminus=[mc["rate"] - mc["ci_low"]]),
                                  name=T("blockchain.net.p_mc")))
-        fig.update_layout(height=360, yaxis_type="log", yaxis_title=T("blockchain.net.p_axis"),
+        fig.update_layout(height=360, yaxis=dict(type="log", dtick=1, exponentformat="power"),
+                          yaxis_title=T("blockchain.net.p_axis"),
                           xaxis_title=T("blockchain.net.z_axis"), legend=dict(orientation="h", y=1.15))
         ui.chart(fig, key="bc_race_chart")
         ui.what_happened(T("blockchain.net.race_happened", q=q, z=z, p=p_formula, exact=p_exact, rate=mc["rate"],
@@ -493,9 +495,7 @@ with tabs[5]:
         for col, steps, title in ((kc1, steps_u, "uncompressed"), (kc2, steps_c, "compressed")):
             with col:
                 st.markdown(f"**{T('blockchain.keys.' + title)}**")
-                st.dataframe(pd.DataFrame({T("blockchain.keys.col_step"): [labels[n] for n, _ in steps],
-                                           T("blockchain.keys.col_value"): [v for _, v in steps]}),
-                             hide_index=True, width="stretch", height=360)
+                st.code("\n".join(f"{labels[n]}\n    {v}" for n, v in steps), language=None, wrap_lines=True)
         st.markdown(f"#### {T('blockchain.keys.sign_heading')}")
         s1, s2 = st.columns(2)
         message = s1.text_input(T("blockchain.keys.message"), "Pay Bob 1 BTC", max_chars=200, key="bc_sign_msg",
@@ -542,13 +542,13 @@ with tabs[6]:
                              key="bc_tx_amount", help=T("blockchain.wallets.amount_help"))
     fee = f4.number_input(T("blockchain.wallets.fee"), 0.0, 1.0, 0.0001, step=0.0001, format="%.4f", key="bc_tx_fee",
                           help=T("blockchain.wallets.fee_help"))
-    a1, a2, a3, a4 = st.columns(4)
+    a1, a2, a3, a4 = st.columns(4, vertical_alignment="bottom")
     send = a1.button(f"✍️ {T('blockchain.wallets.send')}", key="bc_tx_send", type="primary", width="stretch",
                      help=T("blockchain.wallets.send_help"))
     double = a2.button(f"♊ {T('blockchain.wallets.double')}", key="bc_tx_double", width="stretch",
                        help=T("blockchain.wallets.double_help"))
     miner = a3.selectbox(T("blockchain.wallets.miner"), list(ledger.names), index=len(ledger.names) - 1,
-                         key="bc_tx_miner", label_visibility="collapsed", help=T("blockchain.wallets.miner_help"))
+                         key="bc_tx_miner", help=T("blockchain.wallets.miner_help"))
     mine_now = a4.button(f"⛏️ {T('blockchain.wallets.mine')}", key="bc_tx_mine", width="stretch",
                          help=T("blockchain.wallets.mine_help"))
     with ui.guard():
@@ -596,7 +596,7 @@ with tabs[6]:
                                     T("blockchain.wallets.col_txs"): len(b["txs"]),
                                     T("blockchain.wallets.col_reward"): btc(b["subsidy"] + b["fees"]),
                                     "hash": draw.short(b["hash"], 14)} for b in reversed(ledger.blocks)]),
-                     hide_index=True, width="stretch", height=200)
+                     hide_index=True, width="stretch")
     msg = st.session_state.get("bc_wallet_msg")
     total = sum(ledger.balance(n) for n in ledger.names)
     minted = sum(b["subsidy"] for b in ledger.blocks)
@@ -666,13 +666,16 @@ with tabs[8]:
     e1.metric(T("blockchain.econ.total"), f"{total_sat / cs.COIN:,.8f} BTC")
     e2.metric(T("blockchain.econ.eras"), len(schedule))
     e3.metric(T("blockchain.econ.last_year"), f"≈ {int(schedule['approx_year'].iloc[-1])}")
-    fig = go.Figure(go.Scatter(x=schedule["approx_year"], y=schedule["cumulative_sat"] / cs.COIN / 1e6,
-                               mode="lines+markers", line_shape="linear", name=T("blockchain.econ.supply")))
-    fig.add_trace(go.Bar(x=schedule["approx_year"], y=schedule["subsidy_sat"] / cs.COIN, yaxis="y2", opacity=0.5,
-                         name=T("blockchain.econ.subsidy")))
+    era_years = cs.HALVING_INTERVAL * cs.TARGET_SPACING / (365.25 * 86400)
+    fig = go.Figure(go.Scatter(x=[2009.0] + list(schedule["approx_year"] + era_years),
+                               y=[0.0] + list(schedule["cumulative_sat"] / cs.COIN / 1e6),
+                               mode="lines+markers", name=T("blockchain.econ.supply")))
+    fig.add_trace(go.Bar(x=schedule["approx_year"] + era_years / 2, y=schedule["subsidy_sat"] / cs.COIN, yaxis="y2",
+                         opacity=0.45, width=era_years * 0.9, name=T("blockchain.econ.subsidy")))
     fig.update_layout(height=360, xaxis_title=T("blockchain.econ.year_axis"),
-                      yaxis=dict(title=T("blockchain.econ.supply_axis")),
-                      yaxis2=dict(title=T("blockchain.econ.subsidy_axis"), overlaying="y", side="right", type="log"),
+                      yaxis=dict(title=T("blockchain.econ.supply_axis"), range=[0, 22.5]),
+                      yaxis2=dict(title=T("blockchain.econ.subsidy_axis"), overlaying="y", side="right", type="log",
+                                  dtick=2, exponentformat="power", showgrid=False),
                       legend=dict(orientation="h", y=1.15))
     ui.chart(fig, key="bc_supply_chart")
     first4 = schedule.head(5)
@@ -695,8 +698,9 @@ with tabs[8]:
                              name=T("blockchain.econ.difficulty")))
     fig.add_hline(y=10, line_dash="dot", annotation_text=T("blockchain.econ.ten_minutes"))
     fig.update_layout(height=340, xaxis_title=T("blockchain.econ.epoch_axis"),
-                      yaxis=dict(title=T("blockchain.econ.minutes_axis")),
-                      yaxis2=dict(title=T("blockchain.econ.difficulty"), overlaying="y", side="right"),
+                      yaxis=dict(title=T("blockchain.econ.minutes_axis"), rangemode="tozero"),
+                      yaxis2=dict(title=T("blockchain.econ.difficulty"), overlaying="y", side="right",
+                                  tickformat=".2f", showgrid=False, rangemode="tozero"),
                       legend=dict(orientation="h", y=1.15))
     ui.chart(fig, key="bc_retarget_chart")
     hit = sim.iloc[change_at - 1]
@@ -708,9 +712,10 @@ with tabs[8]:
     st.markdown(f"#### {T('blockchain.econ.cbdc_heading')}")
     comp = cached_csv("currency_comparison")
     suffix = "zh" if ui.lang() == "zh" else "en"
-    st.dataframe(pd.DataFrame({T("blockchain.econ.col_aspect"): [T(f"blockchain.econ.aspect.{a}") for a in comp["aspect"]],
-                               "Bitcoin": comp[f"bitcoin_{suffix}"], T("blockchain.econ.ecny"): comp[f"ecny_{suffix}"]}),
-                 hide_index=True, width="stretch")
+    st.table(pd.DataFrame({"Bitcoin": list(comp[f"bitcoin_{suffix}"]),
+                           T("blockchain.econ.ecny"): list(comp[f"ecny_{suffix}"])},
+                          index=pd.Index([T(f"blockchain.econ.aspect.{a}") for a in comp["aspect"]],
+                                         name=T("blockchain.econ.col_aspect"))))
     with st.expander(T("blockchain.econ.sources")):
         for a, src in zip(comp["aspect"], comp["source"]):
             st.caption(f"**{T(f'blockchain.econ.aspect.{a}')}** — {src}")

@@ -20,8 +20,9 @@ def bit_grid(flips: list[int], title: str, changed_label: str, same_label: str) 
     fig = go.Figure(go.Heatmap(z=z, text=text, hovertemplate="bit %{x}+16·%{y}: %{text}<extra></extra>",
                                colorscale=[[0, "#E8ECF0"], [1, RED]], zmin=0, zmax=1, showscale=False,
                                xgap=2, ygap=2))
-    fig.update_layout(title=title, height=360, yaxis=dict(autorange="reversed", showticklabels=False),
-                      xaxis=dict(showticklabels=False, scaleanchor="y"))
+    fig.update_layout(title=title, height=360,
+                      yaxis=dict(autorange="reversed", showticklabels=False, showgrid=False, zeroline=False),
+                      xaxis=dict(showticklabels=False, scaleanchor="y", showgrid=False, zeroline=False))
     return fig
 
 
