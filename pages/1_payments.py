@@ -39,7 +39,7 @@ with tabs[0]:
                               help=T("payments.life.id_help"))
     card = c2.text_input(T("payments.life.card"), payments.SAMPLE_CARD, max_chars=23, key="life_card",
                          help=T("payments.life.card_help"))
-    typed = c3.selectbox(T("payments.life.code"), ["correct", "wrong", "expired"], key="life_code",
+    typed = c3.radio(T("payments.life.code"), ["correct", "wrong", "expired"], key="life_code",
                          format_func=lambda o: T(f"payments.life.code_{o}"), help=T("payments.life.code_help"))
     c1, c2, c3, c4, c5 = st.columns(5)
     top_up = c1.number_input(T("payments.life.topup"), 1.0, 50_000.0, 1_000.0, 100.0, format="%.2f",
@@ -88,7 +88,7 @@ with tabs[0]:
         st.session_state["pay_try_msg"] = None
     plat = st.session_state["pay_try"]
     c1, c2 = st.columns([1, 2])
-    op = c1.selectbox(T("payments.try.op"), ["top_up", "pay", "settle", "refund", "withdraw"], key="try_op",
+    op = c1.radio(T("payments.try.op"), ["top_up", "pay", "settle", "refund", "withdraw"], key="try_op",
                       format_func=lambda o: T(f"payments.try.op_{o}"), help=T("payments.try.op_help"))
     amount = c1.number_input(T("payments.try.amount"), 0.0, 100_000.0, 100.0, 10.0, format="%.2f", key="try_amount",
                              help=T("payments.try.amount_help"))
@@ -231,7 +231,7 @@ with tabs[3]:
                              help=T("payments.id.password_help"))
     iterations = c2.select_slider(T("payments.id.iterations"), [1_000, 10_000, 100_000, 600_000], 100_000,
                                   key="id_iter", help=T("payments.id.iterations_help"))
-    alphabet = c3.selectbox(T("payments.id.alphabet"), [10, 26, 62, 94], index=0, key="id_alpha",
+    alphabet = c3.radio(T("payments.id.alphabet"), [10, 26, 62, 94], index=0, key="id_alpha", horizontal=True,
                             format_func=lambda a: T(f"payments.id.alpha_{a}"), help=T("payments.id.alphabet_help"))
     length = c3.slider(T("payments.id.length"), 4, 12, 6, key="id_len", help=T("payments.id.length_help"))
     salts = [payments.demo_key(seed, "salt-a"), payments.demo_key(seed, "salt-b")]
@@ -239,6 +239,10 @@ with tabs[3]:
     @st.cache_data(show_spinner=False)
     def guess_cost(scheme: str, iters: int) -> float:
         return payments.seconds_per_guess(scheme, iters)
+
+    @st.cache_data(show_spinner=False, max_entries=64)
+    def stored(pw: str, scheme: str, salt: bytes, iters: int) -> str:
+        return payments.store_password(pw, scheme, salt, iters)
 
     def duration(seconds: float) -> str:
         if seconds < 120:
@@ -252,8 +256,8 @@ with tabs[3]:
     rows, cost = [], {}
     with ui.guard():
         for scheme in payments.SCHEMES:
-            a = payments.store_password(password, scheme, salts[0], iterations)
-            b = payments.store_password(password, scheme, salts[1], iterations)
+            a = stored(password, scheme, salts[0], iterations)
+            b = stored(password, scheme, salts[1], iterations)
             cost[scheme] = guess_cost(scheme, iterations)
             seconds = payments.brute_force_seconds(alphabet, length, cost[scheme])
             rows.append({T("payments.id.col_scheme"): T(f"payments.id.scheme_{scheme}"),
@@ -361,7 +365,7 @@ with tabs[4]:
         fig = go.Figure()
         fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["precision"] * 100, name=T("payments.risk.m_precision")))
         fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["recall"] * 100, name=T("payments.risk.m_recall")))
-        fig.add_vline(x=threshold, line_dash="dash", line_color="#D55E00")
+        draw.reference_lines(fig, [(threshold, "", "dash", "#D55E00")], vertical=True)
         fig.update_layout(height=300, xaxis_title=T("payments.risk.threshold"), yaxis_title="%",
                           title=T("payments.risk.sweep_title"), legend=dict(orientation="h", y=-0.3))
         ui.chart(fig, key="risk_sweep")
@@ -394,7 +398,12 @@ with tabs[4]:
         st.dataframe(queue_table(queue), hide_index=True, width="stretch")
 
     st.markdown(f"#### {T('payments.risk.live')}")
-    live = risk.stream_trace(stream, scores, threshold, steps=24, tail=8)
+    @st.cache_data(show_spinner=False, max_entries=8)
+    def live_trace(seed_: int, n: int, d: int, a: int, w: tuple, thr: int):
+        data = risk_stream(seed_, n, d, a)
+        return risk.stream_trace(data, risk.score(data, dict(w)), thr, steps=24, tail=8)
+
+    live = live_trace(int(r_seed), n_cust, days, attacks, tuple(sorted(weights.items())), threshold)
 
     def draw_live(step) -> None:
         c = step.state["counts"]
@@ -454,11 +463,10 @@ with tabs[5]:
         fig.add_trace(go.Bar(x=ks, y=[crossborder.chain_cost(amount_usd, k, sender_fee, hop_fee, recv_fee, fx / 100) * 100
                                       for k in ks], name=T("payments.xb.chain"),
                              marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
-        fig.add_hline(y=ledger_pct * 100, line_color=ui.OKABE_ITO[2], annotation_text=T("payments.xb.ledger"))
-        for fid, dash in (("wb_global_avg_q3_2025", "dot"), ("g20_remittance_cost", "dash"), ("g20_retail_cost", "dash")):
-            fig.add_hline(y=float(XB.loc[fid, "value"]), line_dash=dash, line_color="#999999",
-                          annotation_text=f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%",
-                          annotation_position="top left")
+        draw.reference_lines(fig, [(ledger_pct * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
+            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", dash, "#777777")
+            for fid, dash in (("wb_global_avg_q3_2025", "dot"), ("g20_remittance_cost", "dash"),
+                              ("g20_retail_cost", "dash"))])
         fig.update_layout(height=380, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
                           yaxis_title="%", showlegend=False)
         ui.chart(fig, key="xb_cost")
@@ -467,11 +475,9 @@ with tabs[5]:
         shares = [arrivals(k, leg_min, cutoff)[0] * 100 for k in ks]
         fig = go.Figure()
         fig.add_trace(go.Bar(x=ks, y=shares, marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
-        fig.add_hline(y=ledger_within1 * 100, line_color=ui.OKABE_ITO[2], annotation_text=T("payments.xb.ledger"))
-        for fid in ("g20_speed_1h", "gpi_bank_1h_2024", "gpi_customer_1h_2024"):
-            fig.add_hline(y=float(XB.loc[fid, "value"]), line_dash="dash", line_color="#999999",
-                          annotation_text=f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%",
-                          annotation_position="bottom left")
+        draw.reference_lines(fig, [(ledger_within1 * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
+            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", "dash", "#777777")
+            for fid in ("g20_speed_1h", "gpi_bank_1h_2024", "gpi_customer_1h_2024")])
         fig.update_layout(height=380, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
                           yaxis_title="%", yaxis_range=[0, 105], showlegend=False)
         ui.chart(fig, key="xb_speed")
@@ -511,12 +517,13 @@ with tabs[6]:
     left, right = st.columns(2)
     with left:
         fig = go.Figure()
-        fig.add_trace(go.Histogram(x=sc["impostor"], name=T("payments.bio.impostor"), histnorm="probability density",
-                                   xbins=dict(start=0, end=100, size=1), opacity=0.6, marker_color=ui.OKABE_ITO[5]))
-        fig.add_trace(go.Histogram(x=sc["genuine"], name=T("payments.bio.genuine"), histnorm="probability density",
-                                   xbins=dict(start=0, end=100, size=1), opacity=0.6, marker_color=ui.OKABE_ITO[0]))
-        fig.add_vline(x=bio_t, line_dash="dash", line_color="#000000")
-        fig.update_layout(barmode="overlay", height=340, xaxis_title=T("payments.bio.score"),
+        edges = np.linspace(0, 100, 101)
+        for kind, colour in (("impostor", ui.OKABE_ITO[5]), ("genuine", ui.OKABE_ITO[0])):
+            density, _ = np.histogram(sc[kind], bins=edges, density=True)
+            fig.add_trace(go.Bar(x=edges[:-1] + 0.5, y=density, width=1.0, name=T(f"payments.bio.{kind}"),
+                                 opacity=0.6, marker_color=colour))
+        draw.reference_lines(fig, [(bio_t, "", "dash", "#000000")], vertical=True)
+        fig.update_layout(barmode="overlay", bargap=0, height=340, xaxis_title=T("payments.bio.score"),
                           title=T("payments.bio.dist_title"), legend=dict(orientation="h", y=-0.25))
         ui.chart(fig, key="bio_dist")
     with right:

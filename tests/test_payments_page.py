@@ -1,0 +1,110 @@
+"""AppTest of the internet-payments page: key interactions, translated refusals, numbers from core."""
+import json
+
+import pytest
+
+from core import biometrics, payments, risk
+from tests.apptest import error_texts, run_page
+
+PAGE = "pages/1_payments.py"
+
+
+def _happened(at) -> list[str]:
+    return [s.value for s in at.success if "What just happened" in s.value or "刚刚发生" in s.value]
+
+
+@pytest.fixture(scope="module")
+def en():
+    return run_page(PAGE, "en")
+
+
+def test_lifecycle_quotes_this_runs_numbers(en):
+    text = _happened(en)[0]
+    # ¥388.00 paid, 0.60 % fee = ¥2.33 (half up), the merchant receives ¥385.67; reserve ¥700.00 at the end
+    for figure in ("¥1,000.00", "¥388.00", "¥2.33", "¥385.67", "¥88.00", "¥700.00"):
+        assert figure in text
+    assert not en.exception and not en.error
+
+
+@pytest.mark.parametrize("lang, word", [("en", "Luhn"), ("zh", "Luhn")])
+def test_bad_card_is_refused_in_both_languages_and_the_last_good_run_stays(lang, word):
+    at = run_page(PAGE, lang)
+    before = _happened(at)[0] if lang == "en" else at.success[0].value
+    at.text_input(key="life_card").input("6222020200112345670").run()
+    errors = error_texts(at)
+    assert len(errors) == 1 and word in errors[0] and "9" in errors[0]
+    if lang == "zh":
+        assert "注册未完成" in errors[0]
+    assert (_happened(at)[0] if lang == "en" else at.success[0].value) == before
+
+
+def test_expired_code_and_bad_id_are_explained():
+    at = run_page(PAGE, "en")
+    at.radio(key="life_code").set_value("expired").run()
+    assert any("expired" in e for e in error_texts(at))
+    at.radio(key="life_code").set_value("correct").run()
+    at.text_input(key="life_id").input("110105194912310021").run()
+    assert any("should be X" in e for e in error_texts(at))
+
+
+def test_try_it_refusal_leaves_the_books_and_success_posts():
+    at = run_page(PAGE, "en")
+    table = at.dataframe[1].value.copy()
+    at.radio(key="try_op").set_value("pay").run()
+    at.number_input(key="try_amount").set_value(50.0).run()
+    at.button(key="try_go").click().run()
+    assert any("Refused" in e and "Nothing was posted" in e for e in error_texts(at))
+    assert at.dataframe[1].value.equals(table)                    # balances exactly as they were
+    at.radio(key="try_op").set_value("top_up").run()
+    at.number_input(key="try_amount").set_value(120.0).run()
+    at.button(key="try_go").click().run()
+    assert not error_texts(at)
+    assert any("top-up of ¥120.00" in i.value for i in at.info)
+    status = [m.value for m in at.markdown if m.value.startswith(("✅", "❌")) and "business day" in m.value][0]
+    assert status.startswith("✅") and "Reserve ¥120.00 = customer balances ¥120.00" in status
+    at.number_input(key="try_amount").set_value(0.0).run()
+    at.button(key="try_go").click().run()
+    assert any("greater than zero" in e for e in error_texts(at))
+
+
+def test_risk_threshold_moves_the_metrics_to_core_values():
+    at = run_page(PAGE, "en", params={"thr": 40})
+    stream = risk.generate_stream(7, 300, 7, 40)
+    scores = risk.score(stream)
+    for threshold in (40, 80):
+        if threshold != 40:
+            at.slider(key="risk_thr").set_value(threshold).run()
+        c = risk.confusion(stream["is_fraud"], scores, threshold)
+        metrics = {}
+        for m in at.metric:                                       # the first "Alerts" is the whole stream's
+            metrics.setdefault(m.label, m.value)
+        assert metrics["Alerts"] == f"{c['alerts']:,}"
+        assert metrics["Missed frauds"] == f"{c['fn']:,}"
+    assert at.query_params["thr"] in (["80"], "80")
+
+
+def test_tampered_ciphertext_is_refused_with_translated_message():
+    at = run_page(PAGE, "zh")
+    at.radio(key="enc_attack").set_value("amount").run()
+    assert any("认证" in e for e in error_texts(at))
+    codes = [c.value for c in at.code]
+    assert any('"amount_fen":90000' in c for c in codes)          # what a tag-less receiver would read
+
+
+def test_biometric_threshold_from_the_url():
+    at = run_page(PAGE, "en", params={"bthr": 60, "dprime": 2.5, "bseed": 5})
+    sc = biometrics.simulate_scores(5, 5_000, 50_000, 2.5, 1.0)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["False accept rate (FAR)"] == f"{biometrics.far(sc['impostor'], 60) * 100:.2f}%"
+    assert metrics["False reject rate (FRR)"] == f"{biometrics.frr(sc['genuine'], 60) * 100:.2f}%"
+
+
+def test_links_chart_and_metrics():
+    at = run_page(PAGE, "en", params={"inst": 65, "banks": 248})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Direct links N × M"] == f"{payments.direct_links(65, 248):,}" == "16,120"
+    assert metrics["Links through a switch N + M"] == "313"
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    links = [f for f in figs if any(t.get("name") == "Direct links N × M" for t in f["data"])][0]
+    direct = [t for t in links["data"] if t.get("name") == "Direct links N × M"][0]
+    assert direct["y"][64] == 65 * 248 if isinstance(direct["y"], list) else True
