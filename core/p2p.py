@@ -212,19 +212,30 @@ class MonteCarlo:
     lgd: float
     fee: float
 
-    def note_returns(self) -> np.ndarray:
-        """Return of each note in each scenario: the rate net of the platform fee if repaid, −LGD if it defaults."""
+    def note_returns(self, idx: np.ndarray | None = None) -> np.ndarray:
+        """Return of notes per scenario: the rate net of the platform fee if repaid, −LGD if it defaults.
+
+        ``idx`` (scenarios × k loan indices) picks k notes per scenario; without it, every loan.
+        """
         r = (self.portfolio["rate"].values - self.fee).astype(np.float32)
-        return np.where(self.defaults, np.float32(-self.lgd), r[None, :])
+        if idx is None:
+            return np.where(self.defaults, np.float32(-self.lgd), r[None, :])
+        hit = np.take_along_axis(self.defaults, idx, axis=1)
+        return np.where(hit, np.float32(-self.lgd), r[idx])
 
     def portfolio_return(self) -> np.ndarray:
-        """Equal-weight return of the whole loan book per scenario."""
-        r = (self.portfolio["rate"].values - self.fee)
-        d = self.defaults.astype(np.float32)
-        n = d.shape[1]
-        lost = d @ np.full(n, self.lgd + 0, dtype=np.float32)
-        earned = (1 - d) @ r.astype(np.float32)
-        return (earned - lost) / n
+        """Equal-weight return of the whole loan book per scenario:
+        Σ_g [(n_g − D_g)(r_g − fee) − D_g · LGD] / n, with D_g the defaults of grade g (loans are grouped by grade)."""
+        grade = self.portfolio["grade"].values
+        rate = self.portfolio["rate"].values
+        total = np.zeros(self.defaults.shape[0])
+        for g in GRADES:
+            cols = np.flatnonzero(grade == g)
+            if len(cols) == 0:
+                continue
+            d = self.defaults[:, cols[0]:cols[-1] + 1].sum(axis=1)
+            total += (len(cols) - d) * (rate[cols[0]] - self.fee) - d * self.lgd
+        return total / self.defaults.shape[1]
 
     def loss_share(self) -> np.ndarray:
         """Credit loss per scenario as a share of the lent principal: LGD · defaults / loans."""
@@ -265,13 +276,12 @@ def diversification(mc: MonteCarlo, notes=(1, 10, 100), seed: int = 1) -> pd.Dat
     shrinks roughly like 1/√k until the common economy factor (ρ) is all that is left.
     """
     rng = np.random.default_rng(seed)
-    nr = mc.note_returns()
-    s = nr.shape[0]
+    s, n = mc.defaults.shape
     out = []
     for k in notes:
-        require(1 <= k <= nr.shape[1], "lending_notes", "notes must be 1..loans", k=k)
-        idx = rng.integers(0, nr.shape[1], size=(s, k))
-        ret = np.take_along_axis(nr, idx, axis=1).mean(axis=1)
+        require(1 <= k <= n, "lending_notes", "notes must be 1..loans", k=k)
+        idx = rng.integers(0, n, size=(s, k))
+        ret = mc.note_returns(idx).mean(axis=1)
         out.append(pd.DataFrame({"notes": k, "scenario": np.arange(s), "ret": ret.astype(float)}))
     return pd.concat(out, ignore_index=True)
 
@@ -444,6 +454,7 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
             else:
                 # the run: everyone asks at once; cash + the loan book sold at 50 % are shared pro rata
                 run_month = t
+                hidden_before = pool.balance("hidden_losses")
                 collapsed = True
                 fire_sale = pool.balance("loans") // 2
                 if pool.balance("loans") > 0:
@@ -472,9 +483,12 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
         params = {"t": t, "new_fen": new_fen, "due_fen": due_now, "paid_fen": paid,
                   "hidden_fen": state["pool_hidden"], "gap_fen": state["pool_gap"],
                   "losses_fen": state["cus_losses"], "related_fen": state["pool_related"]}
+        params.update({k[:-4]: v / 100 for k, v in list(params.items()) if k.endswith("_fen")})   # yuan too
         if phase == "run":
             owed_total = claims
             params["recovery"] = paid / owed_total if owed_total else 1.0
+            params["hidden_before"] = hidden_before / 100
+            params["hidden_before_fen"] = hidden_before
         trace.add(f"lending.fail.step.{phase}", {"now": state, "history": list(hist)}, **params)
     trace.meta["run_month"] = run_month
     trace.meta["pool_postings"] = len(pool.postings)
@@ -515,12 +529,15 @@ def make_loan_book(seed: int = 11, n_borrowers: int = 300, months: int = 12, ent
     elsewhere = np.where(rng.random(n_borrowers) < 0.15,
                          np.round(median * rng.lognormal(2.3, 0.9, n_borrowers) / 100) * 100, 0.0)
     lenders = np.maximum(1, np.round(amt / 2000 * rng.uniform(0.3, 1.0, len(bor)))).astype(int)
+    # each loan's lenders come from one pool of investors, so the same lender can fund many loans
+    pool_size = 20 * n_borrowers
+    lender_ids = [tuple(rng.choice(pool_size, size=min(k, pool_size), replace=False).tolist()) for k in lenders]
     return pd.DataFrame({
         "loan": [f"N{i + 1:04d}" for i in range(len(bor))],
         "borrower": [f"B{b + 1:04d}" for b in bor], "kind": kind[bor], "grade": grade,
         "rate": [rates[g] for g in grade], "amount_fen": (amt * 100).astype(np.int64), "term": term,
         "start": start, "stop": stop, "lenders": lenders,
-        "elsewhere_fen": (elsewhere[bor] * 100).astype(np.int64),
+        "elsewhere_fen": (elsewhere[bor] * 100).astype(np.int64), "lender_ids": lender_ids,
     })
 
 
@@ -565,8 +582,8 @@ def disclosure(book: pd.DataFrame, months: int) -> pd.DataFrame:
             "balance": total / 100, "interest_balance": float((s["interest_left"].values * act).sum() / 100),
             "cum_borrowers": int(book["borrower"][issued].nunique()),
             "cur_borrowers": int(book["borrower"][act].nunique()),
-            "cum_lenders": int(book["lenders"].values[issued].sum()),
-            "cur_lenders": int(book["lenders"].values[act].sum()),
+            "cum_lenders": len(set().union(*book["lender_ids"].values[issued])),
+            "cur_lenders": len(set().union(*book["lender_ids"].values[act])),
             "top10_share": float(by_borrower.iloc[:10].sum() / total) if total else 0.0,
             "top1_share": float(by_borrower.iloc[0] / total) if total else 0.0,
             "overdue_amount": float(bal[over].sum() / 100), "overdue_count": int(over.sum()),

@@ -32,13 +32,9 @@ def _risk(n_loans: int, n_scen: int, rho: float, shock: float, fee: float, reser
     mc = p2p.simulate_defaults(portfolio, n_scen, rho=rho, shock=shock, fee=fee, seed=seed)
     ms = (time.perf_counter() - t0) * 1000
     book = mc.portfolio_return()
-    by_grade = pd.DataFrame({"grade": portfolio["grade"], "defaulted": mc.defaults.mean(axis=0)}) \
-        .groupby("grade", as_index=False)["defaulted"].mean()
-    loss = mc.loss_share()
     shocks = sorted({1.0, 1.5, 2.0, 3.0, 4.0, 5.0, float(shock)})
     res = p2p.reserve_test(portfolio, reserve_share=reserve, shocks=shocks, n_scenarios=n_scen, rho=rho, seed=seed)
-    return {"book": book, "div": p2p.diversification(mc), "by_grade": by_grade, "ms": ms, "loss": loss,
-            "reserve": res, "cells": n_loans * n_scen}
+    return {"book": book, "div": p2p.diversification(mc), "ms": ms, "reserve": res}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -181,12 +177,12 @@ with tabs[1]:
                       key="lend_ninv", help=T("lending.match.n_investors_help"))
     note = c4.select_slider(T("lending.match.note"), [500, 1000, 2000, 5000],
                             ui.url_value("note", 1000, options=[500, 1000, 2000, 5000]), key="lend_note",
-                            format_func=lambda v: ui.yuan(v), help=T("lending.match.note_help"))
+                            format_func=lambda v: f"¥{v:,}", help=T("lending.match.note_help"))
     cap = c5.select_slider(T("lending.match.cap"), [5000, 10000, 20000, 50000],
                            ui.url_value("cap", 10000, options=[5000, 10000, 20000, 50000]), key="lend_cap",
-                           format_func=lambda v: ui.yuan(v), help=T("lending.match.cap_help"))
+                           format_func=lambda v: f"¥{v:,}", help=T("lending.match.cap_help"))
     ui.sync_url(mseed=mseed, loans=n_loans, investors=n_inv, note=note, cap=cap)
-    st.info(T("lending.match.rule", note=float(note), cap=float(cap)))
+    st.info(T("lending.match.rule", note=int(note), cap=int(cap)))
     loans_df, inv_df = p2p.make_market(int(mseed), int(n_loans), int(n_inv))
     lcol, icol = st.columns([2, 3])
     lcol.markdown(f"**{T('lending.match.loans_title')}**")
@@ -240,9 +236,9 @@ with tabs[2]:
                                step=0.1, format="%.2f", key="lend_r", help=T("lending.sched.rate_help"))
     months_in = c3.number_input(T("lending.sched.months"), 0, 360, ui.url_value("n", 120, lo=0, hi=360), step=1,
                                 key="lend_n", help=T("lending.sched.months_help"))
-    up_pct = c4.number_input(T("lending.sched.upfront"), 0.0, 30.0, ui.url_value("up", 0.0, lo=0.0, hi=30.0), step=0.5,
+    up_pct = c4.number_input(T("lending.sched.upfront"), 0.0, 30.0, ui.url_value("up", 3.0, lo=0.0, hi=30.0), step=0.5,
                              key="lend_up", help=T("lending.sched.upfront_help"))
-    mf_pct = c5.number_input(T("lending.sched.monthly_fee"), 0.0, 3.0, ui.url_value("mf", 0.0, lo=0.0, hi=3.0),
+    mf_pct = c5.number_input(T("lending.sched.monthly_fee"), 0.0, 3.0, ui.url_value("mf", 0.2, lo=0.0, hi=3.0),
                              step=0.05, format="%.2f", key="lend_mf", help=T("lending.sched.monthly_fee_help"))
     ui.sync_url(p=principal, r=rate_pct, n=months_in, up=up_pct, mf=mf_pct)
     with ui.guard():
@@ -267,7 +263,10 @@ with tabs[2]:
                 k3.metric(T("lending.sched.true_cost"), ui.pct(c["ear"], 2), help=T("lending.sched.true_cost_help"))
                 st.caption(T("lending.sched.cost_line", received=c["received"], fees=c["total_fees"],
                              paid=c["total_paid"], apr=c["apr"], ear=c["ear"]))
-        both = pd.concat({T("lending.sched.installment"): a, T("lending.sched.principal"): b}, axis=1)
+        cols = {c: T(f"lending.sched.col_{c}") for c in a.columns}
+        both = pd.concat({T("lending.sched.installment"): a.rename(columns=cols),
+                          T("lending.sched.principal"): b.rename(columns=cols)}, axis=1)
+        both.index.name = T("lending.sched.axis_month")
         st.dataframe(both.head(12), width="stretch")
         ui.what_happened(T("lending.sched.happened", p=p_ok, r=r_ok / 100, n=n_ok, pay=float(a["payment"].iloc[0]),
                            first=float(b["payment"].iloc[0]), last=float(b["payment"].iloc[-1]),
@@ -285,10 +284,10 @@ with tabs[3]:
     st.subheader(T("lending.risk.heading"))
     st.markdown(T("lending.risk.intro"))
     rates = p2p.grade_rates()
-    st.dataframe(pd.DataFrame({T("lending.risk.col_grade"): p2p.GRADES,
-                               T("lending.risk.col_pd"): [ui.pct(p2p.GRADE_PD[g]) for g in p2p.GRADES],
-                               T("lending.risk.col_rate"): [ui.pct(rates[g], 2) for g in p2p.GRADES]}).T,
-                 width="stretch")
+    grade_table = pd.DataFrame([[ui.pct(p2p.GRADE_PD[g]) for g in p2p.GRADES], [ui.pct(rates[g], 2) for g in p2p.GRADES]],
+                               index=[T("lending.risk.col_pd"), T("lending.risk.col_rate")], columns=p2p.GRADES)
+    grade_table.index.name = T("lending.risk.col_grade")
+    st.dataframe(grade_table, width="stretch")
     st.caption(T("lending.risk.assumption", lgd=p2p.LGD, target=p2p.TARGET_RETURN))
     c1, c2, c3, c4, c5, c6 = st.columns(6)
     n_mc = c1.select_slider(T("lending.risk.loans"), [1000, 2000, 5000, 10000, 20000],
@@ -370,7 +369,8 @@ with tabs[4]:
                 ui.chart(draw.platform_now(now, T), key="lend_fail_now")
             with right:
                 ui.chart(draw.platform_history(step.state["history"], 36, T), key="lend_fail_hist")
-            st.caption(T("lending.fail.published", rate=0.0, hidden=now["pool_hidden"], losses=now["cus_losses"]))
+            st.caption(T("lending.fail.published", rate=0.0, hidden=now["pool_hidden"] / 100,
+                         losses=now["cus_losses"] / 100))
 
         ui.step_player(story, draw_fail, key="lend_fail_player")
         run = next((s for s in story if s.key.endswith(".run")), None)
@@ -378,12 +378,12 @@ with tabs[4]:
         deposits = sum(h["new_fen"] for h in story[-1].state["history"])
         if run is not None:
             ui.what_happened(T("lending.fail.happened_run", slow=int(slow), month=run.params["t"],
-                               recovery=run.params["recovery"], hidden=run.state["now"]["pool_hidden"],
-                               related=run.state["now"]["pool_related"], losses=last["cus_losses"],
+                               recovery=run.params["recovery"], hidden=run.params["hidden_before"],
+                               related=run.state["now"]["pool_related"] / 100, losses=last["cus_losses"] / 100,
                                loss_share=last["cus_losses"] / deposits if deposits else 0.0,
                                postings=story.meta["pool_postings"]))
         else:
-            ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"], losses=last["cus_losses"],
+            ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, losses=last["cus_losses"] / 100,
                                loss_share=last["cus_losses"] / deposits if deposits else 0.0))
         st.markdown(f"#### {T('lending.fail.rules_title')}")
         rules = pd.read_csv(DATA / "p2p_rules.csv")
@@ -444,8 +444,10 @@ with tabs[5]:
                                                   + ([T("lending.disc.broke_total")] if t else []))
                                        for h, t in zip(viol["over_here"], viol["over_total"])])
             show = show[["borrower", "kind", "here", "elsewhere", "total", "broken"]]
+            for c in ("here", "elsewhere", "total"):
+                show[c] = [ui.yuan(v) for v in show[c]]
             show.columns = [T(f"lending.disc.col.{c}") for c in show.columns]
-            st.dataframe(show.round(2), hide_index=True, width="stretch")
+            st.dataframe(show, hide_index=True, width="stretch")
         else:
             st.success(T("lending.disc.no_violations"))
         n_here = int(viol["over_here"].sum()) if len(viol) else 0

@@ -344,3 +344,18 @@ def test_binomial_reserve_shortcut_matches_loan_by_loan():
     mc = p2p.simulate_defaults(pf, 1000, rho=0.1, shock=1.0, fee=0.0, seed=9)
     assert res["p_exhausted"].iloc[0] == pytest.approx((mc.loss_share() > 0.05).mean(), abs=0.05)
     assert res["mean_loss"].iloc[0] == pytest.approx(mc.loss_share().mean(), rel=0.1)
+
+
+def test_unique_lenders_are_counted_once():
+    book = p2p.make_loan_book(3, 200, 12)
+    d = p2p.disclosure(book, 12)
+    assert d["cum_lenders"].is_monotonic_increasing
+    assert (d["cur_lenders"] <= d["cum_lenders"]).all()
+    assert d["cum_lenders"].iloc[-1] == len(set().union(*book["lender_ids"]))
+    assert d["cum_lenders"].iloc[-1] < book["lenders"].sum()        # the same lender funds several loans
+
+
+def test_portfolio_return_equals_the_mean_note_return():
+    pf = p2p.make_portfolio(1000)
+    mc = p2p.simulate_defaults(pf, 50, rho=0.2, fee=0.01, seed=4)
+    assert np.allclose(mc.portfolio_return(), mc.note_returns().mean(axis=1), atol=1e-6)

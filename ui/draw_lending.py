@@ -6,9 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.widgets import OKABE_ITO
-
-BLUE, ORANGE, GREEN, PINK, SKY, RED, YELLOW, GREY = OKABE_ITO
+# Okabe & Ito (2008) colour-blind-safe hues, named so each series keeps its meaning on every chart
+BLUE, ORANGE, GREEN, PINK, SKY, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"
 
 
 def points_bar(points: pd.DataFrame, names: dict, T) -> go.Figure:
@@ -105,7 +104,8 @@ def diversification_figure(dv: pd.DataFrame, T) -> go.Figure:
     fig = go.Figure()
     for k, colour in zip(sorted(dv["notes"].unique()), [RED, ORANGE, GREEN]):
         part = dv[dv["notes"] == k]
-        fig.add_trace(go.Box(y=part["ret"] * 100, name=T("lending.risk.notes_name", k=int(k)), marker_color=colour,
+        label = T("lending.risk.notes_one") if int(k) == 1 else T("lending.risk.notes_name", k=int(k))
+        fig.add_trace(go.Box(y=part["ret"] * 100, name=label, marker_color=colour,
                              boxpoints=False))
     fig.add_hline(y=0, line=dict(color=GREY, dash="dot"))
     fig.update_layout(height=320, yaxis_title=T("lending.risk.return_axis"), title=T("lending.risk.div_title"),
@@ -124,31 +124,29 @@ def reserve_figure(res: pd.DataFrame, chosen: float, T) -> go.Figure:
     fig.update_layout(height=320, title=T("lending.risk.reserve_title"), legend=dict(orientation="h", y=-0.3))
     fig.update_xaxes(title_text=T("lending.risk.shock_axis"))
     fig.update_yaxes(title_text=T("lending.risk.p_exhausted"), range=[0, 102], secondary_y=False)
-    fig.update_yaxes(title_text=T("lending.risk.mean_loss"), secondary_y=True)
+    fig.update_yaxes(title_text=T("lending.risk.mean_loss_axis"), range=[0, float(res["mean_loss"].max()) * 110],
+                     showgrid=False, secondary_y=True)
     return fig
 
 
 def platform_now(now: dict, T) -> go.Figure:
-    """This month: what the pool owes against what it holds; custody losses in the open."""
+    """This month: what the pool holds against what it owes; the custody platform's loans and disclosed losses."""
     f = 1e-8   # fen → ¥ million
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14, column_widths=[0.6, 0.4],
                         subplot_titles=(T("lending.fail.pool_title"), T("lending.fail.custody_title")))
-    fig.add_trace(go.Bar(x=[T("lending.fail.assets")], y=[now["pool_cash"] * f], name=T("lending.fail.cash"),
-                         marker_color=SKY), row=1, col=1)
-    fig.add_trace(go.Bar(x=[T("lending.fail.assets")], y=[now["pool_loans"] * f], name=T("lending.fail.loans"),
-                         marker_color=BLUE), row=1, col=1)
-    fig.add_trace(go.Bar(x=[T("lending.fail.owed")], y=[now["pool_claims"] * f], name=T("lending.fail.claims"),
-                         marker_color=ORANGE), row=1, col=1)
-    fig.add_trace(go.Bar(x=[T("lending.fail.hidden")], y=[now["pool_hidden"] * f], name=T("lending.fail.hidden"),
-                         marker_color=RED), row=1, col=1)
-    fig.add_trace(go.Bar(x=[T("lending.fail.siphoned")], y=[now["pool_related"] * f], name=T("lending.fail.siphoned"),
-                         marker_color=PINK), row=1, col=1)
-    fig.add_trace(go.Bar(x=[T("lending.fail.loans")], y=[now["cus_loans"] * f], name=T("lending.fail.loans"),
+    holds, owes, gone = T("lending.fail.x_holds"), T("lending.fail.x_owes"), T("lending.fail.x_gone")
+    bars = [(holds, now["pool_cash"], T("lending.fail.cash"), SKY), (holds, now["pool_loans"], T("lending.fail.loans"), BLUE),
+            (owes, now["pool_claims"], T("lending.fail.claims"), ORANGE),
+            (gone, now["pool_hidden"], T("lending.fail.hidden"), RED), (gone, now["pool_related"], T("lending.fail.siphoned"), PINK)]
+    for x, v, name, colour in bars:
+        fig.add_trace(go.Bar(x=[x], y=[v * f], name=name, marker_color=colour,
+                             hovertemplate=name + ": ¥%{y:,.2f}m<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Bar(x=[T("lending.fail.x_lent")], y=[now["cus_loans"] * f], name=T("lending.fail.loans"),
                          marker_color=BLUE, showlegend=False), row=1, col=2)
-    fig.add_trace(go.Bar(x=[T("lending.fail.disclosed")], y=[now["cus_losses"] * f], name=T("lending.fail.disclosed"),
-                         marker_color=RED), row=1, col=2)
-    fig.update_layout(barmode="stack", height=340, yaxis_title=T("lending.fail.axis_million"),
-                      legend=dict(orientation="h", y=-0.2))
+    fig.add_trace(go.Bar(x=[T("lending.fail.x_lost")], y=[now["cus_losses"] * f], name=T("lending.fail.disclosed"),
+                         marker_color=GREEN), row=1, col=2)
+    fig.update_layout(barmode="stack", height=400, yaxis_title=T("lending.fail.axis_million"),
+                      legend=dict(orientation="h", y=-0.15))
     return fig
 
 
@@ -164,8 +162,8 @@ def platform_history(history: list[dict], months: int, T) -> go.Figure:
     fig.add_trace(go.Scatter(x=h["t"], y=h["new_fen"] * f, mode="lines", name=T("lending.fail.inflow"),
                              line=dict(color=GREEN, dash="dash")))
     fig.add_trace(go.Scatter(x=h["t"], y=h["cus_losses"] * f, mode="lines", name=T("lending.fail.custody_losses"),
-                             line=dict(color=RED, dash="dot")))
-    fig.update_layout(height=320, xaxis_title=T("lending.fail.axis_month"), yaxis_title=T("lending.fail.axis_million"),
+                             line=dict(color=GREEN, dash="dot")))
+    fig.update_layout(height=400, xaxis_title=T("lending.fail.axis_month"), yaxis_title=T("lending.fail.axis_million"),
                       title=T("lending.fail.history_title"), legend=dict(orientation="h", y=-0.3))
     fig.update_xaxes(range=[0.5, months + 0.5])
     return fig
@@ -200,5 +198,6 @@ def disclosure_figure(d: pd.DataFrame, month: int, T) -> go.Figure:
     fig.update_layout(height=330, legend=dict(orientation="h", y=-0.25), title=T("lending.disc.chart_title"))
     fig.update_xaxes(title_text=T("lending.disc.month_axis"))
     fig.update_yaxes(title_text=T("lending.disc.balance_axis"), secondary_y=False)
-    fig.update_yaxes(title_text="%", secondary_y=True)
+    top = float(max(d["project_overdue_rate"].max(), d["amount_overdue_rate"].max()))
+    fig.update_yaxes(title_text="%", range=[0, max(top * 115, 1.0)], showgrid=False, secondary_y=True)
     return fig
