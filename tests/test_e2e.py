@@ -3,26 +3,19 @@
 Needs Debian's Chromium (`apt-get install chromium`, or any Chromium on PATH as `chromium`).
 Screenshots go to artifacts/screenshots (ignored by git).  Only 127.0.0.1 is contacted.
 """
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.apptest import page_paths
+from tools.localserver import CHROMIUM_ARGS as ARGS
+from tools.localserver import local_only, serve
 from ui import i18n
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _url_path(path: str) -> str:
@@ -33,34 +26,11 @@ def _url_path(path: str) -> str:
     return tail if head.isdigit() and tail else name
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    log = open(ROOT / "artifacts" / "e2e-server.log", "w") if (ROOT / "artifacts").exists() else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the Streamlit server did not start within 30 s")
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    with open(ROOT / "artifacts" / "e2e-server.log", "w") as log, serve(log=log) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +52,7 @@ def browser():
 
 def _context(browser, locale="en-US", width=1920, height=1080):
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-        ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else r.abort())
+    local_only(ctx)
     return ctx
 
 

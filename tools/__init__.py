@@ -1,0 +1,1 @@
+"""Developer tools: local server and browser helpers shared by the browser tests and screenshot scripts."""
