@@ -376,7 +376,7 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
     F = 100
     pool, cus = Ledger(), Ledger()
     for acct, neg in (("investors", True), ("borrowers", True), ("pool", False), ("loans", False),
-                      ("hidden_losses", False), ("related", False)):
+                      ("hidden_losses", False), ("related", False), ("fire_sale", False)):
         pool.open(acct, allow_negative=neg)
     for acct, neg in (("investors", True), ("borrowers", True), ("custody", False), ("loans", False),
                       ("losses", False), ("platform_fees", False)):
@@ -458,12 +458,14 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
                 collapsed = True
                 fire_sale = pool.balance("loans") // 2
                 if pool.balance("loans") > 0:
-                    pool.transfer("loans", "hidden_losses", pool.balance("loans") - fire_sale, f"m{t} fire sale loss")
+                    pool.transfer("loans", "fire_sale", pool.balance("loans") - fire_sale, f"m{t} fire sale loss")
                 if fire_sale > 0:
                     pool.transfer("loans", "pool", fire_sale, f"m{t} loan book sold")
                 paid = pool.balance("pool")
                 if paid > 0:
                     pool.transfer("pool", "investors", paid, f"m{t} run: pro-rata payout")
+                recovery = paid / claims if claims else 1.0
+                claims -= paid                              # what investors will never get back
                 phase = "run"
         else:
             phase = "collapsed"
@@ -474,7 +476,7 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
             "t": t, "phase": phase, "new_fen": new_fen, "due_fen": due_now, "paid_fen": paid,
             "pool_cash": pool.balance("pool"), "pool_loans": pool.balance("loans"),
             "pool_hidden": pool.balance("hidden_losses"), "pool_related": pool.balance("related"),
-            "pool_claims": claims if not collapsed else claims - paid, "pool_gap": true_gap if not collapsed else claims - paid,
+            "pool_claims": claims, "pool_gap": true_gap, "pool_firesale": pool.balance("fire_sale"),
             "cus_loans": cus.balance("loans"), "cus_losses": cus.balance("losses"),
             "cus_fees": cus.balance("platform_fees"), "cus_net_out": invested_c,
             "pool_total": pool.total(), "cus_total": cus.total(),
@@ -485,8 +487,7 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
                   "losses_fen": state["cus_losses"], "related_fen": state["pool_related"]}
         params.update({k[:-4]: v / 100 for k, v in list(params.items()) if k.endswith("_fen")})   # yuan too
         if phase == "run":
-            owed_total = claims
-            params["recovery"] = paid / owed_total if owed_total else 1.0
+            params["recovery"] = recovery
             params["hidden_before"] = hidden_before / 100
             params["hidden_before_fen"] = hidden_before
         trace.add(f"lending.fail.step.{phase}", {"now": state, "history": list(hist)}, **params)

@@ -297,13 +297,13 @@ with tabs[3]:
                             ui.url_value("scen", 1000, options=[200, 500, 1000, 2000]), key="lend_mc_scen",
                             help=T("lending.risk.scen_help"))
     rho = c3.slider(T("lending.risk.rho"), 0.0, 0.5, ui.url_value("rho", 0.10, lo=0.0, hi=0.5), 0.05,
-                    key="lend_rho", help=T("lending.risk.rho_help"))
+                    format="%.2f", key="lend_rho", help=T("lending.risk.rho_help"))
     shock = c4.slider(T("lending.risk.shock"), 1.0, 5.0, ui.url_value("shock", 1.0, lo=1.0, hi=5.0), 0.5,
-                      key="lend_shock", help=T("lending.risk.shock_help"))
+                      format="×%.1f", key="lend_shock", help=T("lending.risk.shock_help"))
     reserve_pct = c5.slider(T("lending.risk.reserve"), 0.0, 20.0, ui.url_value("reserve", 5.0, lo=0.0, hi=20.0), 0.5,
-                            key="lend_reserve", help=T("lending.risk.reserve_help"))
+                            format="%.1f%%", key="lend_reserve", help=T("lending.risk.reserve_help"))
     fee_pct = c6.slider(T("lending.risk.fee"), 0.0, 3.0, ui.url_value("fee", 1.0, lo=0.0, hi=3.0), 0.25,
-                        key="lend_fee", help=T("lending.risk.fee_help"))
+                        format="%.2f%%", key="lend_fee", help=T("lending.risk.fee_help"))
     ui.sync_url(mcloans=n_mc, scen=n_sc, rho=rho, shock=shock, reserve=reserve_pct, fee=fee_pct)
     risk = None
     with ui.guard():
@@ -348,13 +348,13 @@ with tabs[4]:
     slow = c1.slider(T("lending.fail.slowdown"), 6, 36, ui.url_value("slow", 18, lo=6, hi=36), key="lend_slow",
                      help=T("lending.fail.slowdown_help"))
     promised = c2.slider(T("lending.fail.promised"), 4.0, 20.0, ui.url_value("promise", 12.0, lo=4.0, hi=20.0), 0.5,
-                         key="lend_promise", help=T("lending.fail.promised_help"))
+                         format="%.1f%%", key="lend_promise", help=T("lending.fail.promised_help"))
     growth = c3.slider(T("lending.fail.growth"), 0.0, 15.0, ui.url_value("growth", 8.0, lo=0.0, hi=15.0), 1.0,
-                       key="lend_growth", help=T("lending.fail.growth_help"))
+                       format="%.0f%%", key="lend_growth", help=T("lending.fail.growth_help"))
     siphon = c4.slider(T("lending.fail.siphon"), 0.0, 30.0, ui.url_value("siphon", 10.0, lo=0.0, hi=30.0), 1.0,
-                       key="lend_siphon", help=T("lending.fail.siphon_help"))
+                       format="%.0f%%", key="lend_siphon", help=T("lending.fail.siphon_help"))
     dflt = c5.slider(T("lending.fail.default"), 0.0, 20.0, ui.url_value("dflt", 8.0, lo=0.0, hi=20.0), 1.0,
-                     key="lend_dflt", help=T("lending.fail.default_help"))
+                     format="%.0f%%", key="lend_dflt", help=T("lending.fail.default_help"))
     ui.sync_url(slow=slow, promise=promised, growth=growth, siphon=siphon, dflt=dflt)
     story = None
     with ui.guard():

@@ -125,7 +125,7 @@ def reserve_figure(res: pd.DataFrame, chosen: float, T) -> go.Figure:
     fig.update_xaxes(title_text=T("lending.risk.shock_axis"))
     fig.update_yaxes(title_text=T("lending.risk.p_exhausted"), range=[0, 102], secondary_y=False)
     fig.update_yaxes(title_text=T("lending.risk.mean_loss_axis"), range=[0, float(res["mean_loss"].max()) * 110],
-                     showgrid=False, secondary_y=True)
+                     showgrid=False, tickmode="auto", nticks=6, tickformat=".0f", secondary_y=True)
     return fig
 
 
@@ -137,7 +137,8 @@ def platform_now(now: dict, T) -> go.Figure:
     holds, owes, gone = T("lending.fail.x_holds"), T("lending.fail.x_owes"), T("lending.fail.x_gone")
     bars = [(holds, now["pool_cash"], T("lending.fail.cash"), SKY), (holds, now["pool_loans"], T("lending.fail.loans"), BLUE),
             (owes, now["pool_claims"], T("lending.fail.claims"), ORANGE),
-            (gone, now["pool_hidden"], T("lending.fail.hidden"), RED), (gone, now["pool_related"], T("lending.fail.siphoned"), PINK)]
+            (gone, now["pool_hidden"], T("lending.fail.hidden"), RED), (gone, now["pool_related"], T("lending.fail.siphoned"), PINK),
+            (gone, now["pool_firesale"], T("lending.fail.firesale"), GREY)]
     for x, v, name, colour in bars:
         fig.add_trace(go.Bar(x=[x], y=[v * f], name=name, marker_color=colour,
                              hovertemplate=name + ": ¥%{y:,.2f}m<extra></extra>"), row=1, col=1)
@@ -199,5 +200,6 @@ def disclosure_figure(d: pd.DataFrame, month: int, T) -> go.Figure:
     fig.update_xaxes(title_text=T("lending.disc.month_axis"))
     fig.update_yaxes(title_text=T("lending.disc.balance_axis"), secondary_y=False)
     top = float(max(d["project_overdue_rate"].max(), d["amount_overdue_rate"].max()))
-    fig.update_yaxes(title_text="%", range=[0, max(top * 115, 1.0)], showgrid=False, secondary_y=True)
+    fig.update_yaxes(title_text="%", range=[0, max(top * 115, 1.0)], showgrid=False,
+                     tickmode="auto", nticks=6, tickformat=".1f", secondary_y=True)
     return fig
