@@ -15,9 +15,19 @@ import pandas as pd
 
 from core.errors import InputError, require
 from core.ledger import Ledger
+from core.overview import load_table
 from core.trace import Trace
 
 PRINCIPLES = ("expected_value", "variance", "std_dev")
+FACT_TOPICS = ("zhongan", "shipping", "sales", "fizzy", "mutual", "regulation", "market", "ubi")
+
+
+def load_facts() -> pd.DataFrame:
+    """The chapter's sourced facts (``data/insurance_facts.csv``); every row names its source."""
+    df = load_table("insurance_facts")
+    require(set(df["topic"]) <= set(FACT_TOPICS), "data_bad_category", "unknown topic in insurance_facts.csv",
+            table="insurance_facts")
+    return df
 
 
 def _finite(x) -> bool:
@@ -91,19 +101,22 @@ def micro_premium(principle: str, p: float, cost: float, loading: float) -> floa
 def binomial_tail(n: int, p: float, k_min: int) -> float:
     """P(K ≥ k_min) for K ~ Binomial(n, p), summed exactly in log space (no scipy needed).
 
-    log C(n, k) is built as a cumulative sum of log((n − k + 1)/k).
+    log C(n, k_min) comes from lgamma, the next terms from a cumulative sum of log((n − k)/(k + 1)).
+    Terms more than 40 standard deviations above the mean (< e^−800 of the total) are left out.
     """
     if k_min <= 0:
         return 1.0
     if k_min > n:
         return 0.0
-    k = np.arange(1, n + 1)
-    log_comb = np.concatenate([[0.0], np.cumsum(np.log((n - k + 1) / k))])
-    ks = np.arange(n + 1)
+    sd = math.sqrt(n * p * (1 - p))
+    k_max = int(min(n, max(k_min, n * p) + 40 * sd + 50))
+    ks = np.arange(k_min, k_max + 1)
+    start = math.lgamma(n + 1) - math.lgamma(k_min + 1) - math.lgamma(n - k_min + 1)
+    steps = np.log((n - ks[:-1]) / (ks[:-1] + 1.0))
+    log_comb = start + np.concatenate([[0.0], np.cumsum(steps)])
     log_pmf = log_comb + ks * math.log(p) + (n - ks) * math.log1p(-p)
-    tail = log_pmf[k_min:]
-    top = tail.max()
-    return float(min(1.0, math.exp(top) * np.exp(tail - top).sum()))
+    top = log_pmf.max()
+    return float(min(1.0, math.exp(top) * np.exp(log_pmf - top).sum()))
 
 
 def underwriting_loss_probability(n: int, p: float, cost: float, premium: float) -> float:
@@ -626,6 +639,16 @@ def telematics_factor(hard_brakes_per_100km: float, night_share: float, speeding
     return float(min(cap, max(floor, math.exp(score - ref))))
 
 
+def true_risk(hard_brakes_per_100km, night_share, speeding_share, km_per_year):
+    """This lab's "true" claim-cost multiplier: the tariff's log-linear form with half the weight on night
+    driving (night driving is only partly risky in itself: much of it is shift workers' commute)."""
+    w = UBI_WEIGHTS
+    ref = w["hard_brakes"] * 2 + w["night_share"] * 0.05 + w["speeding_share"] * 0.05
+    return np.exp(w["hard_brakes"] * np.asarray(hard_brakes_per_100km) + 0.5 * w["night_share"] * np.asarray(night_share)
+                  + w["speeding_share"] * np.asarray(speeding_share) + w["km"] * (np.asarray(km_per_year) - 12_000)
+                  - ref)
+
+
 def ubi_population(n: int, seed: int) -> pd.DataFrame:
     """A seeded population of drivers: driving habits, a job type (night-shift workers drive at night),
     their true expected claim cost and the telematics factor.  Teaching model, not market data.
@@ -640,14 +663,11 @@ def ubi_population(n: int, seed: int) -> pd.DataFrame:
     night = np.clip(np.where(night_worker, rng.beta(6, 6, size=n), rng.beta(1, 18, size=n)), 0, 1)
     speeding = np.clip(rng.beta(1.2, 20, size=n), 0, 1)
     km = np.clip(rng.normal(12_000, 4_000, size=n), 1_000, 60_000)
-    w = UBI_WEIGHTS
-    ref = w["hard_brakes"] * 2 + w["night_share"] * 0.05 + w["speeding_share"] * 0.05
-    true_log = (w["hard_brakes"] * brakes + 0.5 * w["night_share"] * night + w["speeding_share"] * speeding
-                + w["km"] * (km - 12_000)) - ref
+    true = true_risk(brakes, night, speeding, km)
     factor = np.array([telematics_factor(b, ni, s, k) for b, ni, s, k in zip(brakes, night, speeding, km)])
     return pd.DataFrame({"driver": np.arange(1, n + 1), "night_worker": night_worker, "hard_brakes": brakes.round(2),
                          "night_share": night.round(3), "speeding_share": speeding.round(3), "km": km.round(0),
-                         "true_risk": np.exp(true_log).round(3), "factor": factor.round(3)})
+                         "true_risk": np.round(true, 3), "factor": factor.round(3)})
 
 
 def ubi_premiums(pop: pd.DataFrame, base_premium_yuan: float, expected_cost_yuan: float) -> pd.DataFrame:
@@ -664,6 +684,16 @@ def ubi_premiums(pop: pd.DataFrame, base_premium_yuan: float, expected_cost_yuan
     out["telematics"] = base_premium_yuan * out["factor"] * k
     out["true_cost"] = expected_cost_yuan * out["true_risk"]
     return out
+
+
+def ubi_quote(book: pd.DataFrame, hard_brakes_per_100km: float, night_share: float, speeding_share: float,
+              km_per_year: float, base_premium_yuan: float, expected_cost_yuan: float) -> dict:
+    """One driver's telematics factor, premium (same revenue-neutral scale k as the book) and true cost."""
+    factor = telematics_factor(hard_brakes_per_100km, night_share, speeding_share, km_per_year)
+    k = len(book) / book["factor"].sum()
+    risk = float(true_risk(hard_brakes_per_100km, night_share, speeding_share, km_per_year))
+    return {"factor": factor, "k": float(k), "premium": base_premium_yuan * factor * k,
+            "true_cost": expected_cost_yuan * risk}
 
 
 def ubi_summary(df: pd.DataFrame) -> dict:

@@ -1,0 +1,400 @@
+"""Chapter 4 · Internet insurance: pricing a micro-policy, solvency and ruin, a parametric smart contract,
+mutual-aid cost sharing, usage-based pricing; the rules (CBIRC 2020) and the market."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import insurance as ins
+from ui import draw_insurance as draw
+
+T = ui.frame("insurance")
+ui.header("insurance")
+st.markdown(T("insurance.intro"))
+
+
+@st.cache_data(show_spinner=False)
+def _facts() -> pd.DataFrame:
+    return ins.load_facts()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _ruin(u: float, theta: float, mu: float, lam: float, horizon: float, n_paths: int, seed: int):
+    return ins.simulate_ruin(u, theta, mu, lam, horizon, n_paths, seed)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _ubi_book(n: int, seed: int, base: float, cost: float) -> pd.DataFrame:
+    return ins.ubi_premiums(ins.ubi_population(n, seed), base, cost)
+
+
+def fact_note(topic: str) -> None:
+    """The sourced facts of one topic, as a short list with their sources."""
+    facts = _facts()
+    label = "label_zh" if ui.lang() == "zh" else "label_en"
+    rows = facts[facts["topic"] == topic]
+    st.markdown("\n".join(f"- **{r.date}** · {getattr(r, label)}" for r in rows.itertuples()))
+    ui.source_note(" · ".join(dict.fromkeys(rows["source"])))
+
+
+summary: dict = {}
+tabs = st.tabs([T("insurance.tab.price"), T("insurance.tab.ruin"), T("insurance.tab.param"), T("insurance.tab.mutual"),
+                T("insurance.tab.ubi")])
+
+# ================================================================== 1. pricing a micro-policy
+with tabs[0]:
+    st.subheader(T("insurance.price.heading"))
+    st.markdown(T("insurance.price.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    p_pct = c1.slider(T("insurance.price.p"), 0.5, 30.0, ui.url_value("p", 3.0, lo=0.5, hi=30.0), 0.5,
+                      key="ins_p", format="%.1f%%", help=T("insurance.price.p_help"))
+    cost = c2.number_input(T("insurance.price.cost"), 1.0, 100.0, ui.url_value("cost", 12.0, lo=1.0, hi=100.0), 0.5,
+                           key="ins_cost", format="%.2f", help=T("insurance.price.cost_help"))
+    n_pol = c3.number_input(T("insurance.price.n"), 100, 1_000_000, ui.url_value("n", 10_000, lo=100, hi=1_000_000),
+                            1000, key="ins_n", help=T("insurance.price.n_help"))
+    pseed = c4.number_input(T("insurance.price.seed"), 0, 9999, ui.url_value("s1", 2013, lo=0, hi=9999), 1,
+                            key="ins_pseed", help=T("insurance.price.seed_help"))
+    c5, c6 = st.columns([2, 3])
+    principle = c5.radio(T("insurance.price.principle"), list(ins.PRINCIPLES), horizontal=False,
+                         index=list(ins.PRINCIPLES).index(ui.url_value("pr", "expected_value",
+                                                                       options=list(ins.PRINCIPLES))),
+                         format_func=lambda x: T(f"insurance.price.principles.{x}"), key="ins_principle",
+                         help=T("insurance.price.principle_help"))
+    # each principle's loading has its own unit and range: θ (share), β (per yuan), α (per SD)
+    lo_hi = {"expected_value": (0.0, 2.0, 0.3, 0.05), "variance": (0.0, 0.5, 0.03, 0.005),
+             "std_dev": (0.0, 1.0, 0.06, 0.01)}
+    lo, hi, default, step = lo_hi[principle]
+    loading = c6.slider(T(f"insurance.price.loading.{principle}"), lo, hi,
+                        ui.url_value(f"ld_{principle}", default, lo=lo, hi=hi), step, key=f"ins_loading_{principle}",
+                        help=T("insurance.price.loading_help"))
+    ui.sync_url(p=p_pct, cost=cost, n=n_pol, s1=pseed, pr=principle, **{f"ld_{principle}": loading})
+    with ui.guard():
+        p = p_pct / 100
+        mean, var, sd = ins.bernoulli_loss_moments(p, cost)
+        premium = ins.micro_premium(principle, p, cost, loading)
+        day = ins.simulate_policy_day(int(n_pol), p, cost, premium, int(pseed))
+        ratios = ins.simulate_loss_ratios(int(n_pol), p, cost, premium, 365, int(pseed) + 1)
+        p_loss = ins.underwriting_loss_probability(int(n_pol), p, cost, premium)
+        lr_sd = ins.loss_ratio_sd(int(n_pol), p, cost, premium)
+        exp_lr = mean / premium
+        m = st.columns(5)
+        m[0].metric(T("insurance.price.pure"), ui.yuan(mean), help=T("insurance.price.pure_help"))
+        m[1].metric(T("insurance.price.premium"), ui.yuan(premium),
+                    delta=T("insurance.price.loading_pct", x=premium / mean - 1), delta_color="off",
+                    help=T("insurance.price.premium_help"))
+        m[2].metric(T("insurance.price.profit_day"), ui.yuan((premium - mean) * n_pol),
+                    help=T("insurance.price.profit_day_help"))
+        m[3].metric(T("insurance.price.today_lr"), ui.pct(day.loss_ratio), help=T("insurance.price.today_lr_help"))
+        m[4].metric(T("insurance.price.p_loss"), ui.pct(p_loss, 2), help=T("insurance.price.p_loss_help"))
+        left, right = st.columns(2)
+        with left:
+            ui.chart(draw.day_figure(day.running(), T), key="ins_day_chart")
+        with right:
+            ui.chart(draw.loss_ratio_figure(ratios, exp_lr, day.loss_ratio, T), key="ins_lr_chart")
+        ui.what_happened(T("insurance.price.happened", p=p, cost=cost, mean=mean, sd=sd,
+                           principle=T(f"insurance.price.principles.{principle}"), loading=loading, premium=premium,
+                           n=int(n_pol), returns=day.n_claims, claims=day.claims, premiums=day.premiums,
+                           lr=day.loss_ratio, profit=day.profit, exp_lr=exp_lr, lr_sd=lr_sd,
+                           loss_days=int((ratios > 1).sum()), p_loss=p_loss))
+        summary.update({"price_premium_yuan": premium, "price_pure_yuan": mean, "price_day_loss_ratio": day.loss_ratio,
+                        "price_p_underwriting_loss": p_loss})
+        ui.download_csv(pd.DataFrame({"day": np.arange(1, len(ratios) + 1), "loss_ratio": ratios.round(6)}),
+                        "insurance-loss-ratios.csv", key="dl_ins_lr", label=T("insurance.price.download"))
+    with st.expander(T("insurance.price.facts_title")):
+        fact_note("zhongan")
+        fact_note("shipping")
+    ui.takeaway(T("insurance.price.takeaway"))
+
+# ================================================================== 2. solvency and ruin
+with tabs[1]:
+    st.subheader(T("insurance.ruin.heading"))
+    st.markdown(T("insurance.ruin.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    u0 = c1.slider(T("insurance.ruin.u"), 0.0, 100.0, ui.url_value("u", 10.0, lo=0.0, hi=100.0), 1.0, key="ins_u",
+                   help=T("insurance.ruin.u_help"))
+    theta = c2.slider(T("insurance.ruin.theta"), 0.0, 1.0, ui.url_value("th", 0.3, lo=0.0, hi=1.0), 0.05,
+                      key="ins_theta", help=T("insurance.ruin.theta_help"))
+    mu = c3.slider(T("insurance.ruin.mu"), 1.0, 20.0, ui.url_value("mu", 5.0, lo=1.0, hi=20.0), 0.5, key="ins_mu",
+                   help=T("insurance.ruin.mu_help"))
+    lam = c4.slider(T("insurance.ruin.lam"), 0.2, 5.0, ui.url_value("lam", 1.0, lo=0.2, hi=5.0), 0.1, key="ins_lam",
+                    help=T("insurance.ruin.lam_help"))
+    c5, c6, c7 = st.columns(3)
+    horizon = c5.slider(T("insurance.ruin.horizon"), 50, 1000, ui.url_value("hz", 200, lo=50, hi=1000), 50,
+                        key="ins_horizon", help=T("insurance.ruin.horizon_help"))
+    n_paths = c6.select_slider(T("insurance.ruin.paths"), [500, 1000, 2000, 5000, 10000],
+                               ui.url_value("np", 2000, options=[500, 1000, 2000, 5000, 10000]), key="ins_paths",
+                               format_func=lambda v: f"{v:,}", help=T("insurance.ruin.paths_help"))
+    rseed = c7.number_input(T("insurance.ruin.seed"), 0, 9999, ui.url_value("s2", 7, lo=0, hi=9999), 1, key="ins_rseed",
+                            help=T("insurance.ruin.seed_help"))
+    ui.sync_url(u=u0, th=theta, mu=mu, lam=lam, hz=horizon, np=n_paths, s2=rseed)
+    with ui.guard():
+        psi = ins.ruin_probability_exponential(u0, theta, mu)
+        R = ins.adjustment_coefficient_exponential(theta, mu)
+        sim = _ruin(float(u0), float(theta), float(mu), float(lam), float(horizon), int(n_paths), int(rseed))
+        bound = ins.lundberg_bound(u0, R)
+        m = st.columns(5)
+        m[0].metric(T("insurance.ruin.c"), ui.num(sim.c, 2), help=T("insurance.ruin.c_help"))
+        m[1].metric(T("insurance.ruin.psi_exact"), ui.pct(psi, 2), help=T("insurance.ruin.psi_exact_help"))
+        m[2].metric(T("insurance.ruin.psi_mc"), ui.pct(sim.estimate, 2),
+                    delta=f"± {ui.pct(1.96 * sim.stderr, 2)}", delta_color="off", help=T("insurance.ruin.psi_mc_help"))
+        m[3].metric(T("insurance.ruin.bound"), ui.pct(bound, 2), help=T("insurance.ruin.bound_help"))
+        m[4].metric(T("insurance.ruin.R"), ui.num(R, 4), help=T("insurance.ruin.R_help"))
+        paths = [ins.surplus_path(t, x, u0, sim.c, horizon) for t, x in sim.shown]
+        shown_ruin = [float(sim.ruin_time[i]) for i in range(len(sim.shown))]
+        us = np.linspace(0, max(4 * u0, 40.0), 13)
+        mc_curve = sim.estimate_at(us)
+        left, right = st.columns(2)
+        with left:
+            ui.chart(draw.paths_figure(paths, shown_ruin, T), key="ins_paths_chart")
+        with right:
+            ui.chart(draw.psi_figure(us, ins.ruin_probability_exponential(us, theta, mu), ins.lundberg_bound(us, R),
+                                     mc_curve, np.sqrt(mc_curve * (1 - mc_curve) / sim.n_paths), u0, T),
+                     key="ins_psi_chart")
+        st.markdown(f"#### {T('insurance.ruin.replay')}")
+        times, claims = sim.shown[0]
+        trace = ins.claims_trace(times, claims, u0, sim.c)
+        path0 = paths[0]
+
+        def draw_claim(step) -> None:
+            s = step.state
+            a, b, c = st.columns(3)
+            a.metric(T("insurance.ruin.claims_so_far"), s["k"])
+            b.metric(T("insurance.ruin.time_now"), ui.num(s["t"], 2))
+            c.metric(T("insurance.ruin.surplus_now"), ui.num(s["surplus"], 2))
+            ui.chart(draw.claim_step_figure(path0, s["t"], T), key="ins_claim_step_chart")
+
+        ui.step_player(trace, draw_claim, key="ins_ruin_player")
+        ruined = int(sim.ruined.sum())
+        times_ruined = sim.ruin_time[sim.ruined]
+        ui.what_happened(T("insurance.ruin.happened", u=u0, theta=theta, mu=mu, lam=lam, c=sim.c, n=sim.n_paths,
+                           horizon=horizon, ruined=ruined, est=sim.estimate, lo=max(0.0, sim.estimate - 1.96 * sim.stderr),
+                           hi=min(1.0, sim.estimate + 1.96 * sim.stderr), psi=psi, bound=bound, R=R,
+                           median_t=float(np.median(times_ruined)) if ruined else 0.0,
+                           early=float((times_ruined <= horizon / 10).mean()) if ruined else 0.0,
+                           u2=2 * u0, psi2=ins.ruin_probability_exponential(2 * u0, theta, mu)))
+        summary.update({"ruin_psi_exact": psi, "ruin_psi_mc": sim.estimate, "ruin_lundberg_bound": bound})
+        ui.download_csv(pd.DataFrame({"path": np.arange(1, sim.n_paths + 1), "ruined": sim.ruined,
+                                      "ruin_time": np.round(sim.ruin_time, 4), "min_gap": np.round(sim.min_gap, 4)}),
+                        "insurance-ruin-paths.csv", key="dl_ins_ruin", label=T("insurance.ruin.download"))
+    ui.takeaway(T("insurance.ruin.takeaway"))
+
+# ================================================================== 3. parametric insurance / smart contract
+with tabs[2]:
+    st.subheader(T("insurance.param.heading"))
+    st.markdown(T("insurance.param.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    n_fl = c1.slider(T("insurance.param.n"), 5, 60, ui.url_value("nf", 30, lo=5, hi=60), 1, key="ins_nf",
+                     help=T("insurance.param.n_help"))
+    p_late = c2.slider(T("insurance.param.p_late"), 5, 80, ui.url_value("pl", 35, lo=5, hi=80), 5, key="ins_plate",
+                       format="%d%%", help=T("insurance.param.p_late_help"))
+    mean_late = c3.slider(T("insurance.param.mean_late"), 30, 240, ui.url_value("ml", 100, lo=30, hi=240), 10,
+                          key="ins_mlate", help=T("insurance.param.mean_late_help"))
+    fseed = c4.number_input(T("insurance.param.seed"), 0, 9999, ui.url_value("s3", 3, lo=0, hi=9999), 1,
+                            key="ins_fseed", help=T("insurance.param.seed_help"))
+    c5, c6, c7, c8 = st.columns(4)
+    threshold = c5.select_slider(T("insurance.param.threshold"), [60, 90, 120, 180, 240],
+                                 ui.url_value("thr", 120, options=[60, 90, 120, 180, 240]), key="ins_thr",
+                                 format_func=lambda v: T("insurance.param.minutes_fmt", m=v),
+                                 help=T("insurance.param.threshold_help"))
+    prem_y = c6.number_input(T("insurance.param.premium"), 1, 500, ui.url_value("pm", 25, lo=1, hi=500), 1,
+                             key="ins_prem", help=T("insurance.param.premium_help"))
+    pay_y = c7.number_input(T("insurance.param.payout"), 10, 5000, ui.url_value("po", 200, lo=10, hi=5000), 10,
+                            key="ins_pay", help=T("insurance.param.payout_help"))
+    cap_y = c8.number_input(T("insurance.param.capital"), 0, 100_000, ui.url_value("cap", 1000, lo=0, hi=100_000), 100,
+                            key="ins_cap", help=T("insurance.param.capital_help"))
+    ui.sync_url(nf=n_fl, pl=p_late, ml=mean_late, s3=fseed, thr=threshold, pm=prem_y, po=pay_y, cap=cap_y)
+    with ui.guard():
+        flights = ins.simulate_flights(int(n_fl), p_late / 100, float(mean_late), int(fseed))
+        run = ins.run_parametric_pool(flights, int(prem_y) * 100, int(pay_y) * 100, int(threshold), int(cap_y) * 100)
+        p_trig = ins.delay_probability(threshold, p_late / 100, float(mean_late))
+        fair = p_trig * pay_y
+        st.info(T("insurance.param.rule", threshold=int(threshold), payout=run.payout_fen))
+        m = st.columns(4)
+        m[0].metric(T("insurance.param.p_trigger"), ui.pct(p_trig), help=T("insurance.param.p_trigger_help"))
+        m[1].metric(T("insurance.param.fair"), ui.yuan(fair), help=T("insurance.param.fair_help"))
+        m[2].metric(T("insurance.param.paid"), ui.money(run.paid_fen),
+                    delta=T("insurance.param.paid_n", n=int(run.flights["triggered"].sum())), delta_color="off")
+        m[3].metric(T("insurance.param.result"), ui.money(run.premiums_fen - run.paid_fen),
+                    help=T("insurance.param.result_help"))
+        names = {a: T(f"insurance.param.account.{a}") for a in ("insurer", "pool", "travellers")}
+        outcome_labels = {o: T(f"insurance.param.outcome.{o}") for o in ("hit", "extra", "missed", "none")}
+
+        def draw_pool(step) -> None:
+            s = step.state
+            ui.chart(draw.pool_step_figure(s, int(threshold), names, T), key="ins_pool_step_chart")
+            cnt = s["counts"]
+            st.caption(T("insurance.param.step_caption", postings=s["postings"], total=s["total"],
+                         hit=cnt["hit"], extra=cnt["extra"], missed=cnt["missed"], none=cnt["none"]))
+
+        ui.step_player(run.trace, draw_pool, key="ins_param_player")
+        left, right = st.columns([3, 2])
+        with left:
+            ui.chart(draw.outcome_figure(run.flights, int(threshold), outcome_labels, T), key="ins_outcome_chart")
+        with right:
+            cnt = run.flights["outcome"].value_counts()
+            grid = pd.DataFrame({
+                T("insurance.param.col_paid"): [int(cnt.get("hit", 0)), int(cnt.get("extra", 0))],
+                T("insurance.param.col_not_paid"): [int(cnt.get("missed", 0)), int(cnt.get("none", 0))],
+            }, index=[T("insurance.param.row_loss"), T("insurance.param.row_no_loss")])
+            st.markdown(f"**{T('insurance.param.grid_title')}**")
+            st.dataframe(grid, width="stretch")
+            st.markdown(T("insurance.param.basis_text"))
+        ui.what_happened(T("insurance.param.happened", n=len(run.flights), premium=run.premium_fen,
+                           premiums=run.premiums_fen, threshold=int(threshold),
+                           k=int(run.flights["triggered"].sum()), paid=run.paid_fen, short=run.shortfall_fen,
+                           result=run.premiums_fen - run.paid_fen, capital=run.capital_fen,
+                           postings=len(run.ledger.postings), total=run.ledger.total(),
+                           extra=int(cnt.get("extra", 0)), missed=int(cnt.get("missed", 0)), p_trig=p_trig, fair=fair,
+                           loading=(prem_y / fair - 1) if fair > 0 else 0.0))
+        if run.shortfall_fen:
+            st.warning(T("insurance.param.short_warning", short=run.shortfall_fen))
+        summary.update({"param_premiums_yuan": run.premiums_fen / 100, "param_paid_yuan": run.paid_fen / 100,
+                        "param_basis_extra": int(cnt.get("extra", 0)), "param_basis_missed": int(cnt.get("missed", 0))})
+        out = run.flights.copy()
+        ui.download_csv(out, "insurance-flights.csv", key="dl_ins_flights", label=T("insurance.param.download"))
+        ui.download_csv(run.postings_frame(), "insurance-pool-ledger.csv", key="dl_ins_ledger",
+                        label=T("insurance.param.download_ledger"))
+    with st.expander(T("insurance.param.facts_title")):
+        fact_note("fizzy")
+    ui.takeaway(T("insurance.param.takeaway"))
+
+# ================================================================== 4. mutual aid
+with tabs[3]:
+    st.subheader(T("insurance.mutual.heading"))
+    st.markdown(T("insurance.mutual.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    members0 = c1.number_input(T("insurance.mutual.members0"), 10_000, 50_000_000,
+                               ui.url_value("m0", 1_000_000, lo=10_000, hi=50_000_000), 100_000, key="ins_m0",
+                               help=T("insurance.mutual.members0_help"))
+    periods = c2.slider(T("insurance.mutual.periods"), 12, 96, ui.url_value("per", 48, lo=12, hi=96), 12,
+                        key="ins_periods", help=T("insurance.mutual.periods_help"))
+    incidence = c3.slider(T("insurance.mutual.incidence"), 0.5, 10.0, ui.url_value("inc", 1.75, lo=0.5, hi=10.0), 0.25,
+                          key="ins_inc", help=T("insurance.mutual.incidence_help"))
+    mseed = c4.number_input(T("insurance.mutual.seed"), 0, 9999, ui.url_value("s4", 11, lo=0, hi=9999), 1,
+                            key="ins_mseed", help=T("insurance.mutual.seed_help"))
+    with st.expander(T("insurance.mutual.more"), expanded=False):
+        d1, d2, d3, d4 = st.columns(4)
+        growth = d1.slider(T("insurance.mutual.growth"), 0.0, 20.0, ui.url_value("g", 8.0, lo=0.0, hi=20.0), 0.5,
+                           key="ins_growth", format="%.1f%%", help=T("insurance.mutual.growth_help"))
+        decay = d2.slider(T("insurance.mutual.decay"), 0.80, 1.00, ui.url_value("gd", 0.93, lo=0.8, hi=1.0), 0.01,
+                          key="ins_decay", help=T("insurance.mutual.decay_help"))
+        drift = d3.slider(T("insurance.mutual.drift"), 0.0, 5.0, ui.url_value("dr", 2.0, lo=0.0, hi=5.0), 0.5,
+                          key="ins_drift", format="%.1f%%", help=T("insurance.mutual.drift_help"))
+        sens = d4.slider(T("insurance.mutual.exit"), 0.0, 10.0, ui.url_value("ex", 3.0, lo=0.0, hi=10.0), 0.5,
+                         key="ins_exit", format="%.1f%%", help=T("insurance.mutual.exit_help"))
+        e1, e2, e3 = st.columns(3)
+        benefit = e1.select_slider(T("insurance.mutual.benefit"), [100_000, 200_000, 300_000],
+                                   ui.url_value("ben", 200_000, options=[100_000, 200_000, 300_000]),
+                                   key="ins_benefit", format_func=lambda v: ui.yuan(v),
+                                   help=T("insurance.mutual.benefit_help"))
+        fee = e2.slider(T("insurance.mutual.fee"), 0.0, 15.0, ui.url_value("fee", 8.0, lo=0.0, hi=15.0), 0.5,
+                        key="ins_fee", format="%.1f%%", help=T("insurance.mutual.fee_help"))
+        load4 = e3.slider(T("insurance.mutual.loading"), 0.0, 60.0, ui.url_value("ld4", 25.0, lo=0.0, hi=60.0), 5.0,
+                          key="ins_load4", format="%.0f%%", help=T("insurance.mutual.loading_help"))
+    ui.sync_url(m0=members0, per=periods, inc=incidence, s4=mseed, g=growth, gd=decay, dr=drift, ex=sens, ben=benefit,
+                fee=fee, ld4=load4)
+    with ui.guard():
+        params = ins.MutualAidParams(members0=int(members0), periods=int(periods), growth=growth / 100,
+                                     growth_decay=float(decay), exit_sensitivity=sens / 100, incidence=float(incidence),
+                                     incidence_drift=drift / 100, benefit_yuan=int(benefit), fee_rate=fee / 100,
+                                     loading=load4 / 100, seed=int(mseed))
+        mdf = ins.simulate_mutual_aid(params)
+        ms = ins.mutual_aid_summary(mdf)
+        m = st.columns(4)
+        m[0].metric(T("insurance.mutual.first_share"), ui.money(ms["share_first_fen"]))
+        m[1].metric(T("insurance.mutual.last_share"), ui.money(ms["share_last_fen"]),
+                    delta=T("insurance.mutual.max_share", x=ms["share_max_fen"]), delta_color="off")
+        m[2].metric(T("insurance.mutual.member_paid"), ui.money(ms["member_paid_fen"]),
+                    help=T("insurance.mutual.member_paid_help"))
+        m[3].metric(T("insurance.mutual.fixed_paid"), ui.money(ms["fixed_paid_fen"]),
+                    help=T("insurance.mutual.fixed_paid_help"))
+        ui.chart(draw.mutual_figure(mdf, T), key="ins_mutual_chart")
+        first = mdf.iloc[0]
+        st.markdown(T("insurance.mutual.first_period", cases=int(first["cases"]), benefit=int(benefit) * 100,
+                      benefits=int(first["benefits_fen"]), fee_rate=fee / 100, fee=int(first["fee_fen"]),
+                      members=int(first["members"]), share=int(first["share_fen"])))
+        ui.what_happened(T("insurance.mutual.happened", periods=ms["periods"], members0=int(members0),
+                           peak=ms["members_peak"], peak_period=ms["peak_period"], end=ms["members_end"],
+                           cases=ms["cases"], benefits=ms["benefits_fen"], fees=ms["fees_fen"],
+                           first=ms["share_first_fen"], last=ms["share_last_fen"], max=ms["share_max_fen"],
+                           paid=ms["member_paid_fen"], fixed=ms["fixed_paid_fen"], above=ms["periods_above_fixed"],
+                           years=ms["periods"] / ins.PERIODS_PER_YEAR))
+        summary.update({"mutual_member_paid_yuan": ms["member_paid_fen"] / 100,
+                        "mutual_fixed_paid_yuan": ms["fixed_paid_fen"] / 100, "mutual_members_end": ms["members_end"]})
+        ui.download_csv(mdf, "insurance-mutual-aid.csv", key="dl_ins_mutual", label=T("insurance.mutual.download"))
+    st.markdown(f"#### {T('insurance.mutual.why_title')}")
+    st.markdown(T("insurance.mutual.why"))
+    with st.expander(T("insurance.mutual.facts_title")):
+        fact_note("mutual")
+    ui.takeaway(T("insurance.mutual.takeaway"))
+
+# ================================================================== 5. usage-based pricing
+with tabs[4]:
+    st.subheader(T("insurance.ubi.heading"))
+    st.markdown(T("insurance.ubi.intro"))
+    c1, c2, c3, c4 = st.columns(4)
+    brakes = c1.slider(T("insurance.ubi.brakes"), 0.0, 15.0, 2.0, 0.5, key="ins_brakes", help=T("insurance.ubi.brakes_help"))
+    night = c2.slider(T("insurance.ubi.night"), 0, 100, 5, 5, key="ins_night", format="%d%%",
+                      help=T("insurance.ubi.night_help"))
+    speeding = c3.slider(T("insurance.ubi.speeding"), 0, 50, 5, 1, key="ins_speeding", format="%d%%",
+                         help=T("insurance.ubi.speeding_help"))
+    km = c4.slider(T("insurance.ubi.km"), 1000, 50_000, 12_000, 1000, key="ins_km", help=T("insurance.ubi.km_help"))
+    c5, c6 = st.columns(2)
+    base = c5.number_input(T("insurance.ubi.base"), 500, 20_000, ui.url_value("base", 3000, lo=500, hi=20_000), 100,
+                           key="ins_base", help=T("insurance.ubi.base_help"))
+    useed = c6.number_input(T("insurance.ubi.seed"), 0, 9999, ui.url_value("s5", 5, lo=0, hi=9999), 1, key="ins_useed",
+                            help=T("insurance.ubi.seed_help"))
+    ui.sync_url(base=base, s5=useed)
+    with ui.guard():
+        cost_y = 0.8 * float(base)        # the flat book's expected claims: an 80 % expected loss ratio
+        book = _ubi_book(2000, int(useed), float(base), cost_y)
+        you = ins.ubi_quote(book, brakes, night / 100, speeding / 100, km, float(base), cost_y)
+        us = ins.ubi_summary(book)
+        m = st.columns(4)
+        m[0].metric(T("insurance.ubi.factor"), f"× {you['factor']:.2f}", help=T("insurance.ubi.factor_help"))
+        m[1].metric(T("insurance.ubi.your_premium"), ui.yuan(you["premium"]),
+                    delta=ui.yuan(you["premium"] - float(base)), delta_color="inverse")
+        m[2].metric(T("insurance.ubi.your_cost"), ui.yuan(you["true_cost"]), help=T("insurance.ubi.your_cost_help"))
+        m[3].metric(T("insurance.ubi.flat"), ui.yuan(float(base)))
+        ui.chart(draw.ubi_figure(book, (you["true_cost"], you["premium"]), T), key="ins_ubi_chart")
+        table = pd.DataFrame({
+            T("insurance.ubi.col_group"): [T("insurance.ubi.day_group"), T("insurance.ubi.night_group")],
+            T("insurance.ubi.col_n"): [us["day"]["n"], us["night"]["n"]],
+            T("insurance.ubi.col_true"): [round(us["day"]["true_cost"], 2), round(us["night"]["true_cost"], 2)],
+            T("insurance.ubi.col_flat"): [round(us["day"]["flat"], 2), round(us["night"]["flat"], 2)],
+            T("insurance.ubi.col_tele"): [round(us["day"]["telematics"], 2), round(us["night"]["telematics"], 2)],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        ui.what_happened(T("insurance.ubi.happened", factor=you["factor"], premium=you["premium"], base=float(base),
+                           cost=you["true_cost"], n=len(book), night_n=us["night"]["n"],
+                           night_true=us["night"]["true_cost"], night_flat=us["night"]["flat"],
+                           night_tele=us["night"]["telematics"], day_true=us["day"]["true_cost"],
+                           day_tele=us["day"]["telematics"],
+                           night_markup=us["night"]["telematics"] / us["night"]["true_cost"] - 1,
+                           day_markup=us["day"]["telematics"] / us["day"]["true_cost"] - 1))
+        summary.update({"ubi_your_factor": you["factor"], "ubi_your_premium_yuan": you["premium"]})
+    st.markdown(T("insurance.ubi.fairness"))
+    with st.expander(T("insurance.ubi.facts_title")):
+        fact_note("ubi")
+    ui.takeaway(T("insurance.ubi.takeaway"))
+
+# ================================================================== rules and market
+st.divider()
+st.subheader(T("insurance.rules.heading"))
+st.markdown(T("insurance.rules.intro"))
+r1, r2 = st.columns(2)
+with r1:
+    st.markdown(f"##### {T('insurance.rules.regulation')}")
+    fact_note("regulation")
+    st.markdown(f"##### {T('insurance.rules.sales')}")
+    fact_note("sales")
+with r2:
+    st.markdown(f"##### {T('insurance.rules.market')}")
+    fact_note("market")
+
+st.divider()
+ui.quiz("insurance", ["q1", "q2", "q3", "q4"])
+st.markdown(f"#### {T('insurance.summary.heading')}")
+st.caption(T("insurance.summary.caption"))
+ui.download_csv(pd.DataFrame({"metric": list(summary), "value": list(summary.values())}), "insurance-run-summary.csv",
+                key="dl_ins_summary", label=T("insurance.summary.download"))
