@@ -199,18 +199,23 @@ def alert_queue(df: pd.DataFrame, scores: pd.Series, threshold: float, limit: in
 
 
 def stream_trace(df: pd.DataFrame, scores: pd.Series, threshold: float, steps: int = 24, tail: int = 8) -> Trace:
-    """The stream arriving in ``steps`` batches: running confusion counts at ``threshold`` and the
-    latest payments, for the step player."""
+    """The stream arriving in ``steps`` batches, for the step player: running confusion counts at
+    ``threshold``, their history so far, and the latest ``tail`` alerts with the rules that fired."""
     require(2 <= steps <= 200, "payments_risk_steps", "steps must be 2 to 200")
     trace = Trace(meta={"threshold": threshold})
     edges = np.linspace(0, len(df), steps + 1).astype(int)[1:]
     hits = rule_hits(df)
+    alert = np.asarray(scores) >= threshold
+    history = []
     for end in edges:
         part = df.iloc[:end]
         c = confusion(part["is_fraud"], scores.iloc[:end], threshold)
-        latest = part.tail(tail).assign(score=scores.iloc[:end].tail(tail))
-        latest = latest.assign(rules=hits.loc[latest.index].apply(lambda r: [k for k in hits.columns if r[k]], axis=1))
+        history.append({"seen": int(end), "tp": c["tp"], "fp": c["fp"], "fn": c["fn"]})
+        latest = part[alert[:end]].tail(tail)
+        latest = latest.assign(score=scores.loc[latest.index],
+                               rules=[[k for k in hits.columns if hits.at[i, k]] for i in latest.index])
         day = int(part["minute"].iloc[-1] // MINUTES_PER_DAY) + 1 if end else 1
-        trace.add("payments.risk.stream_step", {"counts": c, "latest": latest, "seen": end},
+        trace.add("payments.risk.stream_step", {"counts": c, "latest": latest, "seen": int(end),
+                                                "history": list(history), "total": len(df)},
                   seen=int(end), total=len(df), alerts=c["alerts"], tp=c["tp"], fp=c["fp"], fn=c["fn"], day=day)
     return trace

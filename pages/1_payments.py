@@ -192,21 +192,20 @@ with tabs[2]:
     digit_at = message.index(b'"amount_fen":') + len(b'"amount_fen":')
     if attack == "amount":
         target = ord("9") if message[digit_at] != ord("9") else ord("8")
-        changed_at, tampered = digit_at, payments.flip_byte(ct, digit_at, message[digit_at] ^ target)
+        changed_at, xor = digit_at, message[digit_at] ^ target
     elif attack == "byte":
-        changed_at, tampered = byte_index, payments.flip_byte(ct, byte_index, 0x01)
+        changed_at, xor = byte_index, 0x01
     else:
-        changed_at, tampered = None, ct
+        changed_at, xor = None, 0
+    gcm = payments.gcm_trace(seed, message, changed_at, xor or 1)
+    tampered = gcm.meta["received"]
     st.markdown(f"**{T('payments.enc.plaintext')}**")
     st.code(message.decode(), language="json")
     k1, k2 = st.columns(2)
     k1.markdown(f"**{T('payments.enc.key')}** `{box['key'].hex()}`")
     k2.markdown(f"**{T('payments.enc.nonce')}** `{box['nonce'].hex()}` · **{T('payments.enc.tag')}** "
                 f"`{box['tag'].hex()}`")
-    st.markdown(f"**{T('payments.enc.sent')}**")
-    st.code(tampered.hex(), language=None, wrap_lines=True)
-    if changed_at is not None:
-        st.caption(T("payments.enc.changed", i=changed_at, old=f"{ct[changed_at]:02x}", new=f"{tampered[changed_at]:02x}"))
+    ui.step_player(gcm, draw.draw_bytes_step, key="pay_gcm")
     accepted = None
     with ui.guard():
         accepted = payments.receive_payment(box, tampered)
@@ -268,6 +267,16 @@ with tabs[3]:
                          T("payments.id.col_crack"): T("payments.id.instant") if scheme == "plain" else duration(seconds)})
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        slow = [sc for sc in payments.SCHEMES if sc != "plain"]
+        crack = [max(payments.brute_force_seconds(alphabet, length, cost[sc]), 1e-3) for sc in slow]
+        marks = [(1, "unit_s"), (3600, "unit_h"), (86_400, "unit_d"), (31_557_600, "unit_y")]
+        fig = go.Figure(go.Bar(x=[T(f"payments.id.scheme_{sc}") for sc in slow], y=crack,
+                               marker_color=[ui.OKABE_ITO[5], ui.OKABE_ITO[1], ui.OKABE_ITO[2], ui.OKABE_ITO[0]],
+                               text=[duration(v) for v in crack], textposition="outside"))
+        fig.update_layout(height=320, yaxis=dict(type="log", tickvals=[m for m, _ in marks],
+                                                 ticktext=[f"1 {T('payments.id.' + u)}" for _, u in marks]),
+                          title=T("payments.id.crack_title", length=length))
+        ui.chart(fig, key="id_crack")
         space = payments.keyspace(alphabet, length)
         ratio = cost["pbkdf2"] / max(cost["salted_sha256"], 1e-9)
         st.caption(T("payments.id.pw_note", space=space, iterations=iterations, ratio=ratio))
@@ -406,13 +415,22 @@ with tabs[4]:
     live = live_trace(int(r_seed), n_cust, days, attacks, tuple(sorted(weights.items())), threshold)
 
     def draw_live(step) -> None:
-        c = step.state["counts"]
-        l1, l2, l3, l4 = st.columns(4)
-        l1.metric(T("payments.risk.m_alerts"), ui.num(c["alerts"]))
-        l2.metric("TP", ui.num(c["tp"]))
-        l3.metric("FP", ui.num(c["fp"]))
-        l4.metric("FN", ui.num(c["fn"]))
-        st.dataframe(queue_table(step.state["latest"]), hide_index=True, width="stretch")
+        hist = pd.DataFrame(step.state["history"])
+        l1, l2 = st.columns([2, 3])
+        with l1:
+            fig = go.Figure()
+            for col, colour in (("tp", ui.OKABE_ITO[2]), ("fp", ui.OKABE_ITO[1]), ("fn", ui.OKABE_ITO[5])):
+                fig.add_trace(go.Scatter(x=hist["seen"], y=hist[col], mode="lines+markers", line=dict(color=colour),
+                                         name=T(f"payments.risk.live_{col}")))
+            fig.update_layout(height=300, xaxis=dict(range=[0, step.state["total"]], title=T("payments.risk.live_x")),
+                              legend=dict(orientation="h", y=-0.3))
+            ui.chart(fig)
+        with l2:
+            st.markdown(f"**{T('payments.risk.live_latest')}**")
+            if step.state["latest"].empty:
+                st.caption(T("payments.risk.no_alerts"))
+            else:
+                st.dataframe(queue_table(step.state["latest"]), hide_index=True, width="stretch")
 
     ui.step_player(live, draw_live, key="pay_risk_live")
     ui.what_happened(T("payments.risk.happened", n=len(stream), fraud=fraud_n, threshold=threshold,
@@ -461,25 +479,29 @@ with tabs[5]:
         ks = list(range(7))
         fig = go.Figure()
         fig.add_trace(go.Bar(x=ks, y=[crossborder.chain_cost(amount_usd, k, sender_fee, hop_fee, recv_fee, fx / 100) * 100
-                                      for k in ks], name=T("payments.xb.chain"),
+                                      for k in ks], name=T("payments.xb.chain"), showlegend=False,
                              marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
-        draw.reference_lines(fig, [(ledger_pct * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
-            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", dash, "#777777")
-            for fid, dash in (("wb_global_avg_q3_2025", "dot"), ("g20_remittance_cost", "dash"),
-                              ("g20_retail_cost", "dash"))])
-        fig.update_layout(height=380, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
-                          yaxis_title="%", showlegend=False)
+        draw.legend_lines(fig, [(ledger_pct * 100, f"{T('payments.xb.ledger')} {ledger_pct * 100:.1f}%", "solid",
+                                 ui.OKABE_ITO[2])] + [
+            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", dash, colour)
+            for fid, dash, colour in (("wb_global_avg_q3_2025", "dot", "#000000"),
+                                      ("g20_remittance_cost", "dash", ui.OKABE_ITO[3]),
+                                      ("g20_retail_cost", "dashdot", ui.OKABE_ITO[4]))], (-0.5, 6.5))
+        fig.update_layout(height=440, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
+                          yaxis_title="%", legend=dict(orientation="h", y=-0.25, x=0))
         ui.chart(fig, key="xb_cost")
     with right:
         ks = list(range(7))
         shares = [arrivals(k, leg_min, cutoff)[0] * 100 for k in ks]
         fig = go.Figure()
-        fig.add_trace(go.Bar(x=ks, y=shares, marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
-        draw.reference_lines(fig, [(ledger_within1 * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
-            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", "dash", "#777777")
-            for fid in ("g20_speed_1h", "gpi_bank_1h_2024", "gpi_customer_1h_2024")])
-        fig.update_layout(height=380, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
-                          yaxis_title="%", yaxis_range=[0, 105], showlegend=False)
+        fig.add_trace(go.Bar(x=ks, y=shares, name=T("payments.xb.chain"), showlegend=False, marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
+        draw.legend_lines(fig, [(ledger_within1 * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
+            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", dash, colour)
+            for fid, dash, colour in (("g20_speed_1h", "dash", ui.OKABE_ITO[3]),
+                                      ("gpi_bank_1h_2024", "dot", "#000000"),
+                                      ("gpi_customer_1h_2024", "dashdot", ui.OKABE_ITO[4]))], (-0.5, 6.5))
+        fig.update_layout(height=440, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
+                          yaxis_title="%", yaxis_range=[0, 105], legend=dict(orientation="h", y=-0.25, x=0))
         ui.chart(fig, key="xb_speed")
     ui.what_happened(T("payments.xb.happened", hops=hops, legs=hops + 1, cost=chain_pct, cost_usd=chain_pct * amount_usd,
                        within1=within1, within24=within24, median=median_h, ledger=ledger_pct,

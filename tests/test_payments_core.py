@@ -298,3 +298,15 @@ def test_password_storage_schemes():
     assert crypto.scrypt_hash("password", b"NaCl", n=1024, r=8, p=16, length=64).hex().startswith("fdbabe1c9d347200")
     assert payments.keyspace(26, 8) == 208_827_064_576
     assert payments.brute_force_seconds(10, 6, 0.1) == pytest.approx(50_000)
+
+
+def test_gcm_trace_recomputes_the_tag_like_the_receiver():
+    msg = payments.payment_message("alice", "shop", 10_000, "A001")
+    box = payments.encrypt_payment(5, msg)
+    assert payments.expected_tag(box, box["ciphertext"]) == box["tag"]      # unchanged → the real tag
+    clean = payments.gcm_trace(5, msg)
+    assert clean.meta["accepted"] and clean[-1].key == "payments.enc.step.verify_ok"
+    for i in (0, 13, len(msg) - 1):
+        bad = payments.gcm_trace(5, msg, i, 0x01)
+        assert not bad.meta["accepted"] and bad[-1].key == "payments.enc.step.verify_bad"
+        assert bad[2].params["i"] == i and bad[-1].params["computed"] != bad[-1].params["got"]

@@ -185,3 +185,37 @@ def reference_lines(fig: go.Figure, lines: list[tuple[float, str, str, str]], ve
                                   xanchor="left", yanchor="bottom", bgcolor="rgba(255,255,255,0.6)"))
     fig.update_layout(shapes=shapes, annotations=notes)
     return fig
+
+
+def draw_bytes_step(step) -> None:
+    """The message as byte strips: plaintext (characters), ciphertext sent and received (hex); a changed byte boxed."""
+    T = translator()
+    s = step.state
+    rows = s["rows"]
+    n = len(s["plain"])
+    z, text = [], []
+    for row in rows:
+        data = s[row]
+        z.append(list(data))
+        text.append([chr(b) if row == "plain" and 32 <= b < 127 else f"{b:02x}" for b in data])
+    fig = go.Figure(go.Heatmap(z=z, text=text, texttemplate="%{text}", textfont=dict(size=10),
+                               y=[T(f"payments.enc.row.{r}") for r in rows], x=list(range(n)), showscale=False,
+                               colorscale=[[0, "#DCE9F5"], [1, "#7FB2DA"]], zmin=0, zmax=255, xgap=1, ygap=3,
+                               hovertemplate="%{y} · byte %{x}: %{text}<extra></extra>"))
+    if s["changed"] is not None:
+        i = s["changed"]
+        fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=len(rows) - 0.5,
+                      line=dict(color="#D55E00", width=3))
+    fig.update_layout(height=90 + 45 * len(rows), yaxis=dict(autorange="reversed"),
+                      xaxis=dict(title=T("payments.enc.axis_byte"), dtick=8))
+    chart(fig)
+
+
+def legend_lines(fig: go.Figure, lines: list[tuple[float, str, str, str]], x_range: tuple[float, float]) -> go.Figure:
+    """Reference levels drawn as flat line traces with legend entries (value, label, dash, colour),
+    so their labels never sit on top of the bars."""
+    for value, label, dash, colour in lines:
+        fig.add_trace(go.Scatter(x=list(x_range), y=[value, value], mode="lines", name=label,
+                                 line=dict(dash=dash, color=colour, width=2), hoverinfo="name"))
+    fig.update_xaxes(range=list(x_range))
+    return fig
