@@ -491,6 +491,11 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
             params["hidden_before"] = hidden_before / 100
             params["hidden_before_fen"] = hidden_before
         trace.add(f"lending.fail.step.{phase}", {"now": state, "history": list(hist)}, **params)
+    deposits = sum(h["new_fen"] for h in hist)
+    last = hist[-1]
+    worth = deposits - last["cus_net_out"] + last["cus_loans"]      # paid back so far + still lent out
+    trace.meta["custody"] = {"deposits_fen": deposits, "worth_fen": worth, "losses_fen": last["cus_losses"],
+                             "return": worth / deposits - 1 if deposits else 0.0}
     trace.meta["run_month"] = run_month
     trace.meta["pool_postings"] = len(pool.postings)
     trace.meta["custody_postings"] = len(cus.postings)

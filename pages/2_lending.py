@@ -375,16 +375,16 @@ with tabs[4]:
         ui.step_player(story, draw_fail, key="lend_fail_player")
         run = next((s for s in story if s.key.endswith(".run")), None)
         last = story[-1].state["now"]
-        deposits = sum(h["new_fen"] for h in story[-1].state["history"])
+        cus = story.meta["custody"]
+        custody = dict(losses=cus["losses_fen"] / 100, deposits=cus["deposits_fen"] / 100, worth=cus["worth_fen"] / 100,
+                       gain=cus["return"])
         if run is not None:
             ui.what_happened(T("lending.fail.happened_run", slow=int(slow), month=run.params["t"],
-                               recovery=run.params["recovery"], hidden=run.params["hidden_before"],
-                               related=run.state["now"]["pool_related"] / 100, losses=last["cus_losses"] / 100,
-                               loss_share=last["cus_losses"] / deposits if deposits else 0.0,
-                               postings=story.meta["pool_postings"]))
+                               recovery=run.params["recovery"], unpaid=last["pool_claims"] / 100,
+                               hidden=run.params["hidden_before"], related=run.state["now"]["pool_related"] / 100,
+                               postings=story.meta["pool_postings"], **custody))
         else:
-            ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, losses=last["cus_losses"] / 100,
-                               loss_share=last["cus_losses"] / deposits if deposits else 0.0))
+            ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, **custody))
         st.markdown(f"#### {T('lending.fail.rules_title')}")
         rules = pd.read_csv(DATA / "p2p_rules.csv")
         for _, r in rules[rules["id"].isin(["self_financing", "pooling", "guarantee", "maturity_split",

@@ -359,3 +359,13 @@ def test_portfolio_return_equals_the_mean_note_return():
     pf = p2p.make_portfolio(1000)
     mc = p2p.simulate_defaults(pf, 50, rho=0.2, fee=0.01, seed=4)
     assert np.allclose(mc.portfolio_return(), mc.note_returns().mean(axis=1), atol=1e-6)
+
+
+def test_custody_summary_is_consistent_with_the_ledger():
+    tr = p2p.platform_story()
+    c = tr.meta["custody"]
+    last = tr[-1].state["now"]
+    deposits = sum(h["new_fen"] for h in tr[-1].state["history"])
+    assert c["deposits_fen"] == deposits
+    assert c["worth_fen"] == deposits - last["cus_net_out"] + last["cus_loans"]
+    assert c["return"] > 0 and c["losses_fen"] > 0      # losses shown, and still a positive return at 15 % loans
