@@ -285,7 +285,9 @@ with tabs[3]:
     st.markdown(T("payments.id.otp_intro"))
     otp_secret = payments.otp_secret(seed)
 
-    @st.fragment(run_every=1)
+    live_clock = st.toggle(T("payments.id.otp_live"), False, key="id_otp_live", help=T("payments.id.otp_live_help"))
+
+    @st.fragment(run_every=1 if live_clock else None)
     def otp_clock() -> None:
         t_now = int(time.time())
         left_s = crypto.totp_seconds_left(t_now)

@@ -31,14 +31,21 @@ def draw_ledger_step(step) -> None:
         accounts = [a for a in SHOWN if a in bal]
         values = [bal[a] / 100 for a in accounts]
         fig = go.Figure(go.Bar(
-            x=values, y=[account_label(a) for a in accounts], orientation="h",
+            x=values, y=list(range(len(accounts))), orientation="h", width=0.45,
             marker=dict(color=[HOLDER_COLOUR[HOLDER[a]] for a in accounts],
                         line=dict(color=["#D55E00" if a in s["moved"] else "rgba(0,0,0,0)" for a in accounts],
                                   width=4)),
-            text=[money(bal[a]) for a in accounts], textposition="auto",
-            hovertemplate="%{y}: %{text}<extra></extra>"))
-        fig.update_layout(height=340, yaxis=dict(autorange="reversed"), xaxis_title=T("payments.life.axis_yuan"),
-                          title=T("payments.life.chart_title", day=s["day"]))
+            hovertext=[f"{account_label(a)}: {money(bal[a])}" for a in accounts], hoverinfo="text"))
+        # the account name and balance sit above each bar, so narrow screens keep the full plot width
+        notes = [dict(xref="paper", x=0, y=i, yshift=17, xanchor="left", showarrow=False,
+                      font=dict(size=20 if presenter() else 14),
+                      text=f"{'<b>' if a in s['moved'] else ''}{account_label(a)}: {money(bal[a])}"
+                           f"{'</b>' if a in s['moved'] else ''}") for i, a in enumerate(accounts)]
+        low, high = min(values + [0]), max(values + [1])
+        fig.update_layout(height=60 + 52 * len(accounts), annotations=notes,
+                          yaxis=dict(visible=False, autorange="reversed", range=None),
+                          xaxis=dict(title=T("payments.life.axis_yuan"), range=[low * 1.05, high * 1.05], zeroline=True),
+                          title=T("payments.life.chart_title", day=s["day"] + 1))
         chart(fig)
         st.caption(" · ".join(f"■ {T('payments.holder.' + h)}" for h in HOLDER_COLOUR))
     with right:
@@ -132,13 +139,14 @@ def draw_chain_step(step) -> None:
     labels = [_chain_label(T, n) for n in nodes]
     fig.add_trace(go.Scatter(x=list(range(len(nodes))), y=[0] * len(nodes), mode="markers+text",
                              marker=dict(size=40, color=colours, symbol="square"), text=labels,
-                             textposition="bottom center", hoverinfo="text",
+                             textposition=["bottom center" if i % 2 == 0 else "top center" for i in range(len(nodes))],
+                             hoverinfo="text",
                              hovertext=[f"{lab}: ${bal.get(n, 0) / 100:,.2f}" for lab, n in zip(labels, nodes)]))
     for i in range(len(nodes) - 1):
         fig.add_annotation(x=i + 1, y=0, ax=i, ay=0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
                            arrowhead=2, arrowwidth=2, arrowcolor="#999999", standoff=22, startstandoff=22)
     fig.update_layout(height=230, showlegend=False, xaxis=dict(visible=False, range=[-0.7, len(nodes) - 0.3]),
-                      yaxis=dict(visible=False, range=[-1.2, 0.6]))
+                      yaxis=dict(visible=False, range=[-1.0, 1.0]))
     chart(fig)
     c1, c2, c3 = st.columns(3)
     c1.metric(T("payments.xb.m_hours"), f"{s['hours']:.1f} h")
