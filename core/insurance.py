@@ -317,14 +317,19 @@ def simulate_ruin(u: float, theta: float, mu: float, lam: float = 1.0, horizon: 
     return RuinSimulation(u, theta, mu, lam, horizon, c, ruin_time, min_gap, shown)
 
 
-def surplus_path(times: np.ndarray, claims: np.ndarray, u: float, c: float, horizon: float) -> pd.DataFrame:
-    """The saw-tooth U(t): rising at rate c between claims, dropping by each claim (points before/after)."""
+def surplus_path(times: np.ndarray, claims: np.ndarray, u: float, c: float, horizon: float,
+                 stop_at_ruin: bool = True) -> pd.DataFrame:
+    """The saw-tooth U(t): rising at rate c between claims, dropping by each claim (points before/after).
+
+    With ``stop_at_ruin`` the path ends at the first claim that takes U below 0 (the insurer is closed)."""
     ts, us = [0.0], [u]
     total = 0.0
     for tk, xk in zip(times, claims):
         ts += [tk, tk]
         us += [u + c * tk - total, u + c * tk - total - xk]
         total += xk
+        if stop_at_ruin and us[-1] < 0:
+            return pd.DataFrame({"t": ts, "surplus": us})
     ts.append(horizon)
     us.append(u + c * horizon - total)
     return pd.DataFrame({"t": ts, "surplus": us})

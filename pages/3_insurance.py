@@ -80,7 +80,7 @@ with tabs[0]:
         m = st.columns(5)
         m[0].metric(T("insurance.price.pure"), ui.yuan(mean), help=T("insurance.price.pure_help"))
         m[1].metric(T("insurance.price.premium"), ui.yuan(premium),
-                    delta=T("insurance.price.loading_pct", x=premium / mean - 1), delta_color="off",
+                    delta=T("insurance.price.loading_pct", x=premium / mean - 1), delta_color="off", delta_arrow="off",
                     help=T("insurance.price.premium_help"))
         m[2].metric(T("insurance.price.profit_day"), ui.yuan((premium - mean) * n_pol),
                     help=T("insurance.price.profit_day_help"))
@@ -136,7 +136,7 @@ with tabs[1]:
         m[0].metric(T("insurance.ruin.c"), ui.num(sim.c, 2), help=T("insurance.ruin.c_help"))
         m[1].metric(T("insurance.ruin.psi_exact"), ui.pct(psi, 2), help=T("insurance.ruin.psi_exact_help"))
         m[2].metric(T("insurance.ruin.psi_mc"), ui.pct(sim.estimate, 2),
-                    delta=f"± {ui.pct(1.96 * sim.stderr, 2)}", delta_color="off", help=T("insurance.ruin.psi_mc_help"))
+                    delta=f"± {ui.pct(1.96 * sim.stderr, 2)}", delta_color="off", delta_arrow="off", help=T("insurance.ruin.psi_mc_help"))
         m[3].metric(T("insurance.ruin.bound"), ui.pct(bound, 2), help=T("insurance.ruin.bound_help"))
         m[4].metric(T("insurance.ruin.R"), ui.num(R, 4), help=T("insurance.ruin.R_help"))
         paths = [ins.surplus_path(t, x, u0, sim.c, horizon) for t, x in sim.shown]
@@ -189,7 +189,7 @@ with tabs[2]:
                        format="%d%%", help=T("insurance.param.p_late_help"))
     mean_late = c3.slider(T("insurance.param.mean_late"), 30, 240, ui.url_value("ml", 100, lo=30, hi=240), 10,
                           key="ins_mlate", help=T("insurance.param.mean_late_help"))
-    fseed = c4.number_input(T("insurance.param.seed"), 0, 9999, ui.url_value("s3", 3, lo=0, hi=9999), 1,
+    fseed = c4.number_input(T("insurance.param.seed"), 0, 9999, ui.url_value("s3", 28, lo=0, hi=9999), 1,
                             key="ins_fseed", help=T("insurance.param.seed_help"))
     c5, c6, c7, c8 = st.columns(4)
     threshold = c5.select_slider(T("insurance.param.threshold"), [60, 90, 120, 180, 240],
@@ -213,7 +213,8 @@ with tabs[2]:
         m[0].metric(T("insurance.param.p_trigger"), ui.pct(p_trig), help=T("insurance.param.p_trigger_help"))
         m[1].metric(T("insurance.param.fair"), ui.yuan(fair), help=T("insurance.param.fair_help"))
         m[2].metric(T("insurance.param.paid"), ui.money(run.paid_fen),
-                    delta=T("insurance.param.paid_n", n=int(run.flights["triggered"].sum())), delta_color="off")
+                    delta=T("insurance.param.paid_n", n=int(run.flights["triggered"].sum())), delta_color="off",
+                    delta_arrow="off")
         m[3].metric(T("insurance.param.result"), ui.money(run.premiums_fen - run.paid_fen),
                     help=T("insurance.param.result_help"))
         names = {a: T(f"insurance.param.account.{a}") for a in ("insurer", "pool", "travellers")}
@@ -303,7 +304,7 @@ with tabs[3]:
         m = st.columns(4)
         m[0].metric(T("insurance.mutual.first_share"), ui.money(ms["share_first_fen"]))
         m[1].metric(T("insurance.mutual.last_share"), ui.money(ms["share_last_fen"]),
-                    delta=T("insurance.mutual.max_share", x=ms["share_max_fen"]), delta_color="off")
+                    delta=T("insurance.mutual.max_share", x=ms["share_max_fen"]), delta_color="off", delta_arrow="off")
         m[2].metric(T("insurance.mutual.member_paid"), ui.money(ms["member_paid_fen"]),
                     help=T("insurance.mutual.member_paid_help"))
         m[3].metric(T("insurance.mutual.fixed_paid"), ui.money(ms["fixed_paid_fen"]),
@@ -351,9 +352,10 @@ with tabs[4]:
         you = ins.ubi_quote(book, brakes, night / 100, speeding / 100, km, float(base), cost_y)
         us = ins.ubi_summary(book)
         m = st.columns(4)
-        m[0].metric(T("insurance.ubi.factor"), f"× {you['factor']:.2f}", help=T("insurance.ubi.factor_help"))
+        m[0].metric(T("insurance.ubi.factor"), f"× {you['factor']:.2f}", help=T("insurance.ubi.factor_help", k=you["k"]))
         m[1].metric(T("insurance.ubi.your_premium"), ui.yuan(you["premium"]),
-                    delta=ui.yuan(you["premium"] - float(base)), delta_color="inverse")
+                    delta=("-" if you["premium"] < base else "+") + ui.yuan(abs(you["premium"] - float(base))),
+                    delta_color="inverse")
         m[2].metric(T("insurance.ubi.your_cost"), ui.yuan(you["true_cost"]), help=T("insurance.ubi.your_cost_help"))
         m[3].metric(T("insurance.ubi.flat"), ui.yuan(float(base)))
         ui.chart(draw.ubi_figure(book, (you["true_cost"], you["premium"]), T), key="ins_ubi_chart")

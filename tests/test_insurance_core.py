@@ -57,8 +57,16 @@ def test_monte_carlo_is_seeded_and_shown_paths_replay_the_same_claims():
     times, claims = a.shown[0]
     gap = a.c * times - np.cumsum(claims)
     assert gap.min() == pytest.approx(a.min_gap[0])
-    path = ins.surplus_path(times, claims, a.u, a.c, a.horizon)
+    path = ins.surplus_path(times, claims, a.u, a.c, a.horizon, stop_at_ruin=False)
     assert path["surplus"].iloc[-1] == pytest.approx(a.u + a.c * a.horizon - claims.sum())
+
+
+def test_surplus_path_stops_at_ruin():
+    path = ins.surplus_path(np.array([1.0, 2.0, 3.0]), np.array([2.0, 30.0, 1.0]), u=10, c=5, horizon=10)
+    assert path["t"].tolist() == [0, 1, 1, 2, 2]
+    assert path["surplus"].tolist() == pytest.approx([10, 15, 13, 18, -12])
+    whole = ins.surplus_path(np.array([1.0, 2.0, 3.0]), np.array([2.0, 30.0, 1.0]), 10, 5, 10, stop_at_ruin=False)
+    assert whole["surplus"].iloc[-1] == pytest.approx(10 + 50 - 33)
 
 
 def test_claims_trace_stops_at_ruin():
@@ -95,6 +103,8 @@ def test_binomial_tail_exact():
     assert ins.binomial_tail(4, 0.05, 1) == pytest.approx(1 - 0.95 ** 4)
     assert ins.binomial_tail(4, 0.05, 2) == pytest.approx(0.014019, abs=1e-6)
     assert ins.binomial_tail(10, 0.3, 0) == 1.0 and ins.binomial_tail(10, 0.3, 11) == 0.0
+    exact = sum(math.comb(200, k) * 0.3 ** k * 0.7 ** (200 - k) for k in range(70, 201))
+    assert ins.binomial_tail(200, 0.3, 70) == pytest.approx(exact, rel=1e-9)
 
 
 def test_underwriting_loss_probability_and_day():

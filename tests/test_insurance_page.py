@@ -44,7 +44,7 @@ def test_defaults_quote_core_numbers(lang):
     sim = ins.simulate_ruin(10.0, 0.3, 5.0, 1.0, 200.0, 2000, 7)
     assert m[T(lang, "insurance.ruin.psi_mc")] == f"{sim.estimate * 100:.2f}%"
     # tab 3: the pool of the default scenario
-    run = ins.run_parametric_pool(ins.simulate_flights(30, 0.35, 100.0, 3), 2500, 20_000, 120, 100_000)
+    run = ins.run_parametric_pool(ins.simulate_flights(30, 0.35, 100.0, 28), 2500, 20_000, 120, 100_000)
     assert m[T(lang, "insurance.param.paid")] == i18n.format_money(run.paid_fen, lang)
     # tab 4: the first share of the default mutual-aid plan
     df = ins.simulate_mutual_aid(ins.MutualAidParams())
@@ -94,7 +94,7 @@ def test_switching_principle_and_loading_reprices():
 
 def test_parametric_player_steps_through_the_ledger():
     at = run_page(PAGE, "en")
-    run = ins.run_parametric_pool(ins.simulate_flights(30, 0.35, 100.0, 3), 2500, 20_000, 120, 100_000)
+    run = ins.run_parametric_pool(ins.simulate_flights(30, 0.35, 100.0, 28), 2500, 20_000, 120, 100_000)
     for _ in range(3):          # capital → premiums → flight 1
         at.button(key="ins_param_player_next").click().run()
     infos = [str(i.value) for i in at.info]
@@ -109,7 +109,7 @@ def test_parametric_player_steps_through_the_ledger():
     # no capital and a big payout: the pool runs dry and the page says so
     at.number_input(key="ins_cap").set_value(0).run()
     at.number_input(key="ins_pay").set_value(5000).run()
-    run = ins.run_parametric_pool(ins.simulate_flights(30, 0.35, 100.0, 3), 2500, 500_000, 120, 0)
+    run = ins.run_parametric_pool(ins.simulate_flights(30, 0.35, 100.0, 28), 2500, 500_000, 120, 0)
     assert run.shortfall_fen > 0
     warnings = [str(w.value) for w in at.warning]
     assert T("en", "insurance.param.short_warning", short=run.shortfall_fen) in warnings

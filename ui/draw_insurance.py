@@ -6,14 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ui.i18n import format_yuan
 from ui.widgets import OKABE_ITO
 
 BLUE, ORANGE, GREEN, PINK, SKY, RED, GREY, YELLOW = OKABE_ITO
 OUTCOME_COLOUR = {"hit": GREEN, "extra": SKY, "missed": RED, "none": GREY}
 
 
-def _legend_below(fig: go.Figure) -> go.Figure:
-    fig.update_layout(legend=dict(orientation="h", y=-0.22, x=0))
+def _legend_below(fig: go.Figure, y: float = -0.22) -> go.Figure:
+    fig.update_layout(legend=dict(orientation="h", y=y, x=0, yanchor="top"))
     return fig
 
 
@@ -35,16 +36,18 @@ def day_figure(running: pd.DataFrame, T) -> go.Figure:
 
 def loss_ratio_figure(ratios: np.ndarray, expected: float, today: float, T) -> go.Figure:
     """Histogram of simulated daily loss ratios, with break-even (100 %), the expectation and today's day."""
-    fig = go.Figure(go.Histogram(x=ratios * 100, nbinsx=40, marker_color=SKY, name=T("insurance.price.days")))
-    fig.add_vline(x=100, line=dict(color=RED, width=3, dash="dash"), annotation_text=T("insurance.price.break_even"),
-                  annotation_position="top right")
-    fig.add_vline(x=expected * 100, line=dict(color=BLUE, width=2), annotation_text=T("insurance.price.expected"),
-                  annotation_position="top left")
-    fig.add_vline(x=today * 100, line=dict(color=ORANGE, width=2, dash="dot"), annotation_text=T("insurance.price.today"),
-                  annotation_position="bottom right")
+    fig = go.Figure(go.Histogram(x=ratios * 100, nbinsx=40, marker_color=SKY, name=T("insurance.price.days"),
+                                 showlegend=False))
+    # vertical markers as legend entries: annotations would collide with each other and with the bars
+    fig.add_vline(x=100, line=dict(color=RED, width=3, dash="dash"), showlegend=True,
+                  name=T("insurance.price.break_even"))
+    fig.add_vline(x=expected * 100, line=dict(color=BLUE, width=3), showlegend=True, name=T("insurance.price.expected"))
+    fig.add_vline(x=today * 100, line=dict(color=ORANGE, width=3, dash="dot"), showlegend=True,
+                  name=T("insurance.price.today"))
     fig.update_layout(height=360, title=T("insurance.price.hist_title"), xaxis_title=T("insurance.price.lr_axis"),
-                      yaxis_title=T("insurance.price.days_axis"), showlegend=False, bargap=0.05)
-    return fig
+                      yaxis_title=T("insurance.price.days_axis"), bargap=0.05)
+    fig.update_xaxes(range=[min(float(ratios.min()) * 100, today * 100) - 5, max(105.0, float(ratios.max()) * 100 + 5)])
+    return _legend_below(fig)
 
 
 # ------------------------------------------------------------------ 2. ruin
@@ -110,7 +113,7 @@ def pool_step_figure(state: dict, threshold: int, names: dict, T) -> go.Figure:
     accounts = ["insurer", "pool", "travellers"]
     values = [bal[a] / 100 for a in accounts]
     fig.add_trace(go.Bar(x=[names[a] for a in accounts], y=values, marker_color=[PINK, BLUE, ORANGE],
-                         text=[f"¥{v:,.2f}" for v in values], textposition="outside", cliponaxis=False,
+                         text=[format_yuan(v, T.lang) for v in values], textposition="outside", cliponaxis=False,
                          hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>"), row=1, col=1)
     row = state.get("row")
     if row:
@@ -127,7 +130,7 @@ def pool_step_figure(state: dict, threshold: int, names: dict, T) -> go.Figure:
                            showarrow=False, xanchor="left", font=dict(color=GREEN), row=1, col=2)
         fig.update_xaxes(range=[0, top], title_text=T("insurance.param.minutes"), row=1, col=2)
     else:
-        fig.add_annotation(x=0.5, y=0.5, xref="x2 domain", yref="y2 domain", text=T("insurance.param.no_flight_yet"),
+        fig.add_annotation(x=0.78, y=0.5, xref="paper", yref="paper", text=T("insurance.param.no_flight_yet"),
                            showarrow=False)
         fig.update_xaxes(visible=False, row=1, col=2)
         fig.update_yaxes(visible=False, row=1, col=2)
@@ -152,7 +155,7 @@ def outcome_figure(flights: pd.DataFrame, threshold: int, labels: dict, T) -> go
                       yaxis_title=T("insurance.param.buffer_axis"))
     fig.update_xaxes(range=[0, top])
     fig.update_yaxes(range=[40, 260])
-    return _legend_below(fig)
+    return _legend_below(fig, y=-0.3)
 
 
 # ------------------------------------------------------------------ 4. mutual aid
@@ -193,7 +196,7 @@ def ubi_figure(book: pd.DataFrame, you: tuple[float, float] | None, T) -> go.Fig
                              name=T("insurance.ubi.fair_line")))
     if you is not None:
         fig.add_trace(go.Scatter(x=[you[0]], y=[you[1]], mode="markers", name=T("insurance.ubi.you"),
-                                 marker=dict(symbol="star", size=20, color=RED, line=dict(width=1, color="white"))))
+                                 marker=dict(symbol="star", size=26, color=RED, line=dict(width=2, color="black"))))
     fig.update_layout(height=420, title=T("insurance.ubi.scatter_title"), xaxis_title=T("insurance.ubi.true_axis"),
                       yaxis_title=T("insurance.ubi.premium_axis"))
     return _legend_below(fig)
