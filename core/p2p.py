@@ -286,6 +286,15 @@ def diversification(mc: MonteCarlo, notes=(1, 10, 100), seed: int = 1) -> pd.Dat
     return pd.concat(out, ignore_index=True)
 
 
+def risk_summary(book: np.ndarray, div: pd.DataFrame) -> dict:
+    """Figures quoted on the page: mean and 5th percentile of the book's return, probability of a
+    loss, and per number of notes k the standard deviation and 5th percentile of an investor's return."""
+    by_k = div.groupby("notes")["ret"]
+    return {"mean": float(np.mean(book)), "p05": float(np.quantile(book, 0.05)), "p_loss": float(np.mean(book < 0)),
+            "sd": {int(k): float(v) for k, v in by_k.std().items()},
+            "q05": {int(k): float(v) for k, v in by_k.quantile(0.05).items()}}
+
+
 def reserve_test(portfolio: pd.DataFrame, reserve_share: float = 0.05, shocks=(1, 1.5, 2, 3, 4, 5),
                  n_scenarios: int = 1000, rho: float = 0.10, lgd: float = LGD, seed: int = 42) -> pd.DataFrame:
     """Risk reserve fund (风险准备金) under default-rate shocks.

@@ -313,10 +313,11 @@ with tabs[3]:
         book = risk["book"]
         res = risk["reserve"]
         now = res[res["shock"] == float(shock)].iloc[0]
+        fig_sum = p2p.risk_summary(book, risk["div"])
         m1, m2, m3, m4 = st.columns(4)
-        m1.metric(T("lending.risk.mean_return"), ui.pct(float(book.mean()), 2))
-        m2.metric(T("lending.risk.p05"), ui.pct(float(pd.Series(book).quantile(0.05)), 2))
-        m3.metric(T("lending.risk.p_loss"), ui.pct(float((book < 0).mean())))
+        m1.metric(T("lending.risk.mean_return"), ui.pct(fig_sum["mean"], 2))
+        m2.metric(T("lending.risk.p05"), ui.pct(fig_sum["p05"], 2))
+        m3.metric(T("lending.risk.p_loss"), ui.pct(fig_sum["p_loss"]))
         m4.metric(T("lending.risk.p_exhausted"), ui.pct(float(now["p_exhausted"])))
         g1, g2 = st.columns(2)
         with g1:
@@ -324,18 +325,15 @@ with tabs[3]:
         with g2:
             ui.chart(draw.diversification_figure(risk["div"], T), key="lend_div")
         ui.chart(draw.reserve_figure(res, float(shock), T), key="lend_reserve_fig")
-        dv = risk["div"].groupby("notes")["ret"]
-        sd = dv.std()
-        q05 = dv.quantile(0.05)
+        sd, q05 = fig_sum["sd"], fig_sum["q05"]
         first_out = res[res["p_exhausted"] >= 0.5]
         ui.what_happened(T("lending.risk.happened", loans=int(n_mc), scen=int(n_sc), ms=risk["ms"],
-                           mean=float(book.mean()), p05=float(pd.Series(book).quantile(0.05)),
-                           sd1=float(sd[1]), sd10=float(sd[10]), sd100=float(sd[100]),
-                           q1=float(q05[1]), q100=float(q05[100]), reserve=reserve_pct / 100,
-                           loss=float(now["mean_loss"]), p_ex=float(now["p_exhausted"]), shock=float(shock),
-                           half=float(first_out["shock"].iloc[0]) if len(first_out) else 0.0,
-                           half_known=len(first_out) > 0))
-        if len(first_out) == 0:
+                           mean=fig_sum["mean"], p05=fig_sum["p05"], sd1=sd[1], sd10=sd[10], sd100=sd[100],
+                           q1=q05[1], q100=q05[100], reserve=reserve_pct / 100,
+                           loss=float(now["mean_loss"]), p_ex=float(now["p_exhausted"]), shock=float(shock)))
+        if len(first_out):
+            st.markdown(T("lending.risk.half", half=float(first_out["shock"].iloc[0]), reserve=reserve_pct / 100))
+        else:
             st.caption(T("lending.risk.never_half"))
         ui.download_csv(res, "lending-reserve-stress.csv", key="dl_lend_risk")
     ui.takeaway(T("lending.risk.takeaway"))

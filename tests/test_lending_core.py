@@ -369,3 +369,12 @@ def test_custody_summary_is_consistent_with_the_ledger():
     assert c["deposits_fen"] == deposits
     assert c["worth_fen"] == deposits - last["cus_net_out"] + last["cus_loans"]
     assert c["return"] > 0 and c["losses_fen"] > 0      # losses shown, and still a positive return at 15 % loans
+
+
+def test_risk_summary_figures():
+    book = np.array([-0.02, 0.01, 0.03, 0.05])
+    div = pd.DataFrame({"notes": [1, 1, 10, 10], "scenario": [0, 1, 0, 1], "ret": [-0.6, 0.1, 0.02, 0.04]})
+    s = p2p.risk_summary(book, div)
+    assert s["mean"] == pytest.approx(0.0175) and s["p_loss"] == 0.25
+    assert s["sd"][10] == pytest.approx(np.std([0.02, 0.04], ddof=1))
+    assert s["q05"][1] == pytest.approx(-0.6 + 0.05 * 0.7)
