@@ -87,12 +87,15 @@ class UtxoLedger:
     mempool: list[Transaction] = field(default_factory=list)
     blocks: list[dict] = field(default_factory=list)
     log: list[dict] = field(default_factory=list)
+    _addresses: dict[str, str] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ wallets
     def address(self, name: str) -> str:
-        """P2PKH address of a wallet (compressed public key)."""
+        """P2PKH address of a wallet (compressed public key); computed once, then remembered."""
         require(name in self.keys, "blockchain_wallet_unknown", f"no wallet {name!r}", wallet=name)
-        return crypto.p2pkh_address(crypto.public_key(self.keys[name]))
+        if name not in self._addresses:
+            self._addresses[name] = crypto.p2pkh_address(crypto.public_key(self.keys[name]))
+        return self._addresses[name]
 
     def owner(self, address: str) -> str | None:
         return next((n for n in self.names if self.address(n) == address), None)

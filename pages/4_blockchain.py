@@ -46,7 +46,7 @@ def cached_lottery(difficulty: int, rounds: int, seed_: int):
     return bc.mining_lottery(difficulty, rounds, seed_)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=True)
 def cached_race(q: float, z: int, trials: int, seed_: int):
     return cs.monte_carlo_race(q, z, trials, seed_)
 
@@ -198,7 +198,8 @@ with tabs[1]:
     l1, l2 = st.columns(2)
     lot_d = l1.select_slider(T("blockchain.mining.lottery_d"), options=[1, 2, 3], value=2, key="bc_lot_d",
                              help=T("blockchain.mining.lottery_d_help"))
-    rounds = l2.slider(T("blockchain.mining.rounds"), 20, 500, 100, step=10, key="bc_lot_rounds",
+    rounds = l2.slider(T("blockchain.mining.rounds"), 20, 500 if lot_d < 3 else 60, 100 if lot_d < 3 else 40, step=10,
+                       key="bc_lot_rounds",
                        help=T("blockchain.mining.rounds_help"))
     tries_hist = cached_lottery(lot_d, rounds, seed)
     p_hit = 16.0 ** -lot_d
@@ -309,8 +310,9 @@ with tabs[3]:
     st.markdown(f"#### {T('blockchain.net.vote_heading')}")
     base_chain, _ = cached_chain(tuple(DEFAULT_DATA[:5]), 2)
     v1, v2, v3 = st.columns(3)
-    bad_peer = v1.selectbox(T("blockchain.net.bad_peer"), list(range(1, n_peers + 1)), index=n_peers - 1,
-                            key="bc_bad_peer", format_func=lambda p: f"P{p}", help=T("blockchain.net.bad_peer_help"))
+    bad_peer_label = v1.selectbox(T("blockchain.net.bad_peer"), [f"P{i}" for i in range(1, n_peers + 1)],
+                                  index=n_peers - 1, key="bc_bad_peer", help=T("blockchain.net.bad_peer_help"))
+    bad_peer = int(bad_peer_label[1:])
     bad_block = v2.selectbox(T("blockchain.net.bad_block"), list(range(2, 6)), index=0, key="bc_bad_block",
                              help=T("blockchain.net.bad_block_help"))
     remine = v3.toggle(T("blockchain.net.remine"), False, key="bc_bad_remine", help=T("blockchain.net.remine_help"))
@@ -344,11 +346,11 @@ with tabs[3]:
     st.markdown(f"#### {T('blockchain.net.race_heading')}")
     st.markdown(T("blockchain.net.race_intro"))
     r1, r2, r3 = st.columns(3)
-    q = r1.slider(T("blockchain.net.q"), 0.01, 0.49, ui.url_value("q", 0.3, lo=0.01, hi=0.49), step=0.01,
+    q = r1.slider(T("blockchain.net.q"), 0.01, 0.45, ui.url_value("q", 0.3, lo=0.01, hi=0.45), step=0.01,
                   key="bc_q", help=T("blockchain.net.q_help"))
     z = r2.slider(T("blockchain.net.z"), 0, 60, ui.url_value("z", 6, lo=0, hi=60), key="bc_z",
                   help=T("blockchain.net.z_help"))
-    trials = r3.select_slider(T("blockchain.net.trials"), options=[1000, 5000, 20000, 50000, 100000], value=20000,
+    trials = r3.select_slider(T("blockchain.net.trials"), options=[1000, 5000, 10000, 20000], value=10000,
                               key="bc_trials", help=T("blockchain.net.trials_help"))
     ui.sync_url(q=q, z=z)
     with ui.guard():
@@ -414,12 +416,13 @@ with tabs[4]:
     names = ["Alice", "Bob", "Carol", "Dave", "Eve"]
     txs = [f"{names[i % 5]} → {names[(i + 2) % 5]} {i + 1} BTC" for i in range(n_tx)]
     e1, e2, e3 = st.columns([1, 2, 1])
-    edit_i = e1.selectbox(T("blockchain.merkle.edit"), list(range(n_tx)), index=min(2, n_tx - 1), key="bc_mk_edit",
-                          format_func=lambda i: f"tx{i}", help=T("blockchain.merkle.edit_help"))
+    tx_labels = [f"tx{i}" for i in range(n_tx)]
+    edit_i = tx_labels.index(e1.selectbox(T("blockchain.merkle.edit"), tx_labels, index=min(2, n_tx - 1),
+                                          key="bc_mk_edit", help=T("blockchain.merkle.edit_help")))
     new_text = e2.text_input(T("blockchain.merkle.new_text"), txs[edit_i].replace(" BTC", "0 BTC"), max_chars=120,
                              key=f"bc_mk_text_{edit_i}_{n_tx}", help=T("blockchain.merkle.new_text_help"))
-    prove_i = e3.selectbox(T("blockchain.merkle.prove"), list(range(n_tx)), index=0, key="bc_mk_prove",
-                           format_func=lambda i: f"tx{i}", help=T("blockchain.merkle.prove_help"))
+    prove_i = tx_labels.index(e3.selectbox(T("blockchain.merkle.prove"), tx_labels, index=0, key="bc_mk_prove",
+                                           help=T("blockchain.merkle.prove_help")))
     ids = [bc.toy_txid(t) for t in txs]
     edited = list(txs)
     edited[edit_i] = new_text

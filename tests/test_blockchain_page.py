@@ -118,5 +118,5 @@ def test_race_controls_update_the_formula():
     at.slider(key="bc_z").set_value(5).run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Nakamoto's formula (Poisson)"] == "0.0009137"
-    mc = cs.monte_carlo_race(0.1, 5, 20000, 42)
+    mc = cs.monte_carlo_race(0.1, 5, 10000, 42)
     assert metrics["Monte Carlo"] == f"{mc['rate']:.5f}"

@@ -32,11 +32,14 @@ def network_figure(state: dict, branch_names: dict, height: int = 420) -> go.Fig
     xs, ys = graph["x"], graph["y"]
     fig = go.Figure()
     hot = {tuple(sorted(e)) for e in state.get("edges", [])}
-    for a, b in graph["edges"]:
-        on = tuple(sorted((a, b))) in hot
-        fig.add_trace(go.Scatter(x=[xs[a], xs[b]], y=[ys[a], ys[b]], mode="lines", hoverinfo="skip",
-                                 line=dict(color=ORANGE if on else "rgba(128,128,128,.45)", width=5 if on else 1.5),
-                                 showlegend=False))
+    for on in (False, True):  # one trace per edge style: few traces keep the figure fast to build
+        ex, ey = [], []
+        for a, b in graph["edges"]:
+            if (tuple(sorted((a, b))) in hot) == on:
+                ex += [xs[a], xs[b], None]
+                ey += [ys[a], ys[b], None]
+        fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color=ORANGE if on else "rgba(128,128,128,.45)", width=5 if on else 1.5)))
     colours = {"A": SKY, "B": PINK}
     tips = [c[-1] for c in state["chains"]]
     groups: dict[str, list[int]] = {}
@@ -73,16 +76,20 @@ def merkle_figure(levels: list[list[str]], changed: set, path: set, siblings: se
         for i in range(count):
             span = width / count
             pos[(lv, i)] = ((i + 0.5) * span, lv)
+    lines = {False: ([], []), True: ([], [])}   # solid edges, dotted edges to a duplicated last hash
     for lv in range(1, depth):
         prev = levels[lv - 1]
         for i in range(len(levels[lv])):
             for child in (2 * i, 2 * i + 1):
                 c = child if child < len(prev) else len(prev) - 1
-                dashed = child >= len(prev)
-                fig.add_trace(go.Scatter(x=[pos[(lv - 1, c)][0], pos[(lv, i)][0]], y=[lv - 1, lv], mode="lines",
-                                         line=dict(color="rgba(128,128,128,.55)", width=1.5,
-                                                   dash="dot" if dashed else "solid"),
-                                         hoverinfo="skip", showlegend=False))
+                xs_, ys_ = lines[child >= len(prev)]
+                xs_ += [pos[(lv - 1, c)][0], pos[(lv, i)][0], None]
+                ys_ += [lv - 1, lv, None]
+    for dashed, (xs_, ys_) in lines.items():
+        if xs_:
+            fig.add_trace(go.Scatter(x=xs_, y=ys_, mode="lines", hoverinfo="skip", showlegend=False,
+                                     line=dict(color="rgba(128,128,128,.55)", width=1.5,
+                                               dash="dot" if dashed else "solid")))
     roles = {"changed": RED, "path": ORANGE, "sibling": BLUE, "plain": GREY}
     buckets: dict[str, list] = {r: [] for r in roles}
     for (lv, i), (x, y) in pos.items():
