@@ -1,0 +1,493 @@
+"""Regulation: chapter 3 (compliance, supervisors, risk reserve), chapter 7 (better regulation and risk control)
+and the article's §2, §5, §6 — three jurisdictions compared, AML rules as code, a sandbox cohort, data
+protection and crypto rules."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import aml, privacy, regulation as reg
+from ui import draw_regulation as draw
+
+T = ui.frame("regulation")
+ui.header("regulation")
+st.markdown(T("regulation.intro"))
+
+CURRENCY = {"cn": "¥", "us": "$"}
+
+
+def title_col() -> str:
+    return "title_zh" if ui.lang() == "zh" else "title_en"
+
+
+def label_col() -> str:
+    return "label_zh" if ui.lang() == "zh" else "label_en"
+
+
+@st.cache_data(show_spinner=False)
+def _milestones() -> pd.DataFrame:
+    return reg.load_milestones()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _aml_day(n: int, share: float, seed: int, regime: str):
+    result = aml.simulate_day(n, share, seed, regime)
+    return result, aml.day_trace(result)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sandbox(params: reg.SandboxParams):
+    firms = reg.simulate_sandbox(params)
+    return firms, reg.sandbox_summary(firms), reg.sandbox_trace(firms, params)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _privacy(n: int, seed: int, share: float, k: int, width: int) -> dict:
+    return privacy.privacy_experiment(n, seed, share, k, width)
+
+
+summary: dict = {}
+tabs = st.tabs([T(f"regulation.tab.{t}") for t in ("compare", "aml", "sandbox", "privacy", "crypto")])
+
+# ====================================================================== 1. three jurisdictions
+with tabs[0]:
+    st.subheader(T("regulation.compare.heading"))
+    st.markdown(T("regulation.compare.intro"))
+    milestones = _milestones()
+    years = (int(milestones["year"].min()), int(milestones["year"].max()))
+    c1, c2, c3 = st.columns([1, 2, 2])
+    jurs = c1.multiselect(T("regulation.compare.jurisdictions"), list(reg.JURISDICTIONS), default=list(reg.JURISDICTIONS),
+                          format_func=lambda j: T(f"regulation.jur.{j}"), key="cmp_jur",
+                          help=T("regulation.compare.jurisdictions_help"))
+    areas = c2.multiselect(T("regulation.compare.areas"), list(reg.AREAS), default=list(reg.AREAS),
+                           format_func=lambda a: T(f"regulation.area.{a}"), key="cmp_areas",
+                           help=T("regulation.compare.areas_help"))
+    y0 = ui.url_value("y0", years[0], lo=years[0], hi=years[1])
+    y1 = ui.url_value("y1", years[1], lo=years[0], hi=years[1])
+    span = c3.slider(T("regulation.compare.years"), years[0], years[1], (min(y0, y1), max(y0, y1)), key="cmp_years",
+                     help=T("regulation.compare.years_help"))
+    ui.sync_url(y0=span[0], y1=span[1])
+    shown = pd.DataFrame()
+    with ui.guard():
+        shown = reg.filter_milestones(milestones, jurs, areas, span[0], span[1])
+    if shown.empty:
+        st.warning(T("regulation.compare.none"))
+    else:
+        ui.chart(draw.timeline_figure(shown, T, title_col()), key="cmp_timeline")
+        st.caption(T("regulation.compare.legend"))
+        st.markdown(f"#### {T('regulation.compare.replay')}")
+
+        def draw_milestone(step) -> None:
+            row, counts = step.state["row"], step.state["counts"]
+            left, right = st.columns([3, 2])
+            with left:
+                st.markdown(f"### {row['date']} · {T('regulation.jur.' + row['jurisdiction'])}")
+                st.markdown(T("regulation.compare.card", area=T(f"regulation.area.{row['area']}"),
+                              aim=T(f"regulation.aim.{row['aim']}")))
+                ui.source_note(row["source"])
+            with right:
+                ui.chart(draw.counts_figure({j: counts[j] for j in jurs}, T, row["jurisdiction"]),
+                         key="cmp_counts")
+
+        ui.step_player(reg.milestones_trace(shown), draw_milestone, key="cmp_player")
+
+        st.markdown(f"#### {T('regulation.compare.matrix')}")
+        approaches = reg.load_table("approaches").set_index("jurisdiction")
+        matrix = reg.comparison_matrix(shown)
+        cols = st.columns(max(1, len(matrix)))
+        for col, row in zip(cols, matrix.itertuples()):
+            with col.container(border=True):
+                j = row.jurisdiction
+                st.markdown(f"##### {T('regulation.jur.' + j)}")
+                approach = approaches.loc[j, "approach_zh" if ui.lang() == "zh" else "approach_en"]
+                st.markdown(f"**{T('regulation.compare.approach')}** {approach}")
+                keys = shown.loc[row.key_rows]
+                laws = "\n".join(f"- {r.date} · {getattr(r, title_col())}" for r in keys.itertuples())
+                st.markdown(f"**{T('regulation.compare.key_laws')}**\n{laws or '- ' + T('regulation.compare.no_key')}")
+                aims = " · ".join(f"{T('regulation.aim.' + a)} ({n})" for a, n in row.aims.items() if n)
+                st.markdown(f"**{T('regulation.compare.aims')}** {aims}")
+                ui.source_note(approaches.loc[j, "source"])
+        ui.chart(draw.area_heatmap(reg.area_counts(shown), T), key="cmp_heat")
+        per = shown["jurisdiction"].value_counts()
+        tops = "; ".join(f"{T('regulation.jur.' + r.jurisdiction)}: {' / '.join(T('regulation.aim.' + a) for a in r.top_aims)}"
+                         for r in matrix.itertuples())
+        ui.what_happened(T("regulation.compare.happened", n=len(shown), start=span[0], end=span[1],
+                           cn=int(per.get("cn", 0)), us=int(per.get("us", 0)), eu=int(per.get("eu", 0)),
+                           first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=tops))
+        summary.update({"milestones_shown": len(shown)})
+        ui.download_csv(shown.drop(columns=["when"]), "regulation-milestones.csv", key="dl_cmp",
+                        label=T("regulation.compare.download"))
+    with st.expander(T("regulation.compare.ch3_title")):
+        st.markdown(T("regulation.compare.ch3_body"))
+        ui.source_note(T("regulation.compare.ch3_source"))
+    ui.takeaway(T("regulation.compare.takeaway"))
+
+# ====================================================================== 2. AML rules as code
+with tabs[1]:
+    st.subheader(T("regulation.aml.heading"))
+    st.markdown(T("regulation.aml.intro"))
+    c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
+    regime = c1.radio(T("regulation.aml.regime"), list(aml.REGIMES),
+                      index=list(aml.REGIMES).index(ui.url_value("areg", "cn", options=list(aml.REGIMES))),
+                      format_func=lambda r: T(f"regulation.aml.regimes.{r}"), key="aml_regime",
+                      help=T("regulation.aml.regime_help"))
+    n_cust = c2.slider(T("regulation.aml.customers"), 10, 300, ui.url_value("an", 60, lo=10, hi=300), 5,
+                       key="aml_n", help=T("regulation.aml.customers_help"))
+    share = c3.slider(T("regulation.aml.share"), 0, 50, ui.url_value("ash", 10, lo=0, hi=50), 1, key="aml_share",
+                      format="%d%%", help=T("regulation.aml.share_help"))
+    a_seed = c4.number_input(T("regulation.aml.seed"), 0, 9999, ui.url_value("aseed", 2017, lo=0, hi=9999), 1,
+                             key="aml_seed", help=T("regulation.aml.seed_help"))
+    ui.sync_url(areg=regime, an=n_cust, ash=share, aseed=int(a_seed))
+    cur = CURRENCY[regime]
+    rules_table = reg.load_table("aml_rules")
+    rules_table = rules_table[rules_table["regime"] == regime]
+    with st.expander(T("regulation.aml.rules_title"), expanded=True):
+        st.dataframe(pd.DataFrame({T("regulation.aml.col_rule"): rules_table[label_col()],
+                                   T("regulation.aml.col_line"): [f"{cur}{int(v):,}" for v in
+                                                                  rules_table["threshold_units"]]}),
+                     hide_index=True, width="stretch")
+        ui.source_note(" · ".join(dict.fromkeys(rules_table["source"])))
+    with ui.guard():
+        result, trace = _aml_day(int(n_cust), share / 100, int(a_seed), regime)
+        s = result.summary()
+        m = st.columns(5)
+        m[0].metric(T("regulation.aml.m_tx"), ui.num(s["n_tx"]), help=T("regulation.aml.m_tx_help"))
+        m[1].metric(T("regulation.aml.m_daily"), ui.num(s["daily_reports"]), help=T("regulation.aml.m_daily_help"))
+        m[2].metric(T("regulation.aml.m_single"), ui.num(s["single_reports"]), help=T("regulation.aml.m_single_help"))
+        m[3].metric(T("regulation.aml.m_caught"), f"{s['caught_daily']} / {s['structurers']}",
+                    help=T("regulation.aml.m_caught_help"))
+        m[4].metric(T("regulation.aml.m_flagged"), ui.num(s["flagged"]), help=T("regulation.aml.m_flagged_help"))
+        st.markdown(f"#### {T('regulation.aml.replay')}")
+        line_units = aml.cash_line(regime) / 100
+
+        def draw_hour(step) -> None:
+            ui.chart(draw.running_cash_figure(step.state, line_units, cur, T), key="aml_running")
+            st.caption(T("regulation.aml.chart_note"))
+
+        ui.step_player(trace, draw_hour, key="aml_player")
+
+        rule_label = {r: T(f"regulation.aml.rule_short.{r}") for r in rules_table["rule_id"]}
+        single_keys = set(zip(result.single["customer"], result.single["rule"], result.single["direction"]))
+        left, right = st.columns([3, 2])
+        with left:
+            st.markdown(f"#### {T('regulation.aml.reports_title')}")
+            if result.daily.empty:
+                st.info(T("regulation.aml.no_reports"))
+            else:
+                d = result.daily
+                st.dataframe(pd.DataFrame({
+                    T("regulation.aml.col_customer"): [T("regulation.aml.customer", c=c) for c in d["customer"]],
+                    T("regulation.aml.col_rule"): [rule_label[r] for r in d["rule"]],
+                    T("regulation.aml.col_direction"): [T(f"regulation.aml.dir.{x}") for x in d["direction"]],
+                    T("regulation.aml.col_n"): d["n_tx"],
+                    T("regulation.aml.col_total"): [f"{cur}{v / 100:,.0f}" for v in d["total"]],
+                    T("regulation.aml.col_crossed"): [f"{m // 60:02d}:{m % 60:02d}" for m in d["crossed_at"]],
+                    T("regulation.aml.col_single"): ["✓" if k in single_keys else "✗" for k in
+                                                     zip(d["customer"], d["rule"], d["direction"])],
+                }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(d)))
+        with right:
+            st.markdown(f"#### {T('regulation.aml.flags_title')}")
+            flags_src = reg.load_table("red_flags").set_index("flag_id")
+            if result.flags.empty:
+                st.info(T("regulation.aml.no_flags"))
+            else:
+                f = result.flags
+                truth = result.structurers
+                st.dataframe(pd.DataFrame({
+                    T("regulation.aml.col_customer"): [T("regulation.aml.customer", c=c) for c in f["customer"]],
+                    **{T(f"regulation.aml.flag.{k}"): ["⚑" if v else "" for v in f[k]]
+                       for k in ("just_below", "burst", "cash_then_wire")},
+                    T("regulation.aml.col_truth"): [T("regulation.aml.truth_struct") if c in truth
+                                                    else T("regulation.aml.truth_other") for c in f["customer"]],
+                }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(f)))
+            st.caption("\n".join(f"⚑ {T('regulation.aml.flag.' + k)}: {flags_src.loc[k, label_col()]}"
+                                 for k in flags_src.index))
+            ui.source_note(" · ".join(dict.fromkeys(flags_src["source"])))
+        ui.what_happened(T("regulation.aml.happened", n=s["n_customers"], n_tx=s["n_tx"], total=s["total"] / 100,
+                           cur=cur, daily=s["daily_reports"], daily_amount=s["daily_amount"] / 100,
+                           single=s["single_reports"], single_amount=s["single_amount"] / 100,
+                           structurers=s["structurers"], caught=s["caught_daily"], caught_single=s["caught_single"],
+                           flagged=s["flagged"], struct_flagged=s["structurers_flagged"], others=s["others_flagged"],
+                           line=line_units, regime=T(f"regulation.aml.regimes.{regime}")))
+        summary.update({f"aml_{k}": v for k, v in s.items()})
+        ui.download_csv(result.day.assign(time=[f"{m // 60:02d}:{m % 60:02d}" for m in result.day["minute"]]),
+                        f"regulation-aml-day-{regime}.csv", key="dl_aml", label=T("regulation.aml.download"))
+    ui.takeaway(T("regulation.aml.takeaway"))
+
+# ====================================================================== 3. regulatory sandbox
+with tabs[2]:
+    st.subheader(T("regulation.sandbox.heading"))
+    st.markdown(T("regulation.sandbox.intro"))
+    real = reg.real_cohorts()
+    c1, c2, c3, c4, c5 = st.columns(5)
+    apps = c1.slider(T("regulation.sandbox.applications"), 5, 300, ui.url_value("sapp", 69, lo=5, hi=300), 1,
+                     key="sb_apps", help=T("regulation.sandbox.applications_help"))
+    acc = c2.slider(T("regulation.sandbox.accept"), 5, 100, ui.url_value("sacc", 35, lo=5, hi=100), 1, format="%d%%",
+                    key="sb_accept", help=T("regulation.sandbox.accept_help"))
+    tst = c3.slider(T("regulation.sandbox.test"), 5, 100, ui.url_value("stst", 75, lo=5, hi=100), 1, format="%d%%",
+                    key="sb_test", help=T("regulation.sandbox.test_help"))
+    cap = c4.select_slider(T("regulation.sandbox.cap"), [100, 250, 500, 1000, 2500, 5000, 10000, 20000],
+                           ui.url_value("scap", 1000, options=[100, 250, 500, 1000, 2500, 5000, 10000, 20000]),
+                           format_func=lambda v: f"{v:,}", key="sb_cap", help=T("regulation.sandbox.cap_help"))
+    months = c5.slider(T("regulation.sandbox.months"), 1, 24, ui.url_value("smon", 6, lo=1, hi=24), 1, key="sb_months",
+                       help=T("regulation.sandbox.months_help"))
+    c6, c7, c8, c9 = st.columns(4)
+    flaw = c6.slider(T("regulation.sandbox.flaw"), 0, 80, ui.url_value("sflaw", 20, lo=0, hi=80), 1, format="%d%%",
+                     key="sb_flaw", help=T("regulation.sandbox.flaw_help"))
+    show = c7.slider(T("regulation.sandbox.show"), 0.5, 36.0, ui.url_value("sshow", 4.0, lo=0.5, hi=36.0), 0.5,
+                     key="sb_show", help=T("regulation.sandbox.show_help"))
+    launch = c8.select_slider(T("regulation.sandbox.launch"), [100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
+                                                               200000],
+                              ui.url_value("slaunch", 5000, options=[100, 500, 1000, 2000, 5000, 10000, 20000, 50000,
+                                                                     100000, 200000]),
+                              format_func=lambda v: f"{v:,}", key="sb_launch", help=T("regulation.sandbox.launch_help"))
+    s_seed = c9.number_input(T("regulation.sandbox.seed"), 0, 9999, ui.url_value("sseed", 2016, lo=0, hi=9999), 1,
+                             key="sb_seed", help=T("regulation.sandbox.seed_help"))
+    ui.sync_url(sapp=apps, sacc=acc, stst=tst, scap=cap, smon=months, sflaw=flaw, sshow=show, slaunch=launch,
+                sseed=int(s_seed))
+    with ui.guard():
+        params = reg.SandboxParams(int(apps), acc / 100, tst / 100, int(cap), int(months), flaw / 100, float(show),
+                                   int(launch), int(s_seed))
+        firms, sb, sb_trace = _sandbox(params)
+        m = st.columns(4)
+        m[0].metric(T("regulation.sandbox.m_tested"), f"{sb['tested']} / {sb['applications']}",
+                    help=T("regulation.sandbox.m_tested_help"))
+        m[1].metric(T("regulation.sandbox.m_launch"), ui.pct(sb["launch_share"]),
+                    help=T("regulation.sandbox.m_launch_help"))
+        m[2].metric(T("regulation.sandbox.m_sandbox"), ui.num(sb["sandbox_exposed"]),
+                    help=T("regulation.sandbox.m_sandbox_help"))
+        m[3].metric(T("regulation.sandbox.m_full"), ui.num(sb["full_exposed"]), help=T("regulation.sandbox.m_full_help"))
+        left, right = st.columns([3, 2])
+        with left:
+            ui.chart(draw.funnel_figure(real[real["cohort"] <= 2], sb, T), key="sb_funnel")
+            st.caption(T("regulation.sandbox.funnel_note"))
+        with right:
+            ui.chart(draw.outcome_figure(sb, T), key="sb_outcomes")
+            r1 = real.iloc[0]
+            st.markdown(T("regulation.sandbox.real_vs_sim", acc_real=float(r1["accept_rate"]),
+                          test_real=float(r1["test_rate"]), acc_sim=sb["accepted"] / sb["applications"]
+                          if sb["applications"] else 0.0, test_sim=sb["tested"] / sb["accepted"] if sb["accepted"]
+                          else 0.0, launch_sim=sb["launch_share"]))
+        st.markdown(f"#### {T('regulation.sandbox.replay')}")
+
+        def draw_month(step) -> None:
+            if not step.state["flawed"].any():
+                st.info(T("regulation.sandbox.no_flawed"))
+                return
+            ui.chart(draw.exposure_figure(step.state, T), key="sb_exposure")
+
+        ui.step_player(sb_trace, draw_month, key="sb_player")
+        ui.what_happened(T("regulation.sandbox.happened", apps=sb["applications"], accepted=sb["accepted"],
+                           tested=sb["tested"], cap=int(cap), months=int(months), sound=sb["sound"], fixed=sb["fixed"],
+                           missed=sb["missed"], launch=sb["launch_share"], sandbox=sb["sandbox_exposed"],
+                           full=sb["full_exposed"], avoided=sb["avoided_share"]))
+        summary.update({f"sandbox_{k}": v for k, v in sb.items()})
+        ui.download_csv(firms, "regulation-sandbox-firms.csv", key="dl_sb", label=T("regulation.sandbox.download"))
+    with st.expander(T("regulation.sandbox.facts_title")):
+        st.dataframe(pd.DataFrame({
+            T("regulation.sandbox.col_cohort"): real["cohort"].astype(int),
+            T("regulation.sandbox.stage.applications"): real["applications"],
+            T("regulation.sandbox.stage.accepted"): real["accepted"],
+            T("regulation.sandbox.stage.tested"): real["tested"].astype("string").fillna("—"),
+            T("regulation.sandbox.col_note"): real["note_zh" if ui.lang() == "zh" else "note_en"]}),
+            hide_index=True, width="stretch")
+        ui.source_note(" · ".join(dict.fromkeys(real["source"])))
+        others = _milestones()
+        others = others[others["area"] == "sandbox"]
+        st.markdown("\n".join(f"- **{r.date}** · {T('regulation.jur.' + r.jurisdiction)} · {getattr(r, title_col())}"
+                              for r in others.itertuples()))
+        ui.source_note(" · ".join(dict.fromkeys(others["source"])))
+    ui.takeaway(T("regulation.sandbox.takeaway"))
+
+# ====================================================================== 4. data protection
+with tabs[3]:
+    st.subheader(T("regulation.privacy.heading"))
+    st.markdown(T("regulation.privacy.intro"))
+    fines = reg.fine_rules()
+    st.markdown(f"#### {T('regulation.privacy.fines_title')}")
+    c1, c2, c3 = st.columns([1, 1, 1])
+    turnover_m = c1.number_input(T("regulation.privacy.turnover"), 0, 1_000_000,
+                                 ui.url_value("gto", 800, lo=0, hi=1_000_000), 50, key="pv_turnover",
+                                 help=T("regulation.privacy.turnover_help"))
+    tier = c2.radio(T("regulation.privacy.tier"), ["gdpr_83_5", "gdpr_83_4"],
+                    index=["gdpr_83_5", "gdpr_83_4"].index(ui.url_value("gtier", "gdpr_83_5",
+                                                                         options=["gdpr_83_5", "gdpr_83_4"])),
+                    format_func=lambda t: T(f"regulation.privacy.tiers.{t}"), key="pv_tier",
+                    help=T("regulation.privacy.tier_help"))
+    cny_yi = c3.number_input(T("regulation.privacy.turnover_cny"), 0, 100_000, ui.url_value("pto", 20, lo=0, hi=100_000),
+                             1, key="pv_turnover_cny", help=T("regulation.privacy.turnover_cny_help"))
+    ui.sync_url(gto=int(turnover_m), gtier=tier, pto=int(cny_yi))
+    with ui.guard():
+        turnover = int(turnover_m) * 1_000_000
+        ceiling = reg.gdpr_max_fine(turnover, tier)
+        kink = reg.gdpr_kink(tier)
+        fixed_pipl, pct_pipl = reg.pipl_ceilings(int(cny_yi) * 100_000_000)
+        left, right = st.columns([3, 2])
+        with left:
+            curve = reg.gdpr_curve(tier, max(2 * turnover, 2 * kink))
+            ui.chart(draw.fine_figure(curve, (turnover, ceiling), kink, T), key="pv_fine_chart")
+        with right:
+            st.metric(T("regulation.privacy.gdpr_ceiling"), f"€{ceiling:,}", help=T("regulation.privacy.gdpr_ceiling_help"))
+            ui.source_note(fines.loc[tier, "source"])
+            st.markdown(f"**{T('regulation.privacy.pipl_title')}**")
+            p1, p2 = st.columns(2)
+            p1.metric(T("regulation.privacy.pipl_fixed"), f"¥{fixed_pipl:,}", help=T("regulation.privacy.pipl_help"))
+            p2.metric(T("regulation.privacy.pipl_pct"), f"¥{pct_pipl:,}", help=T("regulation.privacy.pipl_help"))
+            st.caption(fines.loc["pipl_66_2", label_col()])
+            ui.source_note(fines.loc["pipl_66_2", "source"])
+        ui.what_happened(T("regulation.privacy.fine_happened", turnover=turnover_m,
+                           tier=T(f"regulation.privacy.tiers.{tier}"), ceiling=ceiling / 1e6,
+                           fixed=int(fines.loc[tier, "fixed"]) / 1e6, share=int(fines.loc[tier, "share_bp"]) / 10_000,
+                           kink=kink / 1e6, which=T("regulation.privacy.which_pct") if ceiling > int(
+                               fines.loc[tier, "fixed"]) else T("regulation.privacy.which_fixed"),
+                           cny=int(cny_yi), pipl_pct=pct_pipl / 1e8))
+        summary.update({"gdpr_turnover_eur": turnover, "gdpr_ceiling_eur": ceiling, "pipl_fixed_cny": fixed_pipl,
+                        "pipl_pct_cny": pct_pipl})
+
+    st.divider()
+    st.markdown(f"#### {T('regulation.privacy.pseudo_title')}")
+    st.markdown(T("regulation.privacy.pseudo_intro"))
+    c1, c2, c3, c4, c5 = st.columns(5)
+    pv_n = c1.slider(T("regulation.privacy.n"), 10, 300, ui.url_value("pn", 60, lo=10, hi=300), 5, key="pv_n",
+                     help=T("regulation.privacy.n_help"))
+    pv_share = c2.slider(T("regulation.privacy.share"), 10, 100, ui.url_value("psh", 50, lo=10, hi=100), 5,
+                         format="%d%%", key="pv_share", help=T("regulation.privacy.share_help"))
+    pv_k = c3.slider(T("regulation.privacy.k"), 1, 10, ui.url_value("pk", 3, lo=1, hi=10), 1, key="pv_k",
+                     help=T("regulation.privacy.k_help"))
+    pv_width = c4.select_slider(T("regulation.privacy.width"), [1, 5, 10, 20],
+                                ui.url_value("pw", 10, options=[1, 5, 10, 20]), key="pv_width",
+                                help=T("regulation.privacy.width_help"))
+    pv_seed = c5.number_input(T("regulation.privacy.seed"), 0, 9999, ui.url_value("pseed", 7, lo=0, hi=9999), 1,
+                              key="pv_seed", help=T("regulation.privacy.seed_help"))
+    ui.sync_url(pn=pv_n, psh=pv_share, pk=pv_k, pw=pv_width, pseed=int(pv_seed))
+    with ui.guard():
+        exp = _privacy(int(pv_n), int(pv_seed), pv_share / 100, int(pv_k), int(pv_width))
+        name_col = "name_zh" if ui.lang() == "zh" else "name_en"
+        t1, t2, t3 = st.columns([4, 4, 3])
+        with t1:
+            st.markdown(f"**{T('regulation.privacy.original')}**")
+            orig = exp["customers"].head(6)
+            st.dataframe(pd.DataFrame({T("regulation.privacy.col.name"): orig[name_col],
+                                       T("regulation.privacy.col.phone"): orig["phone"],
+                                       T("regulation.privacy.col.birth"): orig["birth_year"].astype(str),
+                                       T("regulation.privacy.col.gender"): [T(f"regulation.privacy.gender.{g}")
+                                                                            for g in orig["gender"]],
+                                       T("regulation.privacy.col.city"): [T(f"regulation.privacy.city.{c}")
+                                                                          for c in orig["city"]]}),
+                         hide_index=True, width="stretch")
+        with t2:
+            st.markdown(f"**{T('regulation.privacy.pseudonymised')}**")
+            ps = exp["keyed"].table.head(6)
+            st.dataframe(pd.DataFrame({T("regulation.privacy.col.pseudonym"): ps["pseudonym"],
+                                       T("regulation.privacy.col.birth"): ps["birth_year"].astype(str),
+                                       T("regulation.privacy.col.gender"): [T(f"regulation.privacy.gender.{g}")
+                                                                            for g in ps["gender"]],
+                                       T("regulation.privacy.col.city"): [T(f"regulation.privacy.city.{c}")
+                                                                          for c in ps["city"]]}),
+                         hide_index=True, width="stretch")
+        with t3:
+            st.markdown(f"**{T('regulation.privacy.anonymised', k=int(pv_k))}**")
+            an = exp["anonymous"].head(6)
+            st.dataframe(pd.DataFrame({T("regulation.privacy.col.band"): an["birth_band"],
+                                       T("regulation.privacy.col.gender"): [T(f"regulation.privacy.gender.{g}")
+                                                                            for g in an["gender"]],
+                                       T("regulation.privacy.col.region"): [T(f"regulation.privacy.region.{r}")
+                                                                            for r in an["region"]]}),
+                         hide_index=True, width="stretch")
+        ui.chart(draw.attack_figure(exp["counts"], exp["known"], T), key="pv_attack")
+        back = privacy.reidentify(exp["keyed"], exp["customers"])
+        round_trip = int((back["id"].to_numpy() == exp["customers"]["id"].to_numpy()).sum())
+        c = exp["counts"]
+        ui.what_happened(T("regulation.privacy.pseudo_happened", n=exp["n"], known=exp["known"], trip=round_trip,
+                           sha=c["sha256"], secret=c["hmac_secret"], leaked=c["hmac_leaked"], quasi=c["quasi"],
+                           anon=c["anonymous"], k=int(pv_k), kept=exp["kept"], suppressed=exp["suppressed"],
+                           width=int(pv_width)))
+        summary.update({f"privacy_reidentified_{k}": v for k, v in c.items()})
+        ui.download_csv(exp["keyed"].table, "regulation-pseudonymised.csv", key="dl_pv",
+                        label=T("regulation.privacy.download"))
+    with st.expander(T("regulation.privacy.law_title")):
+        st.markdown(T("regulation.privacy.law_body"))
+        ui.source_note(T("regulation.privacy.law_source"))
+    ui.takeaway(T("regulation.privacy.takeaway"))
+
+# ====================================================================== 5. crypto rules
+with tabs[4]:
+    st.subheader(T("regulation.crypto.heading"))
+    st.markdown(T("regulation.crypto.intro"))
+    c1, c2 = st.columns([2, 3])
+    # options are the translated labels themselves (no format_func), mapped back to the business id
+    biz_ids = list(reg.BUSINESSES)
+    biz_labels = [T(f"regulation.crypto.businesses.{b}") for b in biz_ids]
+    biz_label = c1.selectbox(T("regulation.crypto.business"), biz_labels,
+                             index=biz_ids.index(ui.url_value("biz", "offshore_exchange", options=biz_ids)),
+                             key=f"cr_business_{ui.lang()}", help=T("regulation.crypto.business_help"))
+    business = biz_ids[biz_labels.index(biz_label)] if biz_label in biz_labels else biz_ids[0]
+    on_text = c2.select_slider(T("regulation.crypto.date"), list(reg.CRYPTO_DATES),
+                               ui.url_value("on", "2024-12-30", options=list(reg.CRYPTO_DATES)), key="cr_date",
+                               help=T("regulation.crypto.date_help"))
+    ui.sync_url(biz=business, on=on_text)
+    activities = reg.BUSINESSES[business]
+    with ui.guard():
+        on = date.fromisoformat(on_text)
+        key_table = reg.crypto_checklist(activities, on)
+        long = reg.crypto_timeline(reg.ACTIVITIES)
+        long["row"] = [f"{T('regulation.jur.' + j)} · {T('regulation.crypto.activity.' + a)}"
+                       for j, a in zip(long["jurisdiction"], long["activity"])]
+        order = [f"{T('regulation.jur.' + j)} · {T('regulation.crypto.activity.' + a)}"
+                 for j in ("cn", "eu") for a in reg.ACTIVITIES]
+        grid = long.pivot(index="row", columns="date", values="verdict").reindex(index=order,
+                                                                                columns=list(reg.CRYPTO_DATES))
+        ui.chart(draw.verdict_heatmap(grid, T, on_text), key="cr_heat")
+        st.caption(T("regulation.crypto.heat_note"))
+
+        st.markdown(f"#### {T('regulation.crypto.checklist_title', business=T('regulation.crypto.businesses.' + business), on=on_text)}")
+        st.markdown(T("regulation.crypto.checklist_intro"))
+        answers = {}
+        verdict_labels = [T(f"regulation.crypto.verdict.{v}") for v in reg.VERDICTS]
+        heads = st.columns(2)
+        for col, j in zip(heads, ("cn", "eu")):
+            col.markdown(f"**{T('regulation.jur.' + j)}**")
+        for row in key_table.itertuples():
+            col = heads[0] if row.jurisdiction == "cn" else heads[1]
+            choice = col.selectbox(
+                T(f"regulation.crypto.activity.{row.activity}"), verdict_labels, index=None,
+                placeholder=T("regulation.crypto.placeholder"),
+                key=f"cr_ans_{business}_{row.activity}_{row.jurisdiction}_{ui.lang()}",
+                help=T("regulation.crypto.answer_help"))
+            if choice in verdict_labels:
+                answers[(row.activity, row.jurisdiction)] = reg.VERDICTS[verdict_labels.index(choice)]
+        grade = reg.grade_checklist(answers, key_table)
+        if st.toggle(T("regulation.crypto.reveal"), key=f"cr_reveal_{business}", help=T("regulation.crypto.reveal_help")):
+            rules = reg.crypto_rules().set_index("rule_id")
+            st.dataframe(pd.DataFrame({
+                T("regulation.crypto.col_item"): [f"{T('regulation.jur.' + r.jurisdiction)} · "
+                                                  f"{T('regulation.crypto.activity.' + r.activity)}"
+                                                  for r in key_table.itertuples()],
+                T("regulation.crypto.col_yours"): [T(f"regulation.crypto.verdict.{answers[(r.activity, r.jurisdiction)]}")
+                                                   if (r.activity, r.jurisdiction) in answers else "—"
+                                                   for r in key_table.itertuples()],
+                T("regulation.crypto.col_key"): [T(f"regulation.crypto.verdict.{r.verdict}")
+                                                 for r in key_table.itertuples()],
+                T("regulation.crypto.col_mark"): ["✓" if answers.get((r.activity, r.jurisdiction)) == r.verdict else
+                                                  ("✗" if (r.activity, r.jurisdiction) in answers else "")
+                                                  for r in key_table.itertuples()],
+                T("regulation.crypto.col_rule"): [(f"{r.from_date} · {rules.loc[r.rule_id, title_col()]}" if r.rule_id
+                                                   else T("regulation.crypto.no_rule")) for r in key_table.itertuples()],
+            }), hide_index=True, width="stretch")
+            ui.source_note(" · ".join(dict.fromkeys(s for s in key_table["source"] if s)) or T("regulation.crypto.no_rule"))
+        counts = key_table.groupby("jurisdiction")["verdict"].value_counts()
+        ui.what_happened(T("regulation.crypto.happened", business=T(f"regulation.crypto.businesses.{business}"),
+                           on=on_text, n=len(activities), cn_banned=int(counts.get(("cn", "banned"), 0)),
+                           eu_licence=int(counts.get(("eu", "licence"), 0)), right=grade["right"],
+                           answered=grade["answered"], total=grade["total"]))
+        summary.update({"crypto_business": business, "crypto_date": on_text, "crypto_right": grade["right"],
+                        "crypto_total": grade["total"]})
+        ui.download_csv(key_table, "regulation-crypto-checklist.csv", key="dl_cr", label=T("regulation.crypto.download"))
+    ui.takeaway(T("regulation.crypto.takeaway"))
+
+st.divider()
+ui.quiz("regulation", ["q1", "q2", "q3", "q4"])
+st.markdown(f"#### {T('regulation.summary_title')}")
+ui.download_csv(pd.DataFrame({"quantity": list(summary), "value": [str(v) for v in summary.values()]}),
+                "regulation-summary.csv", key="dl_summary", label=T("regulation.summary_download"))
