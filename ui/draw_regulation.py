@@ -73,7 +73,7 @@ def running_cash_figure(state: pd.DataFrame, line_units: float, currency: str, T
                            hovertemplate="%{y}: " + currency + "%{x:,.0f} (%{customdata})<extra></extra>"))
     fig.add_vline(x=line_units, line=dict(color=RED, width=3, dash="dash"),
                   annotation_text=T("regulation.aml.line", line=f"{currency}{line_units:,.0f}"),
-                  annotation_position="top right")
+                  annotation_position="top right", annotation_font_color=RED, annotation_yshift=12)
     top = max(float(state["total"].max()) / 100 if len(state) else 0.0, line_units) * 1.25
     fig.update_layout(height=max(300, 28 * len(state) + 90), showlegend=False,
                       xaxis_title=T("regulation.aml.axis_cash", currency=currency))
@@ -138,7 +138,7 @@ def fine_figure(curve: pd.DataFrame, point: tuple[float, float], kink: float, T)
                              name=T("regulation.privacy.this_firm"),
                              hovertemplate="€%{x:,.1f} m → €%{y:,.2f} m<extra></extra>"))
     fig.add_vline(x=kink / 1e6, line=dict(color=GREY, dash="dot"),
-                  annotation_text=T("regulation.privacy.kink", kink=f"€{kink / 1e6:,.0f} m"))
+                  annotation_text=T("regulation.privacy.kink", kink=T("regulation.privacy.million", x=kink / 1e6)))
     fig.update_layout(height=320, xaxis_title=T("regulation.privacy.turnover_axis"),
                       yaxis_title=T("regulation.privacy.fine_axis"))
     fig.update_xaxes(tickformat=",d", rangemode="tozero")
