@@ -257,15 +257,16 @@ def simulate_defaults(portfolio: pd.DataFrame, n_scenarios: int = 1000, rho: flo
     require(0.0 <= fee <= 0.05, "lending_fee", "fee must be within 0..5%", fee=fee, hi=0.05)
     rng = np.random.default_rng(seed)
     z = rng.standard_normal(n_scenarios)
-    u = rng.random((n_scenarios, len(portfolio)), dtype=np.float32)
-    defaults = np.empty(u.shape, dtype=bool)
+    defaults = np.empty((n_scenarios, len(portfolio)), dtype=bool)
     grade = portfolio["grade"].values
     for g in GRADES:
         cols = np.flatnonzero(grade == g)
         if len(cols) == 0:
             continue
         p = conditional_pd(min(GRADE_PD[g] * shock, 0.999), rho, z).astype(np.float32)
-        defaults[:, cols[0]:cols[-1] + 1] = u[:, cols[0]:cols[-1] + 1] < p[:, None]
+        # one grade's uniforms at a time: the peak memory is one block, not the whole book
+        u = rng.random((n_scenarios, len(cols)), dtype=np.float32)
+        defaults[:, cols[0]:cols[-1] + 1] = u < p[:, None]
     return MonteCarlo(defaults, z, portfolio, shock, rho, lgd, fee)
 
 
