@@ -1,6 +1,13 @@
-"""Shared test set-up: the project root on sys.path, and the e2e marker."""
+"""Shared test set-up: the project root on sys.path, the e2e marker, one app server and one browser.
+
+The browser fixtures are session-scoped: every browser test talks to the same server on
+127.0.0.1 and the same headless Chromium, started once.
+"""
+import shutil
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -9,3 +16,32 @@ if str(ROOT) not in sys.path:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: browser tests (real server on 127.0.0.1 + headless Chromium)")
+
+
+@pytest.fixture(scope="session")
+def server():
+    """Base URL of ``streamlit run app.py`` on 127.0.0.1 (log in artifacts/e2e-server.log)."""
+    from tools.localserver import serve
+
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    with open(ROOT / "artifacts" / "e2e-server.log", "w") as log, serve(log=log) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright; fails with a clear message when either is missing."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.fail("Chromium is missing: the browser tests need it. On Debian/Ubuntu run "
+                    "`sudo apt-get install chromium` (or put a Chromium binary on PATH as `chromium`).")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: run `python -m pip install -r requirements-dev.txt`.")
+    from tools.localserver import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -3,13 +3,11 @@
 Needs Debian's Chromium (`apt-get install chromium`, or any Chromium on PATH as `chromium`).
 Screenshots go to artifacts/screenshots (ignored by git).  Only 127.0.0.1 is contacted.
 """
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.apptest import page_paths
-from tools.localserver import CHROMIUM_ARGS as ARGS
 from tools.localserver import local_only, serve
 from ui import i18n
 
@@ -26,31 +24,8 @@ def _url_path(path: str) -> str:
     return tail if head.isdigit() and tail else name
 
 
-@pytest.fixture(scope="module")
-def server():
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    with open(ROOT / "artifacts" / "e2e-server.log", "w") as log, serve(log=log) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.fail("Chromium is missing: the browser tests need it. On Debian/Ubuntu run "
-                    "`sudo apt-get install chromium` (or put a Chromium binary on PATH as `chromium`).")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: run `python -m pip install -r requirements-dev.txt`.")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
 def _context(browser, locale="en-US", width=1920, height=1080):
+    SHOTS.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
     local_only(ctx)
     return ctx
@@ -127,17 +102,20 @@ def test_phone_size_home_page(server, browser):
         ctx.close()
 
 
-def test_deep_link_on_a_cold_page_keeps_language(server, browser):
+def test_deep_link_on_a_cold_server_opens_the_page_in_its_language(browser):
+    """A fresh server whose very first request is a deep link (DESIGN.md: this broke with st.navigation)."""
     pages = [p for p in page_paths() if p != "app.py"]
     if not pages:
         pytest.skip("no chapter page yet")
-    ctx = _context(browser)
-    page = ctx.new_page()
-    try:
-        _open(page, f"{server}/{_url_path(pages[0])}?lang=zh")
-        assert _title("zh", pages[0]).split(" ", 1)[-1][:4] in page.locator("h1").first.inner_text()
-    finally:
-        ctx.close()
+    with serve() as cold:
+        ctx = _context(browser)
+        page = ctx.new_page()
+        try:
+            _open(page, f"{cold}/{_url_path(pages[0])}?lang=zh")
+            assert _title("zh", pages[0]).split(" ", 1)[-1][:4] in page.locator("h1").first.inner_text()
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            ctx.close()
 
 
 def test_step_player_autoplays_in_the_browser(server, browser):
