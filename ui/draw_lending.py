@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 # Okabe & Ito (2008) colour-blind-safe hues, named so each series keeps its meaning on every chart
 BLUE, ORANGE, GREEN, PINK, SKY, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"
-H_LEGEND = dict(orientation="h", y=-0.22)
+H_LEGEND = dict(orientation="h", yanchor="top", y=-0.28)
 
 
 def _title(text: str) -> dict:
@@ -42,7 +42,7 @@ def points_bar(points: pd.DataFrame, names: dict, T) -> go.Figure:
     bar = go.Bar(x=df["points"], y=[names[f] for f in df["feature"]], orientation="h", marker_color=colours,
                  text=[f"{p:.0f}" for p in df["points"]], textposition="auto", customdata=df["woe"],
                  hovertemplate="%{y}: %{x:.1f}<br>WOE %{customdata:.3f}<extra></extra>")
-    return go.Figure(data=[bar], layout=dict(height=max(300, 26 * len(df) + 60), title=_title(T("lending.score.points_title")),
+    return go.Figure(data=[bar], layout=dict(height=max(320, 34 * len(df) + 80), title=_title(T("lending.score.points_title")),
                                              xaxis=dict(title=T("lending.score.points_axis"))))
 
 
@@ -194,7 +194,7 @@ def platform_counts(counts: pd.DataFrame, T) -> go.Figure:
         data.append(go.Scatter(x=part["date"], y=part["platforms"], mode="markers", name=T(f"lending.fail.kind_{kind}"),
                                marker=dict(size=12, color=colour), text=part["source"],
                                hovertemplate="%{x}: %{y:,}<br>%{text}<extra></extra>"))
-    return go.Figure(data=data, layout=dict(height=340, title=_title(T("lending.fail.counts_title")), legend=H_LEGEND,
+    return go.Figure(data=data, layout=dict(height=380, title=_title(T("lending.fail.counts_title")), legend=H_LEGEND,
                                             yaxis=dict(title=T("lending.fail.counts_axis"))))
 
 
