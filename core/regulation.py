@@ -225,6 +225,12 @@ def _fine_rules() -> pd.DataFrame:
     return df.set_index("id")
 
 
+@lru_cache(maxsize=1)
+def _fine_dict() -> dict:
+    return {i: {"law": r["law"], "fixed": int(r["fixed"]), "share_bp": int(r["share_bp"])}
+            for i, r in _fine_rules().iterrows()}
+
+
 def fine_rules() -> pd.DataFrame:
     """The sourced fine ceilings (GDPR Art. 83(4), 83(5); PIPL Art. 66(2)), shares in basis points."""
     return _fine_rules().copy()
@@ -236,21 +242,21 @@ def gdpr_max_fine(turnover_eur: int, tier: str = "gdpr_83_5") -> int:
     Art. 83(5): max(€20,000,000, 4 % × turnover); Art. 83(4): max(€10,000,000, 2 % × turnover)
     ("whichever is higher").  Integer arithmetic: share in basis points, rounded down to the euro.
     """
-    rules = _fine_rules()
-    require(tier in rules.index and rules.loc[tier, "law"] == "gdpr", "regulation_fine_tier",
+    rules = _fine_dict()
+    require(tier in rules and rules[tier]["law"] == "gdpr", "regulation_fine_tier",
             f"unknown GDPR tier {tier!r}", tier=tier)
     require(isinstance(turnover_eur, (int, np.integer)) and 0 <= turnover_eur <= 10 ** 13, "regulation_turnover",
             "turnover must be a whole amount from 0 to 10^13", hi=10 ** 13)
-    rule = rules.loc[tier]
-    return max(int(rule["fixed"]), int(turnover_eur) * int(rule["share_bp"]) // 10_000)
+    rule = rules[tier]
+    return max(rule["fixed"], int(turnover_eur) * rule["share_bp"] // 10_000)
 
 
 def gdpr_kink(tier: str = "gdpr_83_5") -> int:
     """The turnover at which the percentage ceiling overtakes the fixed one: fixed / share (€500 m for both tiers)."""
-    rules = _fine_rules()
-    require(tier in rules.index and rules.loc[tier, "law"] == "gdpr", "regulation_fine_tier",
+    rules = _fine_dict()
+    require(tier in rules and rules[tier]["law"] == "gdpr", "regulation_fine_tier",
             f"unknown GDPR tier {tier!r}", tier=tier)
-    return int(rules.loc[tier, "fixed"]) * 10_000 // int(rules.loc[tier, "share_bp"])
+    return rules[tier]["fixed"] * 10_000 // rules[tier]["share_bp"]
 
 
 def pipl_ceilings(turnover_cny: int) -> tuple[int, int]:
@@ -259,8 +265,8 @@ def pipl_ceilings(turnover_cny: int) -> tuple[int, int]:
     so both are returned (whole yuan, rounded down)."""
     require(isinstance(turnover_cny, (int, np.integer)) and 0 <= turnover_cny <= 10 ** 14, "regulation_turnover",
             "turnover must be a whole amount from 0 to 10^14", hi=10 ** 14)
-    rule = _fine_rules().loc["pipl_66_2"]
-    return int(rule["fixed"]), int(turnover_cny) * int(rule["share_bp"]) // 10_000
+    rule = _fine_dict()["pipl_66_2"]
+    return rule["fixed"], int(turnover_cny) * rule["share_bp"] // 10_000
 
 
 def gdpr_curve(tier: str, top_eur: int, points: int = 41) -> pd.DataFrame:
