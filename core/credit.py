@@ -378,6 +378,15 @@ def grade_from_pd(pd_: float) -> str:
     return GRADES[-1]
 
 
+def annual_pd(pd_life: float, months: int) -> float:
+    """Yearly probability of default from a PD over a loan's life of ``months``, assuming a constant
+    hazard:  PD_year = 1 − (1 − PD_life)^(12 / months)."""
+    require(0.0 <= pd_life < 1.0 and math.isfinite(pd_life), "lending_pd_range", "PD must be within 0..1", pd=pd_life)
+    require(isinstance(months, (int, np.integer)) and 1 <= months <= 360, "lending_months",
+            "months must be an integer 1..360", months=months, hi=360)
+    return 1.0 - (1.0 - pd_life) ** (12.0 / months)
+
+
 def risk_based_rate(pd_: float, lgd: float = 0.6, target_return: float = 0.06) -> float:
     """Break-even loan rate r that gives the lender ``target_return`` in expectation over one period:
 

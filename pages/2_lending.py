@@ -117,7 +117,7 @@ with tabs[0]:
             pd_ = float(card.pd_from_score(total))
             grade = credit.grade_from_pd(pd_)
             months = int(profile["duration"])
-            pd_year = 1 - (1 - pd_) ** (12 / months)
+            pd_year = credit.annual_pd(pd_, months)
             m1, m2, m3, m4 = st.columns(4)
             m1.metric(T("lending.score.total"), ui.num(total))
             m2.metric(T("lending.score.pd"), ui.pct(pd_), help=T("lending.score.pd_help", months=months))

@@ -378,3 +378,9 @@ def test_risk_summary_figures():
     assert s["mean"] == pytest.approx(0.0175) and s["p_loss"] == 0.25
     assert s["sd"][10] == pytest.approx(np.std([0.02, 0.04], ddof=1))
     assert s["q05"][1] == pytest.approx(-0.6 + 0.05 * 0.7)
+
+
+def test_annual_pd():
+    assert credit.annual_pd(0.19, 24) == pytest.approx(0.10)          # 1 − 0.81^(1/2) = 0.1
+    assert credit.annual_pd(0.05, 12) == pytest.approx(0.05)
+    assert credit.annual_pd(0.0975, 6) == pytest.approx(1 - 0.9025 ** 2, abs=1e-12)   # two half-years
