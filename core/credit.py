@@ -200,12 +200,16 @@ def auc(score: np.ndarray, bad: np.ndarray) -> float:
     return float(np.sum(np.diff(roc.fpr) * (roc.tpr.values[1:] + roc.tpr.values[:-1]) / 2))
 
 
+def ks_index(roc: pd.DataFrame) -> int:
+    """Row of a ROC table where TPR − FPR (= F_bad − F_good below the cut-off) is largest."""
+    return int(np.argmax((roc.tpr - roc.fpr).values))
+
+
 def ks_statistic(score: np.ndarray, bad: np.ndarray) -> tuple[float, float]:
     """Kolmogorov–Smirnov statistic max |F_bad(s) − F_good(s)| and the score where it is reached."""
     roc = roc_curve(score, bad)
-    gap = (roc.tpr - roc.fpr).values
-    k = int(np.argmax(gap))
-    return float(gap[k]), float(roc.cutoff.values[k])
+    k = ks_index(roc)
+    return float(roc.tpr.values[k] - roc.fpr.values[k]), float(roc.cutoff.values[k])
 
 
 # ---------------------------------------------------------------- scaling

@@ -135,7 +135,7 @@ with tabs[0]:
                 roc = credit.roc_curve(card.test_score, card.test_bad)
                 auc = credit.auc(card.test_score, card.test_bad)
                 ks, ks_cut = credit.ks_statistic(card.test_score, card.test_bad)
-                ks_at = int((roc["tpr"] - roc["fpr"]).values.argmax())
+                ks_at = credit.ks_index(roc)
                 ui.chart(draw.roc_figure(roc, auc, ks, ks_at, T), key="lend_roc")
             ui.chart(draw.score_hist(card.test_score, card.test_bad, total, T), key="lend_hist")
             best = pts.loc[pts["points"].idxmax()]
