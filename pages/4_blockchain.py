@@ -25,7 +25,9 @@ seed = seed_col.number_input(T("blockchain.seed"), 0, 9999, ui.url_value("seed",
 ui.sync_url(seed=seed)
 DEFAULT_DATA = ["Genesis", "Alice → Bob 5", "Bob → Carol 2", "Carol → Dave 1", "Dave → Eve 3",
                 "Eve → Alice 4", "Alice → Carol 1", "Bob → Dave 2"]
-CHUNK = 20_000
+CHUNK = 20_000          # nonces per chunk of the miner
+TICK_BUDGET = 0.4       # seconds of mining per tick of the mining fragment
+TICK_EVERY = 0.1        # seconds between ticks while a search runs
 
 
 def utc(ts: int) -> str:
@@ -130,60 +132,64 @@ with tabs[1]:
         b2.metric(T("blockchain.mining.expected"), ui.num(bc.expected_tries(difficulty)))
         b3.metric(T("blockchain.mining.target"), "0" * difficulty + "…")
 
-        @st.fragment
+        # Mining runs as a timed fragment: each tick mines for at most TICK_BUDGET seconds, shows the
+        # counters and returns, so a click on Stop is handled between two ticks (a click inside a
+        # fragment never interrupts a running fragment).  Starting or ending a search reruns the app
+        # once, to switch the timer on or off.
+        running = bool(job and job["running"])
+
+        @st.fragment(run_every=TICK_EVERY if running else None)
         def mining_panel():
             job = st.session_state.get("bc_job")
             if job and job["prefix"] != prefix:
                 job = None
             col_go, col_stop = st.columns(2)
             start = col_go.button(f"⛏️ {T('blockchain.mining.mine')}", key="bc_mine_go", type="primary",
-                                  width="stretch", help=T("blockchain.mining.mine_help"))
+                                  width="stretch", help=T("blockchain.mining.mine_help"),
+                                  disabled=bool(job and job["running"]))
             stop = col_stop.button(f"⏹️ {T('blockchain.mining.stop')}", key="bc_mine_stop", width="stretch",
-                                   help=T("blockchain.mining.stop_help"))
+                                   help=T("blockchain.mining.stop_help"), disabled=not (job and job["running"]))
             if start and not (job and job["running"]):
-                job = {"prefix": prefix, "difficulty": difficulty, "next": 0, "tries": 0, "elapsed": 0.0,
-                       "best": None, "best_nonce": -1, "found": None, "running": True, "stopped": False}
-            if stop and job:
-                job = dict(job, running=False, stopped=job["found"] is None)
-            if job:
+                st.session_state["bc_job"] = {"prefix": prefix, "difficulty": difficulty, "next": 0, "tries": 0,
+                                              "elapsed": 0.0, "best": None, "best_nonce": -1, "found": None,
+                                              "running": True, "stopped": False}
+                st.rerun(scope="app")          # switch the tick timer on
+            if stop and job and job["running"]:
+                st.session_state["bc_job"] = dict(job, running=False, stopped=True)
+                st.rerun(scope="app")          # switch the tick timer off
+            if job and job["running"]:
+                deadline = time.perf_counter() + TICK_BUDGET
+                while job["running"] and time.perf_counter() < deadline:
+                    t0 = time.perf_counter()
+                    chunk = bc.mine_chunk(prefix, difficulty, job["next"], CHUNK, job["best"], job["best_nonce"])
+                    job = dict(job, next=chunk.next_nonce, tries=job["tries"] + chunk.tries,
+                               elapsed=job["elapsed"] + time.perf_counter() - t0, best=chunk.best_hash,
+                               best_nonce=chunk.best_nonce)
+                    if chunk.found:
+                        job.update(found=chunk.nonce, running=False)
+                    elif job["tries"] >= 200 * bc.expected_tries(difficulty):
+                        job.update(running=False, stopped=True)
                 st.session_state["bc_job"] = job
-            box = st.empty()
-
-            def show(j):
-                with box.container():
-                    expected = bc.expected_tries(j["difficulty"])
-                    st.progress(min(1.0, j["tries"] / (3 * expected)),
-                                text=T("blockchain.mining.progress", tries=j["tries"], ratio=j["tries"] / expected))
-                    k1, k2, k3 = st.columns(3)
-                    k1.metric(T("blockchain.mining.tries"), ui.num(j["tries"]))
-                    k2.metric(T("blockchain.mining.rate"), ui.num(j["tries"] / max(j["elapsed"], 1e-9)))
-                    k3.metric(T("blockchain.mining.nonce_now"), ui.num(max(j["next"] - 1, 0)))
-                    if j["best"]:
-                        st.caption(T("blockchain.mining.best", nonce=j["best_nonce"]))
-                        st.code(j["best"], language=None)
-
-            while job and job["running"]:
-                t0 = time.perf_counter()
-                chunk = bc.mine_chunk(prefix, difficulty, job["next"], CHUNK, job["best"], job["best_nonce"])
-                job = dict(job, next=chunk.next_nonce, tries=job["tries"] + chunk.tries,
-                           elapsed=job["elapsed"] + time.perf_counter() - t0, best=chunk.best_hash,
-                           best_nonce=chunk.best_nonce)
-                if chunk.found:
-                    job.update(found=chunk.nonce, running=False)
-                elif job["tries"] >= 200 * bc.expected_tries(difficulty):
-                    job.update(running=False, stopped=True)
-                st.session_state["bc_job"] = job
-                show(job)
+                if not job["running"] and running:
+                    st.rerun(scope="app")      # done: switch the tick timer off
             if job:
-                show(job)
+                expected = bc.expected_tries(job["difficulty"])
+                st.progress(min(1.0, job["tries"] / (3 * expected)),
+                            text=T("blockchain.mining.progress", tries=job["tries"], ratio=job["tries"] / expected))
+                k1, k2, k3 = st.columns(3)
+                k1.metric(T("blockchain.mining.tries"), ui.num(job["tries"]))
+                k2.metric(T("blockchain.mining.rate"), ui.num(job["tries"] / max(job["elapsed"], 1e-9)))
+                k3.metric(T("blockchain.mining.nonce_now"), ui.num(max(job["next"] - 1, 0)))
+                if job["best"]:
+                    st.caption(T("blockchain.mining.best", nonce=job["best_nonce"]))
+                    st.code(job["best"], language=None)
                 if job["found"] is not None:
                     mined = bc.Block(block.number, block.timestamp, block.data, block.prev_hash, job["found"])
                     st.success(T("blockchain.mining.found", nonce=job["found"], tries=job["tries"],
                                  seconds=job["elapsed"]))
                     st.code(mined.hash, language=None)
-                    ui.what_happened(T("blockchain.mining.happened", tries=job["tries"],
-                                       expected=bc.expected_tries(difficulty),
-                                       ratio=job["tries"] / bc.expected_tries(difficulty), d=difficulty,
+                    ui.what_happened(T("blockchain.mining.happened", tries=job["tries"], expected=expected,
+                                       ratio=job["tries"] / expected, d=difficulty,
                                        rate=job["tries"] / max(job["elapsed"], 1e-9)))
                 elif job["stopped"]:
                     st.warning(T("blockchain.mining.stopped", tries=job["tries"]))
@@ -632,7 +638,8 @@ with tabs[7]:
         fields = bc.parse_header(header_text)
         check = bc.check_header(**fields)
         field_labels = {n: T(f"blockchain.btc.field.{n}") for n in bc.HEADER_FIELDS}
-        ui.chart(draw.header_bytes_figure(check["fields"], field_labels), key="bc_hdr_bytes")
+        ui.chart(draw.header_bytes_figure(check["fields"], field_labels, T("blockchain.btc.byte_axis")),
+                 key="bc_hdr_bytes")
         shown = {"version": str(fields["version"]), "prev_hash": fields["prev_hash"], "merkle_root": fields["merkle_root"],
                  "timestamp": f"{fields['timestamp']} = {utc(fields['timestamp'])}", "bits": f"0x{fields['bits']:08x}",
                  "nonce": f"{fields['nonce']:,}"}

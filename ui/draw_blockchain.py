@@ -111,7 +111,7 @@ def merkle_figure(levels: list[list[str]], changed: set, path: set, siblings: se
     return fig
 
 
-def header_bytes_figure(fields: list[tuple[str, str]], labels: dict) -> go.Figure:
+def header_bytes_figure(fields: list[tuple[str, str]], labels: dict, axis_title: str = "byte") -> go.Figure:
     """The 80 header bytes as one bar split by field (4 + 32 + 32 + 4 + 4 + 4)."""
     fig = go.Figure()
     for colour, (name, hex_bytes) in zip(OKABE_ITO, fields):
@@ -119,6 +119,6 @@ def header_bytes_figure(fields: list[tuple[str, str]], labels: dict) -> go.Figur
         fig.add_trace(go.Bar(x=[size], y=[""], orientation="h", name=f"{labels[name]} ({size} B)",
                              marker_color=colour, text=[labels[name]], textposition="inside",
                              hovertemplate=f"{labels[name]}: {size} bytes<br>{hex_bytes[:32]}…<extra></extra>"))
-    fig.update_layout(barmode="stack", height=170, xaxis=dict(range=[0, 80], dtick=8, title="byte"),
+    fig.update_layout(barmode="stack", height=170, xaxis=dict(range=[0, 80], dtick=8, title=axis_title),
                       legend=dict(orientation="h", y=-0.6), showlegend=False)
     return fig

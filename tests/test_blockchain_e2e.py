@@ -1,0 +1,60 @@
+"""Browser test of the blockchain page: mining shows live progress, finishes at the default
+difficulty, and a long search at difficulty 6 can be stopped (the page stays responsive)."""
+import shutil
+
+import pytest
+
+from tools.localserver import CHROMIUM_ARGS, local_only, serve
+from ui import i18n
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def browser_on_server():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.fail("Chromium is missing: the browser tests need it (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with serve() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield browser, base
+        browser.close()
+
+
+def _open_mining_tab(browser, base, lang, diff):
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1400})
+    local_only(ctx)
+    page = ctx.new_page()
+    page.goto(f"{base}/blockchain?lang={lang}&diff={diff}", wait_until="domcontentloaded")
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=120_000)
+    page.locator('[role="tab"]').nth(1).click()
+    page.wait_for_timeout(500)
+    return ctx, page
+
+
+@pytest.mark.parametrize("lang,stopped", [("en", "Stopped after"), ("zh", "次后停止")])
+def test_mining_finishes_and_a_long_search_can_be_stopped(browser_on_server, lang, stopped):
+    browser, base = browser_on_server
+    T = i18n.catalog(lang)
+    ctx, page = _open_mining_tab(browser, base, lang, 3)
+    page.get_by_role("button", name=f"⛏️ {T['blockchain.mining.mine']}", exact=True).click()
+    found = T["blockchain.mining.found"].split("**")[0].strip()
+    page.get_by_text(found).first.wait_for(timeout=60_000)
+    ctx.close()
+
+    ctx, page = _open_mining_tab(browser, base, lang, 6)      # 16.7 million tries expected
+    page.get_by_role("button", name=f"⛏️ {T['blockchain.mining.mine']}", exact=True).click()
+    progress = T["blockchain.mining.best"].split("{")[0].strip()
+    page.get_by_text(progress).first.wait_for(timeout=60_000)      # live progress while mining
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name=f"⏹️ {T['blockchain.mining.stop']}", exact=True).click()
+    assert stopped in T["blockchain.mining.stopped"]
+    page.get_by_text(stopped).first.wait_for(timeout=60_000)
+    tries_text = page.locator('[data-testid="stProgress"]:visible').first.inner_text()
+    page.wait_for_timeout(1500)
+    assert page.locator('[data-testid="stProgress"]:visible').first.inner_text() == tries_text   # really stopped
+    assert any(ch.isdigit() for ch in tries_text)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ctx.close()
