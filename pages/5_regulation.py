@@ -114,7 +114,9 @@ with tabs[0]:
                          for r in matrix.itertuples())
         ui.what_happened(T("regulation.compare.happened", n=len(shown), start=span[0], end=span[1],
                            cn=int(per.get("cn", 0)), us=int(per.get("us", 0)), eu=int(per.get("eu", 0)),
-                           first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=tops))
+                           first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=tops)
+                         + (" " + T("regulation.compare.happened_cn")
+                            if per.get("cn", 0) > max(per.get("us", 0), per.get("eu", 0)) else ""))
         summary.update({"milestones_shown": len(shown)})
         ui.download_csv(shown.drop(columns=["when"]), "regulation-milestones.csv", key="dl_cmp",
                         label=T("regulation.compare.download"))
