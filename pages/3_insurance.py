@@ -10,7 +10,11 @@ from ui import draw_insurance as draw
 
 T = ui.frame("insurance")
 ui.header("insurance")
-st.markdown(T("insurance.intro"))
+if ui.presenter():      # presenter mode keeps the screen short: the lecturer tells the story
+    with st.expander(T("insurance.intro_label")):
+        st.markdown(T("insurance.intro"))
+else:
+    st.markdown(T("insurance.intro"))
 
 
 @st.cache_data(show_spinner=False)
@@ -169,9 +173,9 @@ with tabs[1]:
         ui.what_happened(T("insurance.ruin.happened", u=u0, theta=theta, mu=mu, lam=lam, c=sim.c, n=sim.n_paths,
                            horizon=horizon, ruined=ruined, est=sim.estimate, lo=max(0.0, sim.estimate - 1.96 * sim.stderr),
                            hi=min(1.0, sim.estimate + 1.96 * sim.stderr), psi=psi, bound=bound, R=R,
-                           median_t=float(np.median(times_ruined)) if ruined else 0.0,
-                           early=float((times_ruined <= horizon / 10).mean()) if ruined else 0.0,
-                           u2=2 * u0, psi2=ins.ruin_probability_exponential(2 * u0, theta, mu)))
+                           u2=2 * u0, psi2=ins.ruin_probability_exponential(2 * u0, theta, mu))
+                         + (("" if ui.lang() == "zh" else " ") + T("insurance.ruin.happened_early", median_t=float(np.median(times_ruined)),
+                                    early=float((times_ruined <= horizon / 10).mean())) if ruined else ""))
         summary.update({"ruin_psi_exact": psi, "ruin_psi_mc": sim.estimate, "ruin_lundberg_bound": bound})
         ui.download_csv(pd.DataFrame({"path": np.arange(1, sim.n_paths + 1), "ruined": sim.ruined,
                                       "ruin_time": np.round(sim.ruin_time, 4), "min_gap": np.round(sim.min_gap, 4)}),
@@ -316,7 +320,7 @@ with tabs[3]:
                       members=int(first["members"]), share=int(first["share_fen"])))
         ui.what_happened(T("insurance.mutual.happened", periods=ms["periods"], members0=int(members0),
                            peak=ms["members_peak"], peak_period=ms["peak_period"], end=ms["members_end"],
-                           cases=ms["cases"], benefits=ms["benefits_fen"], fees=ms["fees_fen"],
+                           cases=ms["cases"], benefits=ms["benefits_fen"] / 100, fees=ms["fees_fen"] / 100,
                            first=ms["share_first_fen"], last=ms["share_last_fen"], max=ms["share_max_fen"],
                            paid=ms["member_paid_fen"], fixed=ms["fixed_paid_fen"], above=ms["periods_above_fixed"],
                            years=ms["periods"] / ins.PERIODS_PER_YEAR))

@@ -116,7 +116,9 @@ def test_parametric_player_steps_through_the_ledger():
 
 
 def test_url_opens_the_prepared_scenario():
-    at = run_page(PAGE, "en", params={"u": 20, "th": 0.5, "mu": 4, "nf": 12, "m0": 500000, "pr": "std_dev"})
+    at = run_page(PAGE, "en", params={"u": 20, "th": 0.5, "mu": 4, "nf": 12, "m0": 500000, "pr": "std_dev",
+                                      "present": 1})
+    assert "About this chapter" in [e.label for e in at.expander]      # presenter mode folds the long intro
     assert at.slider(key="ins_u").value == 20.0
     assert at.slider(key="ins_theta").value == 0.5
     assert at.slider(key="ins_nf").value == 12
