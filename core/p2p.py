@@ -406,60 +406,61 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
         elif t > 1:
             inflow *= (1 + p.growth)
         new_fen = int(round(inflow)) * F
+        seen_pool, seen_cus = len(pool.postings), len(cus.postings)
         # ------------------------------------------------ custody model
         if new_fen > 0:
-            cus.transfer("investors", "custody", new_fen, f"m{t} deposits to sub-accounts")
-            cus.transfer("custody", "loans", new_fen, f"m{t} disbursed to named borrowers")
+            cus.transfer("investors", "custody", new_fen, "deposit")
+            cus.transfer("custody", "loans", new_fen, "disburse")
         book_c = cus.balance("loans")
         d_c = int(book_c * m_def)
         if d_c > 0:
-            cus.transfer("loans", "losses", d_c, f"m{t} defaults (disclosed)")
+            cus.transfer("loans", "losses", d_c, "default_disclosed")
         rep_c = int((cus.balance("loans")) * amort)
         int_c = int(cus.balance("loans") * p.loan_rate / 12)
         fee_c = int(cus.balance("loans") * p.fee / 12)
         if rep_c > 0:
-            cus.transfer("loans", "custody", rep_c, f"m{t} principal repaid")
+            cus.transfer("loans", "custody", rep_c, "repay")
         if int_c > 0:
-            cus.transfer("borrowers", "custody", int_c, f"m{t} interest")
-        if fee_c > 0:
-            cus.transfer("custody", "platform_fees", min(fee_c, cus.balance("custody")), f"m{t} fee")
+            cus.transfer("borrowers", "custody", int_c, "interest")
+        if min(fee_c, cus.balance("custody")) > 0:
+            cus.transfer("custody", "platform_fees", min(fee_c, cus.balance("custody")), "fee")
         if cus.balance("custody") > 0:
-            cus.transfer("custody", "investors", cus.balance("custody"), f"m{t} paid to investors")
+            cus.transfer("custody", "investors", cus.balance("custody"), "payout")
         # ------------------------------------------------ pool model
         paid = 0
         due_now = 0
         if not collapsed:
             if new_fen > 0:
-                pool.transfer("investors", "pool", new_fen, f"m{t} new money")
+                pool.transfer("investors", "pool", new_fen, "new_money")
                 claims += new_fen
                 owed = int(new_fen * (1 + p.promised_rate * p.investor_term / 12))
                 cohorts.append([t + p.investor_term, owed])
                 claims += owed - new_fen
                 sip = int(new_fen * p.siphon)
                 if sip > 0:
-                    pool.transfer("pool", "related", sip, f"m{t} siphoned (self-financing)")
+                    pool.transfer("pool", "related", sip, "siphon")
             book = pool.balance("loans")
             d_p = int(book * m_def)
             if d_p > 0:
-                pool.transfer("loans", "hidden_losses", d_p, f"m{t} defaults (hidden)")
+                pool.transfer("loans", "hidden_losses", d_p, "default_hidden")
             rep = int(pool.balance("loans") * amort)
             if rep > 0:
-                pool.transfer("loans", "pool", rep, f"m{t} principal repaid")
+                pool.transfer("loans", "pool", rep, "repay")
             intr = int(pool.balance("loans") * p.loan_rate / 12)
             if intr > 0:
-                pool.transfer("borrowers", "pool", intr, f"m{t} interest")
+                pool.transfer("borrowers", "pool", intr, "interest")
             due_now = sum(c[1] for c in cohorts if c[0] == t)
             cash = pool.balance("pool")
             if due_now <= cash:
                 if due_now > 0:
-                    pool.transfer("pool", "investors", due_now, f"m{t} maturities paid")
+                    pool.transfer("pool", "investors", due_now, "maturity")
                 paid = due_now
                 claims -= due_now
                 cohorts = [c for c in cohorts if c[0] != t]
                 # lend out the spare cash (keep 5 % of claims as a buffer)
                 spare = pool.balance("pool") - int(0.05 * claims)
                 if spare > 0:
-                    pool.transfer("pool", "loans", spare, f"m{t} lent out")
+                    pool.transfer("pool", "loans", spare, "lend")
                 phase = "growth" if t < p.slowdown_month else "slowdown"
             else:
                 # the run: everyone asks at once; cash + the loan book sold at 50 % are shared pro rata
@@ -468,12 +469,12 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
                 collapsed = True
                 fire_sale = pool.balance("loans") // 2
                 if pool.balance("loans") > 0:
-                    pool.transfer("loans", "fire_sale", pool.balance("loans") - fire_sale, f"m{t} fire sale loss")
+                    pool.transfer("loans", "fire_sale", pool.balance("loans") - fire_sale, "fire_sale_loss")
                 if fire_sale > 0:
-                    pool.transfer("loans", "pool", fire_sale, f"m{t} loan book sold")
+                    pool.transfer("loans", "pool", fire_sale, "fire_sale")
                 paid = pool.balance("pool")
                 if paid > 0:
-                    pool.transfer("pool", "investors", paid, f"m{t} run: pro-rata payout")
+                    pool.transfer("pool", "investors", paid, "run_payout")
                 recovery = paid / claims if claims else 1.0
                 claims -= paid                              # what investors will never get back
                 phase = "run"
@@ -490,6 +491,9 @@ def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
             "cus_loans": cus.balance("loans"), "cus_losses": cus.balance("losses"),
             "cus_fees": cus.balance("platform_fees"), "cus_net_out": invested_c,
             "pool_total": pool.total(), "cus_total": cus.total(),
+            # this month's ledger postings (source, target, fen, memo code) of each set-up
+            "pool_moves": [(m.source, m.target, m.amount_fen, m.memo) for m in pool.postings[seen_pool:]],
+            "cus_moves": [(m.source, m.target, m.amount_fen, m.memo) for m in cus.postings[seen_cus:]],
         }
         hist.append(state)
         params = {"t": t, "new_fen": new_fen, "due_fen": due_now, "paid_fen": paid,

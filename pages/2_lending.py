@@ -369,6 +369,15 @@ with tabs[4]:
                 ui.chart(draw.platform_history(step.state["history"], 36, T), key="lend_fail_hist")
             st.caption(T("lending.fail.published", rate=0.0, hidden=now["pool_hidden"] / 100,
                          losses=now["cus_losses"] / 100))
+            with st.expander(T("lending.fail.moves_title", t=now["t"])):
+                m_left, m_right = st.columns(2)
+                for col, moves, name in ((m_left, now["pool_moves"], "pool"), (m_right, now["cus_moves"], "custody")):
+                    col.markdown(f"**{T(f'lending.fail.{name}_title')}**")
+                    col.dataframe(pd.DataFrame(
+                        [(T(f"lending.fail.acct.{a}"), T(f"lending.fail.acct.{b}"), ui.money(f), T(f"lending.fail.memo.{m}"))
+                         for a, b, f, m in moves],
+                        columns=[T("lending.fail.col_from"), T("lending.fail.col_to"), T("lending.fail.col_amount"),
+                                 T("lending.fail.col_memo")]), hide_index=True, width="stretch")
 
         ui.step_player(story, draw_fail, key="lend_fail_player")
         run = next((s for s in story if s.key.endswith(".run")), None)

@@ -76,3 +76,22 @@ def test_scenario_from_the_url():
 def test_matching_player_reaches_the_summary(en):
     en.button(key="lend_match_player_last").click().run()
     assert any("Done:" in str(i.value) for i in en.info)
+
+
+def test_every_step_message_and_ledger_label_is_translated():
+    from core import p2p
+    from ui import i18n
+
+    story = p2p.platform_story()
+    loans, investors = p2p.make_market(7)
+    match = p2p.match_investors(loans, investors)
+    for lang in ("en", "zh"):
+        cat = i18n.catalog(lang)
+        for step in list(story) + list(match):
+            assert step.key in cat
+            text = i18n.translate(lang, step.key, **step.params)
+            assert "{" not in text, text
+        for step in story:
+            for a, b, _, memo in step.state["now"]["pool_moves"] + step.state["now"]["cus_moves"]:
+                assert f"lending.fail.acct.{a}" in cat and f"lending.fail.acct.{b}" in cat
+                assert f"lending.fail.memo.{memo}" in cat
