@@ -167,6 +167,15 @@ with tabs[1]:
     m1.metric(T("payments.clear.direct_links"), ui.num(nm))
     m2.metric(T("payments.clear.switch_links"), ui.num(npm))
     m3.metric(T("payments.clear.ratio"), f"{nm / npm:,.1f}×")
+    n_show, m_show = min(n_inst, 10), min(n_banks, 10)
+    g1, g2 = st.columns(2)
+    with g1:
+        ui.chart(draw.mesh_figure(n_inst, n_banks, False, T("payments.clear.mesh_title", n=n_show, m=m_show,
+                                                            links=n_show * m_show)), key="clear_mesh")
+    with g2:
+        ui.chart(draw.mesh_figure(n_inst, n_banks, True, T("payments.clear.star_title", n=n_show, m=m_show,
+                                                           links=n_show + m_show)), key="clear_star")
+    st.caption(T("payments.clear.mesh_note"))
     markers = [(T("payments.clear.marker", year=y), int(FACTS.loc[f"netsunion_pis_{y}", "value"]),
                 int(FACTS.loc[f"netsunion_banks_{y}", "value"])) for y in (2017, 2018)]
     ui.chart(draw.links_figure(n_inst, n_banks, markers), key="clear_links")
@@ -496,7 +505,8 @@ with tabs[5]:
         ks = list(range(7))
         shares = [arrivals(k, leg_min, cutoff)[0] * 100 for k in ks]
         fig = go.Figure()
-        fig.add_trace(go.Bar(x=ks, y=shares, name=T("payments.xb.chain"), showlegend=False, marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
+        fig.add_trace(go.Bar(x=ks, y=shares, name=T("payments.xb.chain"), showlegend=False,
+                             marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
         draw.legend_lines(fig, [(ledger_within1 * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
             (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", dash, colour)
             for fid, dash, colour in (("g20_speed_1h", "dash", ui.OKABE_ITO[3]),

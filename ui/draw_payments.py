@@ -227,3 +227,33 @@ def legend_lines(fig: go.Figure, lines: list[tuple[float, str, str, str]], x_ran
                                  line=dict(dash=dash, color=colour, width=2), hoverinfo="name"))
     fig.update_xaxes(range=list(x_range))
     return fig
+
+
+def mesh_figure(n: int, m: int, through_switch: bool, title: str) -> go.Figure:
+    """Payment institutions (left column) and banks (right column): every pair linked directly, or each
+    linked once to a switch in the middle.  At most 10 of each are drawn so the picture stays readable."""
+    T = translator()
+    n_show, m_show = min(n, 10), min(m, 10)
+    ys_n = np.linspace(1, 0, n_show) if n_show > 1 else np.array([0.5])
+    ys_m = np.linspace(1, 0, m_show) if m_show > 1 else np.array([0.5])
+    xs, ys = [], []
+    if through_switch:
+        for y in ys_n:
+            xs += [0, 0.5, None]; ys += [y, 0.5, None]
+        for y in ys_m:
+            xs += [0.5, 1, None]; ys += [0.5, y, None]
+    else:
+        for y0 in ys_n:
+            for y1 in ys_m:
+                xs += [0, 1, None]; ys += [y0, y1, None]
+    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=1, color="#999999"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[0] * n_show, y=ys_n, mode="markers", marker=dict(size=12, color=OKABE_ITO[1]),
+                             name=T("payments.clear.institutions"), hoverinfo="name"))
+    fig.add_trace(go.Scatter(x=[1] * m_show, y=ys_m, mode="markers", marker=dict(size=12, color=OKABE_ITO[0]),
+                             name=T("payments.clear.banks"), hoverinfo="name"))
+    if through_switch:
+        fig.add_trace(go.Scatter(x=[0.5], y=[0.5], mode="markers+text", marker=dict(size=26, color=OKABE_ITO[2]),
+                                 text=[T("payments.node.netsunion")], textposition="top center", hoverinfo="skip"))
+    fig.update_layout(height=300, showlegend=False, title=title, xaxis=dict(visible=False, range=[-0.15, 1.15]),
+                      yaxis=dict(visible=False, range=[-0.1, 1.15]))
+    return fig
