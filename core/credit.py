@@ -154,7 +154,7 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, ridge: float = 1e-6, max_iter: in
     """Maximum-likelihood logistic regression by Newton–Raphson (= IRLS), intercept first.
 
     P(y=1 | x) = 1 / (1 + exp(−(b0 + b·x))).  Newton step:  β ← β + (XᵀWX + λI)⁻¹ (Xᵀ(y − p) − λβ),
-    W = diag(p(1 − p))  (McCullagh & Nelder, *Generalized Linear Models*, 1989, §4.4).
+    W = diag(p(1 − p))  (McCullagh & Nelder, *Generalized Linear Models*, 2nd ed., 1989).
     A tiny ridge λ keeps the step defined when two columns are collinear; it is not applied to b0.
     """
     X1 = np.column_stack([np.ones(len(X)), np.asarray(X, dtype=float)])
@@ -395,7 +395,7 @@ def risk_based_rate(pd_: float, lgd: float = 0.6, target_return: float = 0.06) -
     """Break-even loan rate r that gives the lender ``target_return`` in expectation over one period:
 
     (1 − PD)(1 + r) + PD · (1 − LGD) = 1 + target   ⇒   r = (1 + target − PD(1 − LGD)) / (1 − PD) − 1
-    (expected-loss pricing, Thomas, Edelman & Crook 2002, ch. 15).
+    (expected-loss pricing; Thomas, Edelman & Crook, Credit Scoring and Its Applications, 2002).
     """
     require(0.0 <= pd_ < 1.0 and math.isfinite(pd_), "lending_pd_range", "PD must be within 0..1", pd=pd_)
     require(0.0 <= lgd <= 1.0, "lending_lgd_range", "LGD must be within 0..1", lgd=lgd)
