@@ -176,8 +176,9 @@ with tabs[1]:
         ui.chart(draw.mesh_figure(n_inst, n_banks, True, T("payments.clear.star_title", n=n_show, m=m_show,
                                                            links=n_show + m_show)), key="clear_star")
     st.caption(T("payments.clear.mesh_note"))
-    markers = [(T("payments.clear.marker", year=y), int(FACTS.loc[f"netsunion_pis_{y}", "value"]),
-                int(FACTS.loc[f"netsunion_banks_{y}", "value"])) for y in (2017, 2018)]
+    connected = {y: (int(FACTS.loc[f"netsunion_pis_{y}", "value"]), int(FACTS.loc[f"netsunion_banks_{y}", "value"]))
+                 for y in (2017, 2018)}
+    markers = [(T("payments.clear.marker", year=y, n=n, m=m), n, m) for y, (n, m) in connected.items()]
     ui.chart(draw.links_figure(n_inst, n_banks, markers), key="clear_links")
     ui.source_note(f"{FACTS.loc['netsunion_banks_2018', 'source']}; {FACTS.loc['netsunion_banks_2017', 'source']}")
     ui.what_happened(T("payments.clear.happened", n=n_inst, m=n_banks, nm=nm, npm=npm, ratio=nm / npm,
