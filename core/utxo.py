@@ -243,6 +243,13 @@ def _payer(tx: Transaction) -> str | None:
     return crypto.p2pkh_address(first.public_key) if first.public_key else None
 
 
+def to_satoshi(btc: float) -> int:
+    """A BTC amount typed by a person → whole satoshi (1 BTC = 10^8 sat), rounded to the nearest satoshi."""
+    require(isinstance(btc, (int, float)) and btc == btc and abs(btc) < 21_000_001, "blockchain_amount",
+            "amount must be a finite number of BTC", amount=btc)
+    return int(round(float(btc) * COIN))
+
+
 def _check_amount(amount) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise InputError("blockchain_amount", "amounts are positive integer satoshi", amount=amount)

@@ -128,7 +128,7 @@ with tabs[1]:
             job = None
             st.session_state.pop("bc_job", None)
         b1, b2, b3 = st.columns(3)
-        b1.metric(T("blockchain.mining.timestamp"), utc(block.timestamp))
+        b1.markdown(f"{T('blockchain.mining.timestamp')}  \n🕒 `{utc(block.timestamp)}`")
         b2.metric(T("blockchain.mining.expected"), ui.num(bc.expected_tries(difficulty)))
         b3.metric(T("blockchain.mining.target"), "0" * difficulty + "…")
 
@@ -208,7 +208,7 @@ with tabs[1]:
                        key="bc_lot_rounds",
                        help=T("blockchain.mining.rounds_help"))
     tries_hist = cached_lottery(lot_d, rounds, seed)
-    p_hit = 16.0 ** -lot_d
+    p_hit = 1.0 / bc.expected_tries(lot_d)
     fig = go.Figure(go.Histogram(x=tries_hist, nbinsx=30, histnorm="probability",
                                  name=T("blockchain.mining.observed")))
     grid = np.linspace(0, max(tries_hist.max(), 1), 30 + 1)
@@ -222,7 +222,8 @@ with tabs[1]:
     ui.chart(fig, key="bc_lottery_chart")
     ui.what_happened(T("blockchain.mining.lottery_happened", rounds=rounds, mean=float(tries_hist.mean()),
                        expected=int(1 / p_hit), lo=int(tries_hist.min()), hi=int(tries_hist.max()),
-                       share=float((tries_hist > 2 / p_hit).mean()), theory=(1 - p_hit) ** (2 / p_hit)))
+                       share=float((tries_hist > 2 / p_hit).mean()),
+                       theory=float(1.0 - bc.geometric_cdf(p_hit, 2 / p_hit))))
     run_data["mining_lottery"] = pd.DataFrame({"round": np.arange(1, rounds + 1), "difficulty": lot_d,
                                                "tries": tries_hist})
     ui.takeaway(T("blockchain.mining.takeaway"))
@@ -562,7 +563,7 @@ with tabs[6]:
                          help=T("blockchain.wallets.mine_help"))
     with ui.guard():
         if send:
-            sat, fee_sat = round(amount * cs.COIN), round(fee * cs.COIN)
+            sat, fee_sat = utxo.to_satoshi(amount), utxo.to_satoshi(fee)
             tx = ledger.create_payment(sender, recipient, sat, fee_sat)
             got_fee = ledger.submit(tx)
             st.session_state["bc_wallet_msg"] = ("blockchain.wallets.msg_sent", {

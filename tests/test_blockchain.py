@@ -330,3 +330,11 @@ def test_utxo_refuses_forged_signatures():
         ledger.submit(theft)
     assert err.value.key == "blockchain_bad_owner"
     assert ledger.mempool == []
+
+
+def test_btc_amounts_become_whole_satoshi():
+    from core.utxo import to_satoshi
+    assert to_satoshi(10.0) == 1_000_000_000 and to_satoshi(0.0001) == 10_000
+    assert to_satoshi(0.1 + 0.2) == 30_000_000            # float noise never reaches the ledger
+    with pytest.raises(InputError):
+        to_satoshi(float("nan"))

@@ -103,8 +103,8 @@ def test_bad_private_keys_and_headers_are_explained(lang):
                in e for e in error_texts(at))
 
 
-def test_pasted_header_of_block_100001_is_verified():
-    at = run_page(PAGE, "en")
+def test_pasted_header_of_block_100001_is_verified(page_en):
+    at = page_en
     at.radio(key="bc_hdr_preset").set_value("100001").run()
     assert any("Matches the published hash of Block 100001" in str(s.value) for s in at.success)
     metrics = {m.label: m.value for m in at.metric}
@@ -112,8 +112,8 @@ def test_pasted_header_of_block_100001_is_verified():
     assert metrics["Difficulty"] == "14,484.16"
 
 
-def test_race_controls_update_the_formula():
-    at = run_page(PAGE, "en")
+def test_race_controls_update_the_formula(page_en):
+    at = page_en
     at.slider(key="bc_q").set_value(0.1).run()
     at.slider(key="bc_z").set_value(5).run()
     metrics = {m.label: m.value for m in at.metric}
