@@ -21,6 +21,15 @@ def facts(name: str) -> pd.DataFrame:
     return pd.read_csv(ROOT_DATA / f"{name}.csv").set_index("id")
 
 
+def intro(key: str) -> None:
+    """A tab's explanation; in presenter mode it folds away so the projected screen stays short."""
+    if ui.presenter():
+        with st.expander(T("payments.explanation")):
+            st.markdown(T(key))
+    else:
+        st.markdown(T(key))
+
+
 def label_col() -> str:
     return "label_zh" if ui.lang() == "zh" else "label_en"
 
@@ -32,7 +41,7 @@ tabs = st.tabs([T(f"payments.tab.{t}") for t in
 # ====================================================================== 1 lifecycle
 with tabs[0]:
     st.subheader(T("payments.life.heading"))
-    st.markdown(T("payments.life.intro"))
+    intro("payments.life.intro")
     seed = ui.url_value("seed", 42, lo=0, hi=9999)
     c1, c2, c3 = st.columns(3)
     id_number = c1.text_input(T("payments.life.id"), payments.SAMPLE_ID, max_chars=18, key="life_id",
@@ -143,7 +152,7 @@ with tabs[0]:
 # ====================================================================== 2 models and clearing
 with tabs[1]:
     st.subheader(T("payments.clear.heading"))
-    st.markdown(T("payments.clear.intro"))
+    intro("payments.clear.intro")
     left, right = st.columns(2)
     left.markdown(T("payments.clear.four_party"))
     right.markdown(T("payments.clear.third_party"))
@@ -188,7 +197,7 @@ with tabs[1]:
 # ====================================================================== 3a encryption
 with tabs[2]:
     st.subheader(T("payments.enc.heading"))
-    st.markdown(T("payments.enc.intro"))
+    intro("payments.enc.intro")
     c1, c2, c3 = st.columns(3)
     enc_amount = c1.number_input(T("payments.enc.amount"), 0.01, 50_000.0, 100.0, 10.0, format="%.2f",
                                  key="enc_amount", help=T("payments.enc.amount_help"))
@@ -232,7 +241,7 @@ with tabs[2]:
 # ====================================================================== 3b identity
 with tabs[3]:
     st.subheader(T("payments.id.heading"))
-    st.markdown(T("payments.id.intro"))
+    intro("payments.id.intro")
 
     st.markdown(f"#### {T('payments.id.pw_heading')}")
     c1, c2, c3 = st.columns(3)
@@ -344,7 +353,7 @@ with tabs[3]:
 # ====================================================================== 3c risk monitoring
 with tabs[4]:
     st.subheader(T("payments.risk.heading"))
-    st.markdown(T("payments.risk.intro"))
+    intro("payments.risk.intro")
     c1, c2, c3, c4 = st.columns(4)
     r_seed = c1.number_input(T("payments.seed"), 0, 9999, ui.url_value("rseed", 7, lo=0, hi=9999), key="risk_seed",
                              help=T("payments.seed_help"))
@@ -458,7 +467,7 @@ with tabs[4]:
 # ====================================================================== 4 cross-border
 with tabs[5]:
     st.subheader(T("payments.xb.heading"))
-    st.markdown(T("payments.xb.intro"))
+    intro("payments.xb.intro")
     c1, c2, c3, c4 = st.columns(4)
     hops = c1.slider(T("payments.xb.hops"), 0, 6, ui.url_value("hops", 2, lo=0, hi=6), key="xb_hops",
                      help=T("payments.xb.hops_help"))
@@ -532,7 +541,7 @@ with tabs[5]:
 # ====================================================================== 5 future payments
 with tabs[6]:
     st.subheader(T("payments.bio.heading"))
-    st.markdown(T("payments.bio.intro"))
+    intro("payments.bio.intro")
     c1, c2, c3, c4 = st.columns(4)
     b_seed = c1.number_input(T("payments.seed"), 0, 9999, ui.url_value("bseed", 11, lo=0, hi=9999), key="bio_seed",
                              help=T("payments.seed_help"))
