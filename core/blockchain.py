@@ -20,6 +20,7 @@ import numpy as np
 
 from core import crypto
 from core.errors import InputError, require
+from core.trace import Trace
 
 HEX_DIGITS = 64                      # a SHA-256 digest is 64 hex characters
 MAX_DIFFICULTY = 8                   # hex zeros the teaching miner accepts (16^8 ≈ 4.3e9 expected tries)
@@ -378,6 +379,36 @@ def verify_merkle_proof(txid: str, proof: list[dict], root: str) -> tuple[bool, 
             current = merkle_parent(current, item["sibling"])
         path.append(current)
     return current == check_hex(root, HEX_DIGITS, "merkle root"), path
+
+
+def merkle_proof_trace(txids: list[str], index: int) -> Trace:
+    """The SPV check of ``merkle_proof`` step by step: start from the txid, fold in one sibling per
+    level (left or right), and compare the result with the root in the block header.
+
+    Each step's state holds ``path`` (nodes computed so far) and ``siblings`` (nodes supplied by the
+    proof), as (level, index) pairs of ``merkle_levels``.
+    """
+    levels = merkle_levels(txids)
+    proof = merkle_proof(txids, index)
+    root = levels[-1][0]
+    trace = Trace(meta={"root": root, "n": len(levels[0]), "index": index, "hashes": len(proof)})
+    current, i = levels[0][index], index
+    path, siblings = [(0, i)], []
+    trace.add("blockchain.merkle.step.leaf", {"path": list(path), "siblings": []}, i=index, hash=current[:12])
+    for item in proof:
+        level = item["level"]
+        siblings.append((level, min(i ^ 1, len(levels[level]) - 1)))
+        if item["side"] == "left":
+            current = merkle_parent(item["sibling"], current)
+        else:
+            current = merkle_parent(current, item["sibling"])
+        i //= 2
+        path.append((level + 1, i))
+        trace.add(f"blockchain.merkle.step.combine_{item['side']}", {"path": list(path), "siblings": list(siblings)},
+                  level=level, sibling=item["sibling"][:12], result=current[:12])
+    trace.add("blockchain.merkle.step.root_ok" if current == root else "blockchain.merkle.step.root_bad",
+              {"path": list(path), "siblings": list(siblings)}, root=root[:12], k=len(proof), n=len(levels[0]))
+    return trace
 
 
 def toy_txid(text: str) -> str:

@@ -439,15 +439,6 @@ with tabs[4]:
     changed = {(lv, i) for lv, (a, b) in enumerate(zip(levels_old, levels_new)) for i, (x, y) in enumerate(zip(a, b))
                if x != y}
     proof = bc.merkle_proof(ids, prove_i)
-    path_nodes = set()
-    sib_nodes = set()
-    i_ = prove_i
-    for lv in range(len(levels_old)):
-        path_nodes.add((lv, i_))
-        if lv < len(proof):
-            sib = i_ ^ 1
-            sib_nodes.add((lv, min(sib, len(levels_old[lv]) - 1)))
-        i_ //= 2
     roles = {"changed": T("blockchain.merkle.role_changed"), "path": T("blockchain.merkle.role_path"),
              "sibling": T("blockchain.merkle.role_sibling"), "plain": T("blockchain.merkle.role_plain")}
     g1, g2 = st.columns(2)
@@ -457,8 +448,14 @@ with tabs[4]:
                                     roles, height=420), key="bc_mk_changed")
     with g2:
         st.markdown(f"**{T('blockchain.merkle.tree_proof', i=prove_i)}**")
-        ui.chart(draw.merkle_figure(levels_old, set(), path_nodes, sib_nodes,
-                                    [f"tx{i}: {t}" for i, t in enumerate(txs)], roles, height=420), key="bc_mk_proof")
+        proof_trace = bc.merkle_proof_trace(ids, prove_i)
+
+        def draw_proof(step) -> None:
+            ui.chart(draw.merkle_figure(levels_old, set(), set(step.state["path"]), set(step.state["siblings"]),
+                                        [f"tx{i}: {t}" for i, t in enumerate(txs)], roles, height=360),
+                     key="bc_mk_proof")
+
+        ui.step_player(proof_trace, draw_proof, key="bc_mk_player")
     ok, path = bc.verify_merkle_proof(ids[prove_i], proof, levels_old[-1][0])
     proof_df = pd.DataFrame([{T("blockchain.merkle.col_level"): p["level"], T("blockchain.merkle.col_side"):
                               T(f"blockchain.merkle.side_{p['side']}"), T("blockchain.merkle.col_sibling"): p["sibling"],

@@ -338,3 +338,13 @@ def test_btc_amounts_become_whole_satoshi():
     assert to_satoshi(0.1 + 0.2) == 30_000_000            # float noise never reaches the ledger
     with pytest.raises(InputError):
         to_satoshi(float("nan"))
+
+
+def test_merkle_proof_trace_replays_the_spv_check():
+    from core.blockchain import merkle_proof_trace
+    ids = [toy_txid(f"payment {i}") for i in range(6)]
+    for i in range(6):
+        trace = merkle_proof_trace(ids, i)
+        assert trace[-1].key.endswith("root_ok") and trace[-1].params["k"] == 3
+        assert len(trace) == 2 + 3 and trace[-1].state["path"][-1] == (3, 0)
+        assert trace[-1].params["root"] == merkle_root(ids)[:12]
