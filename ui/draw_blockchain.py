@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 
 from ui.widgets import OKABE_ITO
 
-BLUE, ORANGE, GREEN, PINK, SKY, RED, YELLOW, GREY = OKABE_ITO
+# Okabe & Ito colours by name (the shared palette's order may change; these names must not)
+BLUE, ORANGE, GREEN, PINK, SKY, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"
 
 
 def short(h: str, n: int = 8) -> str:
