@@ -119,15 +119,16 @@ def pool_step_figure(state: dict, threshold: int, names: dict, T) -> go.Figure:
     if row:
         colour = OUTCOME_COLOUR[row["outcome"]]
         fig.add_trace(go.Bar(x=[row["delay_min"]], y=[T("insurance.param.delay_bar")], orientation="h",
-                             marker_color=colour, text=[f"{row['delay_min']} min"], textposition="auto",
+                             marker_color=colour, text=[T("insurance.param.minutes_fmt", m=row["delay_min"])],
+                             textposition="outside", cliponaxis=False,
                              hovertemplate="%{x} min<extra></extra>"), row=1, col=2)
         fig.add_vline(x=threshold, line=dict(color=RED, width=3, dash="dash"), row=1, col=2)
         fig.add_vline(x=row["buffer_min"], line=dict(color=GREEN, width=2, dash="dot"), row=1, col=2)
-        top = max(threshold, row["buffer_min"], row["delay_min"]) * 1.15
+        top = max(threshold, row["buffer_min"], row["delay_min"]) * 1.25
         fig.add_annotation(x=threshold, y=0.45, text=T("insurance.param.trigger_mark", m=threshold), showarrow=False,
                            xanchor="left", font=dict(color=RED), row=1, col=2)
         fig.add_annotation(x=row["buffer_min"], y=-0.45, text=T("insurance.param.buffer_mark", m=row["buffer_min"]),
-                           showarrow=False, xanchor="left", font=dict(color=GREEN), row=1, col=2)
+                           showarrow=False, xanchor="right", font=dict(color=GREEN), row=1, col=2)
         fig.update_xaxes(range=[0, top], title_text=T("insurance.param.minutes"), row=1, col=2)
     else:
         fig.add_annotation(x=0.78, y=0.5, xref="paper", yref="paper", text=T("insurance.param.no_flight_yet"),
