@@ -48,6 +48,17 @@ def _check_count(n: int, lo: int, hi: int, key: str, what: str) -> None:
     require(ok, key, f"{what} must be a whole number from {lo} to {hi}", value=n, lo=lo, hi=hi)
 
 
+def facts_timeline(facts: pd.DataFrame) -> pd.DataFrame:
+    """The dated facts in time order, with a plotting date (year only → 1 July, year-month → the 15th)."""
+    def when(text: str) -> str:
+        parts = str(text).split("-")
+        return {1: f"{parts[0]}-07-01", 2: f"{parts[0]}-{parts[-1]}-15"}.get(len(parts), str(text))
+
+    out = facts.copy()
+    out["when"] = pd.to_datetime(out["date"].astype(str).map(when))
+    return out.sort_values(["when", "topic"], kind="stable").reset_index(drop=True)
+
+
 # ================================================================= 1. pricing a micro-policy
 def bernoulli_loss_moments(p: float, cost: float) -> tuple[float, float, float]:
     """Mean, variance and standard deviation of a loss X = cost · B, B ~ Bernoulli(p).

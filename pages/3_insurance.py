@@ -388,6 +388,9 @@ with tabs[4]:
 st.divider()
 st.subheader(T("insurance.rules.heading"))
 st.markdown(T("insurance.rules.intro"))
+topics = ("zhongan", "shipping", "sales", "fizzy", "mutual", "regulation", "market", "ubi")
+ui.chart(draw.timeline_figure(ins.facts_timeline(_facts()), {t: T(f"insurance.rules.topic.{t}") for t in topics},
+                              "label_zh" if ui.lang() == "zh" else "label_en", T), key="ins_timeline_chart")
 r1, r2 = st.columns(2)
 with r1:
     st.markdown(f"##### {T('insurance.rules.regulation')}")

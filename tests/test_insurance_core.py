@@ -259,3 +259,19 @@ def test_bad_input_raises_input_error_with_a_translated_key(call, key):
         assert f"errors.{key}" in i18n.catalog(lang)
         text = i18n.translate(lang, f"errors.{key}", **err.value.params)
         assert text != f"errors.{key}" and "{" not in text
+
+
+# ------------------------------------------------------------------ sourced facts
+def test_facts_are_sourced_and_dated():
+    facts = ins.load_facts()
+    assert facts["source"].str.strip().str.len().min() > 5
+    assert set(facts["topic"]) <= set(ins.FACT_TOPICS)
+    assert facts["id"].is_unique
+    line = ins.facts_timeline(facts)
+    assert line["when"].is_monotonic_increasing
+    row = line.set_index("id")
+    assert str(row.loc["fizzy_launch", "when"].date()) == "2017-09-13"
+    assert str(row.loc["zhongan_open", "when"].date()) == "2013-11-15"      # year-month → the 15th
+    assert str(row.loc["xhb_share2020", "when"].date()) == "2020-07-01"     # year only → 1 July
+    # the figures the page quotes from the table
+    assert row.loc["xhb_rule", "value"] == 8 and row.loc["fizzy_launch", "value"] == 2

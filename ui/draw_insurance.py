@@ -201,3 +201,22 @@ def ubi_figure(book: pd.DataFrame, you: tuple[float, float] | None, T) -> go.Fig
     fig.update_layout(height=420, title=T("insurance.ubi.scatter_title"), xaxis_title=T("insurance.ubi.true_axis"),
                       yaxis_title=T("insurance.ubi.premium_axis"))
     return _legend_below(fig)
+
+
+# ------------------------------------------------------------------ rules and market
+TOPIC_COLOUR = {"zhongan": BLUE, "shipping": BLUE, "sales": SKY, "fizzy": ORANGE, "mutual": PINK,
+                "regulation": RED, "market": GREEN, "ubi": GREY}
+
+
+def timeline_figure(facts: pd.DataFrame, labels: dict, label_col: str, T) -> go.Figure:
+    """Dated facts of the chapter on one time axis, a row per topic; hover shows the fact."""
+    fig = go.Figure()
+    for topic in dict.fromkeys(facts["topic"]):
+        part = facts[facts["topic"] == topic]
+        fig.add_trace(go.Scatter(x=part["when"], y=[labels[topic]] * len(part), mode="markers", name=labels[topic],
+                                 marker=dict(size=15, color=TOPIC_COLOUR.get(topic, GREY), line=dict(width=1, color="white")),
+                                 text=part[label_col], customdata=part["date"],
+                                 hovertemplate="%{customdata}<br>%{text}<extra></extra>"))
+    fig.update_layout(height=330, showlegend=False, title=T("insurance.rules.timeline_title"),
+                      hoverlabel=dict(namelength=-1), xaxis_title=T("insurance.rules.timeline_axis"))
+    return fig
