@@ -455,10 +455,14 @@ with tabs[4]:
                 st.dataframe(queue_table(step.state["latest"]), hide_index=True, width="stretch")
 
     ui.step_player(live, draw_live, key="pay_risk_live")
-    ui.what_happened(T("payments.risk.happened", n=len(stream), fraud=fraud_n, threshold=threshold,
-                       alerts=conf["alerts"], tp=conf["tp"], fp=conf["fp"], fn=conf["fn"],
-                       precision=0.0 if np.isnan(conf["precision"]) else conf["precision"],
-                       recall=0.0 if np.isnan(conf["recall"]) else conf["recall"], max_score=max_score))
+    if conf["alerts"] == 0:
+        ui.what_happened(T("payments.risk.happened_none", n=len(stream), fraud=fraud_n, threshold=threshold,
+                           max_score=max_score))
+    else:
+        ui.what_happened(T("payments.risk.happened", n=len(stream), fraud=fraud_n, threshold=threshold,
+                           alerts=conf["alerts"], tp=conf["tp"], fp=conf["fp"], fn=conf["fn"],
+                           precision=0.0 if np.isnan(conf["precision"]) else conf["precision"],
+                           recall=0.0 if np.isnan(conf["recall"]) else conf["recall"], max_score=max_score))
     ui.source_note(T("payments.risk.source"))
     ui.download_csv(stream.assign(score=scores, alert=alerted.astype(int)).drop(columns=["x", "y"]),
                     "payments-risk-stream.csv", key="dl_risk", label=T("payments.risk.download"))

@@ -81,6 +81,8 @@ def test_risk_threshold_moves_the_metrics_to_core_values():
         assert metrics["Alerts"] == f"{c['alerts']:,}"
         assert metrics["Missed frauds"] == f"{c['fn']:,}"
     assert at.query_params["thr"] in (["80"], "80")
+    at.slider(key="risk_thr").set_value(170).run()                 # above the highest possible score
+    assert any("no payment raised an alert" in t for t in _happened(at))
 
 
 def test_tampered_ciphertext_is_refused_with_translated_message():
