@@ -202,11 +202,15 @@ with tabs[1]:
     st.markdown(f"#### {T('blockchain.mining.lottery_heading')}")
     st.markdown(T("blockchain.mining.lottery_intro"))
     l1, l2 = st.columns(2)
-    lot_d = l1.select_slider(T("blockchain.mining.lottery_d"), options=[1, 2, 3], value=2, key="bc_lot_d",
+    lot_d = l1.select_slider(T("blockchain.mining.lottery_d"), options=[1, 2, 3],
+                             value=ui.url_value("lotd", 2, options=[1, 2, 3]), key="bc_lot_d",
                              help=T("blockchain.mining.lottery_d_help"))
-    rounds = l2.slider(T("blockchain.mining.rounds"), 20, 500 if lot_d < 3 else 60, 100 if lot_d < 3 else 40, step=10,
+    max_rounds = 500 if lot_d < 3 else 60
+    rounds = l2.slider(T("blockchain.mining.rounds"), 20, max_rounds,
+                       ui.url_value("rounds", 100 if lot_d < 3 else 40, lo=20, hi=max_rounds) // 10 * 10, step=10,
                        key="bc_lot_rounds",
                        help=T("blockchain.mining.rounds_help"))
+    ui.sync_url(lotd=lot_d, rounds=rounds)
     tries_hist = cached_lottery(lot_d, rounds, seed)
     p_hit = 1.0 / bc.expected_tries(lot_d)
     fig = go.Figure(go.Histogram(x=tries_hist, nbinsx=30, histnorm="probability",
@@ -693,12 +697,15 @@ with tabs[8]:
     st.markdown(f"#### {T('blockchain.econ.retarget_heading')}")
     st.markdown(T("blockchain.econ.retarget_intro"))
     d1, d2, d3 = st.columns(3)
-    epochs = d1.slider(T("blockchain.econ.epochs"), 6, 40, 16, key="bc_epochs", help=T("blockchain.econ.epochs_help"))
-    change_at = d2.slider(T("blockchain.econ.change_at"), 2, 5, 3, key="bc_change_at",
-                          help=T("blockchain.econ.change_at_help"))
-    factor = d3.select_slider(T("blockchain.econ.factor"), options=[0.25, 0.5, 0.75, 1.25, 1.5, 2.0, 3.0, 6.0],
-                              value=2.0, key="bc_factor", format_func=lambda f: f"×{f:g}",
-                              help=T("blockchain.econ.factor_help"))
+    epochs = d1.slider(T("blockchain.econ.epochs"), 6, 40, ui.url_value("epochs", 16, lo=6, hi=40), key="bc_epochs",
+                       help=T("blockchain.econ.epochs_help"))
+    change_at = d2.slider(T("blockchain.econ.change_at"), 2, 5, ui.url_value("change", 3, lo=2, hi=5),
+                          key="bc_change_at", help=T("blockchain.econ.change_at_help"))
+    factors = [0.25, 0.5, 0.75, 1.25, 1.5, 2.0, 3.0, 6.0]
+    factor = d3.select_slider(T("blockchain.econ.factor"), options=factors,
+                              value=ui.url_value("factor", 2.0, options=factors), key="bc_factor",
+                              format_func=lambda f: f"×{f:g}", help=T("blockchain.econ.factor_help"))
+    ui.sync_url(epochs=epochs, change=change_at, factor=factor)
     sim = pd.DataFrame(cs.retarget_simulation(cs.hash_power_path(epochs, change_at - 1, factor), seed))
     fig = go.Figure(go.Scatter(x=sim["epoch"], y=sim["mean_block_minutes"], mode="lines+markers",
                                name=T("blockchain.econ.block_time")))

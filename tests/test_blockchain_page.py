@@ -120,3 +120,13 @@ def test_race_controls_update_the_formula(page_en):
     assert metrics["Nakamoto's formula (Poisson)"] == "0.0009137"
     mc = cs.monte_carlo_race(0.1, 5, 10000, 42)
     assert metrics["Monte Carlo"] == f"{mc['rate']:.5f}"
+
+
+def test_scenario_link_is_read_and_clamped():
+    at = run_page(PAGE, "en", params={"q": "0.9", "z": "-3", "peers": "50", "lotd": "3", "rounds": "500",
+                                      "factor": "6.0", "diff": "abc", "seed": "7"})
+    assert not at.exception and not at.error
+    assert at.slider(key="bc_q").value == 0.45 and at.slider(key="bc_z").value == 0
+    assert at.slider(key="bc_peers").value == 10 and at.slider(key="bc_lot_rounds").value == 60
+    assert at.slider(key="bc_mine_diff").value == 4 and at.number_input(key="bc_seed").value == 7
+    assert at.select_slider(key="bc_factor").value == 6.0
