@@ -106,3 +106,13 @@ def test_scenario_from_the_url_biometrics_and_links():
     links = [f for f in figs if any(t.get("name") == "Direct links N × M" for t in f["data"])][0]
     chosen = [t for t in links["data"] if t.get("mode") == "markers" and len(t.get("x", [])) == 2][0]
     assert chosen["x"] == [65, 65] and chosen["y"] == [16_120, 313]
+
+
+def test_totp_box_accepts_the_shown_code_and_explains_bad_ones():
+    at = run_page(PAGE, "en")
+    code = [m.value for m in at.metric if m.label == "Current code"][0]
+    assert len(code) == 6 and code.isdigit()
+    at.text_input(key="id_otp").input(code).run()
+    assert any("Code accepted" in s.value for s in at.success) and not error_texts(at)
+    at.text_input(key="id_otp").input("12a456").run()
+    assert any("6 digits" in e for e in error_texts(at))
