@@ -1,7 +1,7 @@
 """Chapters 5–6 · Virtual currency and blockchain: hash → block → chain → network → Merkle tree →
 keys → transactions → real Bitcoin → economics.  Every number is computed by core in this run."""
-import math
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import numpy as np
@@ -14,6 +14,7 @@ from core import blockchain as bc
 from core import consensus as cs
 from core import crypto
 from core import utxo
+from core.errors import InputError
 from ui import draw_blockchain as draw
 
 T = ui.frame("blockchain")
@@ -36,6 +37,17 @@ def utc(ts: int) -> str:
 
 def btc(sat: int) -> str:
     return f"{sat / cs.COIN:,.8f}".rstrip("0").rstrip(".") + " BTC"
+
+
+@contextmanager
+def named(label: str):
+    """Name the input in core's error message by its label on screen (core only knows an English name)."""
+    try:
+        yield
+    except InputError as exc:
+        if "what" in exc.params:
+            exc.params["what"] = label
+        raise
 
 
 @st.cache_data(show_spinner=False)
@@ -494,7 +506,7 @@ with tabs[5]:
     key_hex = st.text_input(T("blockchain.keys.private"), max_chars=66, key="bc_key_hex",
                             help=T("blockchain.keys.private_help"))
     k = None
-    with ui.guard():
+    with ui.guard(), named(T("blockchain.keys.private")):
         k = bc.parse_private_key(key_hex)
     if k is not None:
         labels = {name: T(f"blockchain.keys.step.{name}") for name in
@@ -636,7 +648,7 @@ with tabs[7]:
         st.session_state["bc_hdr_text"] = presets[preset if preset != "own" else "0"]
     header_text = st.text_area(T("blockchain.btc.header"), max_chars=400, height=90, key="bc_hdr_text",
                                help=T("blockchain.btc.header_help"), disabled=preset != "own")
-    with ui.guard():
+    with ui.guard(), named(T("blockchain.btc.header")):
         fields = bc.parse_header(header_text)
         check = bc.check_header(**fields)
         field_labels = {n: T(f"blockchain.btc.field.{n}") for n in bc.HEADER_FIELDS}
