@@ -16,6 +16,7 @@ import datetime as _dt
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +24,21 @@ from core import crypto
 from core.errors import InputError, require
 from core.ledger import Ledger
 from core.trace import Trace
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FACT_TABLES = ("payments_facts", "crossborder")
+
+
+def load_facts(name: str):
+    """A sourced fact table from data/<name>.csv, indexed by ``id``; every row must name its source."""
+    import pandas as pd
+    require(name in FACT_TABLES, "data_empty", "unknown table", table=name)
+    table = pd.read_csv(DATA / f"{name}.csv")
+    require(len(table) > 0, "data_empty", "the table is empty", table=name)
+    require(table["source"].notna().all() and (table["source"].str.strip() != "").all(), "data_no_source",
+            "every fact needs a source", table=name)
+    return table.set_index("id")
+
 
 # ---------------------------------------------------------------- check digits
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)   # GB 11643-1999 §8.2: 2^(18-i) mod 11

@@ -13,12 +13,11 @@ from ui import draw_payments as draw
 
 T = ui.frame("payments")
 ui.header("payments")
-ROOT_DATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "data"
 
 
 @st.cache_data
 def facts(name: str) -> pd.DataFrame:
-    return pd.read_csv(ROOT_DATA / f"{name}.csv").set_index("id")
+    return payments.load_facts(name)
 
 
 def intro(key: str) -> None:

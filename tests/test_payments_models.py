@@ -145,6 +145,8 @@ def test_facts_tables_have_sources():
         table = pd.read_csv(root / name)
         assert len(table) >= 5
         assert table["source"].notna().all() and (table["source"].str.len() > 10).all()
-    xb = pd.read_csv(root / "crossborder.csv").set_index("id")
+    from core.payments import load_facts
+    xb = load_facts("crossborder")
+    assert load_facts("payments_facts").loc["netsunion_cutover", "date"] == "2018-06-30"
     assert xb.loc["wb_global_avg_q3_2025", "value"] == pytest.approx(6.36)
     assert xb.loc["g20_retail_cost", "value"] == pytest.approx(1.0)
