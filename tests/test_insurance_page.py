@@ -91,6 +91,12 @@ def test_switching_principle_and_loading_reprices():
     bars = [tr for spec in charts for tr in spec["data"] if tr.get("name") == "mutual-aid share"]
     assert bars and values(bars[0]["y"])[:3] == pytest.approx([v / 100 for v in df["share_fen"].iloc[:3]])
 
+    # usage-based pricing: a harsher driver gets core's factor, capped at ×1.5
+    at.slider(key="ins_brakes").set_value(10.0).run()
+    assert metrics(at)["Your telematics factor"] == f"× {ins.telematics_factor(10, 0.05, 0.05, 12_000):.2f}"
+    at.slider(key="ins_speeding").set_value(50).run()
+    assert metrics(at)["Your telematics factor"] == "× 1.50"
+
 
 def test_parametric_player_steps_through_the_ledger():
     at = run_page(PAGE, "en")
