@@ -58,6 +58,7 @@ def level_name(short: str, value) -> str:
     return str(value)
 
 
+summary: dict = {}   # this run's headline figures, offered as one CSV at the end of the page
 tabs = st.tabs([T("lending.tab.score"), T("lending.tab.match"), T("lending.tab.repay"), T("lending.tab.risk"),
                 T("lending.tab.fail"), T("lending.tab.disclose")])
 
@@ -138,6 +139,8 @@ with tabs[0]:
                 ks_at = credit.ks_index(roc)
                 ui.chart(draw.roc_figure(roc, auc, ks, ks_at, T), key="lend_roc")
             ui.chart(draw.score_hist(card.test_score, card.test_bad, total, T), key="lend_hist")
+            summary.update({"score": round(total, 2), "pd_loan_life": round(pd_, 6), "grade": grade,
+                            "test_auc": round(auc, 6), "test_ks": round(ks, 6)})
             best = pts.loc[pts["points"].idxmax()]
             worst = pts.loc[pts["points"].idxmin()]
             ui.what_happened(T("lending.score.happened", total=total, pd=pd_, months=months, pd_year=pd_year,
@@ -217,6 +220,7 @@ with tabs[1]:
         lo_sum, inv_sum = p2p.match_summary(trace, loans_df, edited)
         done = trace[-1].params
         invested = inv_sum[inv_sum["invested"] > 0]
+        summary.update({"loans_full": done["full"], "loans_partial": done["partial"], "loans_unfunded": done["none"]})
         ui.what_happened(T("lending.match.happened", full=done["full"], partial=done["partial"], none=done["none"],
                            n=len(lo_sum), raised=done["raised_fen"], asked=done["asked_fen"], idle=done["idle_fen"],
                            investors=len(invested), spread=float(invested["loans_held"].mean()) if len(invested) else 0.0,
@@ -273,6 +277,8 @@ with tabs[2]:
                            int_a=cost_a["total_interest"], int_b=cost_b["total_interest"],
                            saved=cost_a["total_interest"] - cost_b["total_interest"], ear=cost_a["ear"],
                            apr=cost_a["apr"], fees=cost_a["total_fees"]))
+        summary.update({"installment_total_interest": cost_a["total_interest"], "installment_ear": round(cost_a["ear"], 6),
+                        "principal_total_interest": cost_b["total_interest"], "principal_ear": round(cost_b["ear"], 6)})
         out = pd.concat({"installment": a, "principal": b}, axis=1)
         out.columns = [f"{x}_{y}" for x, y in out.columns]
         ui.download_csv(out.reset_index(), "lending-schedules.csv", key="dl_lend_sched")
@@ -326,6 +332,8 @@ with tabs[3]:
             ui.chart(draw.diversification_figure(risk["div"], T), key="lend_div")
         ui.chart(draw.reserve_figure(res, float(shock), T), key="lend_reserve_fig")
         sd, q05 = fig_sum["sd"], fig_sum["q05"]
+        summary.update({"book_mean_return": round(fig_sum["mean"], 6), "book_p05_return": round(fig_sum["p05"], 6),
+                        "reserve_exhausted_share": float(now["p_exhausted"])})
         first_out = res[res["p_exhausted"] >= 0.5]
         ui.what_happened(T("lending.risk.happened", loans=int(n_mc), scen=int(n_sc), ms=risk["ms"],
                            mean=fig_sum["mean"], p05=fig_sum["p05"], sd1=sd[1], sd10=sd[10], sd100=sd[100],
@@ -383,6 +391,9 @@ with tabs[4]:
         run = next((s for s in story if s.key.endswith(".run")), None)
         last = story[-1].state["now"]
         cus = story.meta["custody"]
+        summary.update({"pool_run_month": run.params["t"] if run is not None else "",
+                        "pool_recovery": round(run.params["recovery"], 6) if run is not None else "",
+                        "custody_return": round(cus["return"], 6)})
         custody = dict(losses=cus["losses_fen"] / 100, deposits=cus["deposits_fen"] / 100, worth=cus["worth_fen"] / 100,
                        gain=cus["return"])
         if run is not None:
@@ -457,6 +468,7 @@ with tabs[5]:
             st.dataframe(show, hide_index=True, width="stretch")
         else:
             st.success(T("lending.disc.no_violations"))
+        summary.update({"disclosed_balance": float(row["balance"]), "cap_violations": len(viol)})
         n_here = int(viol["over_here"].sum()) if len(viol) else 0
         n_total = int(viol["over_total"].sum()) if len(viol) else 0
         ui.what_happened(T("lending.disc.happened", month=int(month), loans=int(row["cum_loans"]),
@@ -469,3 +481,5 @@ with tabs[5]:
 
 st.divider()
 ui.quiz("lending", ["q1", "q2", "q3", "q4", "q5"])
+ui.download_csv(pd.DataFrame({"figure": list(summary), "value": [str(v) for v in summary.values()]}),
+                "lending-run-summary.csv", key="dl_lend_summary", label=T("lending.summary_download"))
