@@ -212,6 +212,21 @@ def ks_statistic(score: np.ndarray, bad: np.ndarray) -> tuple[float, float]:
     return float(roc.tpr.values[k] - roc.fpr.values[k]), float(roc.cutoff.values[k])
 
 
+def cutoff_effect(score: np.ndarray, bad: np.ndarray, cutoff: float) -> dict:
+    """Approve everyone with score ≥ cutoff: approval rate, bad rate among the approved and the
+    rejected, and the share of all bads that the cut-off turns away (the trade-off a lender sets)."""
+    score = np.asarray(score, dtype=float)
+    bad = np.asarray(bad).astype(int)
+    require(len(score) == len(bad) and len(score) > 0, "lending_one_class", "need scored applicants")
+    ok = score >= cutoff
+    n_ok, n_no = int(ok.sum()), int((~ok).sum())
+    return {"approved": n_ok, "rejected": n_no, "approval_rate": n_ok / len(score),
+            "bad_rate_approved": float(bad[ok].mean()) if n_ok else 0.0,
+            "bad_rate_rejected": float(bad[~ok].mean()) if n_no else 0.0,
+            "bads_rejected": float(bad[~ok].sum() / bad.sum()) if bad.sum() else 0.0,
+            "goods_rejected": float((1 - bad[~ok]).sum() / (1 - bad).sum()) if (1 - bad).sum() else 0.0}
+
+
 # ---------------------------------------------------------------- scaling
 def scaling(base_score: float = 600, base_odds: float = 50, pdo: float = 20) -> tuple[float, float]:
     """Factor and offset of score = offset + factor · ln(odds):  factor = PDO / ln 2,

@@ -138,7 +138,21 @@ with tabs[0]:
                 ks, ks_cut = credit.ks_statistic(card.test_score, card.test_bad)
                 ks_at = credit.ks_index(roc)
                 ui.chart(draw.roc_figure(roc, auc, ks, ks_at, T), key="lend_roc")
-            ui.chart(draw.score_hist(card.test_score, card.test_bad, total, T), key="lend_hist")
+            lo_s, hi_s = int(card.test_score.min()), int(card.test_score.max()) + 1
+            cutoff = st.slider(T("lending.score.cutoff"), lo_s, hi_s,
+                               ui.url_value("cut", int(round(ks_cut)), lo=lo_s, hi=hi_s),
+                               key=f"lend_cut_{seed}_{base_score}_{base_odds}_{pdo}", help=T("lending.score.cutoff_help"))
+            ui.sync_url(cut=cutoff)
+            ui.chart(draw.score_hist(card.test_score, card.test_bad, total, T, cutoff), key="lend_hist")
+            eff = credit.cutoff_effect(card.test_score, card.test_bad, cutoff)
+            e1, e2, e3, e4 = st.columns(4)
+            e1.metric(T("lending.score.approval_rate"), ui.pct(eff["approval_rate"]))
+            e2.metric(T("lending.score.bad_rate_approved"), ui.pct(eff["bad_rate_approved"]))
+            e3.metric(T("lending.score.bads_rejected"), ui.pct(eff["bads_rejected"]))
+            e4.metric(T("lending.score.goods_rejected"), ui.pct(eff["goods_rejected"]))
+            st.markdown(T("lending.score.cutoff_text", cutoff=cutoff, n=card.n_test, approved=eff["approved"],
+                          bad_ok=eff["bad_rate_approved"], bad_no=eff["bad_rate_rejected"],
+                          decision=T("lending.score.approved" if total >= cutoff else "lending.score.rejected")))
             summary.update({"score": round(total, 2), "pd_loan_life": round(pd_, 6), "grade": grade,
                             "test_auc": round(auc, 6), "test_ks": round(ks, 6)})
             best = pts.loc[pts["points"].idxmax()]

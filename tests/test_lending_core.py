@@ -384,3 +384,15 @@ def test_annual_pd():
     assert credit.annual_pd(0.19, 24) == pytest.approx(0.10)          # 1 − 0.81^(1/2) = 0.1
     assert credit.annual_pd(0.05, 12) == pytest.approx(0.05)
     assert credit.annual_pd(0.0975, 6) == pytest.approx(1 - 0.9025 ** 2, abs=1e-12)   # two half-years
+
+
+def test_cutoff_effect_by_hand():
+    score = np.array([400, 450, 500, 550, 600, 650])
+    bad = np.array([1, 1, 0, 1, 0, 0])
+    e = credit.cutoff_effect(score, bad, 500)
+    assert e["approved"] == 4 and e["approval_rate"] == pytest.approx(4 / 6)
+    assert e["bad_rate_approved"] == pytest.approx(1 / 4) and e["bad_rate_rejected"] == 1.0
+    assert e["bads_rejected"] == pytest.approx(2 / 3) and e["goods_rejected"] == 0.0
+    roc = credit.roc_curve(score, bad)         # the same trade-off read off the ROC curve at score 450
+    row = roc[roc["cutoff"] == 450].iloc[0]
+    assert row["tpr"] == pytest.approx(e["bads_rejected"]) and row["fpr"] == pytest.approx(e["goods_rejected"])

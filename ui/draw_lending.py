@@ -59,17 +59,19 @@ def roc_figure(roc: pd.DataFrame, auc: float, ks: float, ks_at: int, T) -> go.Fi
                                             yaxis=dict(title=T("lending.score.tpr"), range=[0, 1.02])))
 
 
-def score_hist(score: np.ndarray, bad: np.ndarray, mine: float, T) -> go.Figure:
-    """Held-out scores of goods and bads, and where this applicant lands."""
+def score_hist(score: np.ndarray, bad: np.ndarray, mine: float, T, cutoff: float | None = None) -> go.Figure:
+    """Held-out scores of goods and bads, where this applicant lands and (optionally) the cut-off."""
     data = [go.Histogram(x=score[bad == 0], name=T("lending.score.good"), marker_color=GREEN, opacity=0.65,
                          xbins=dict(size=10)),
             go.Histogram(x=score[bad == 1], name=T("lending.score.bad"), marker_color=RED, opacity=0.65, xbins=dict(size=10))]
     return go.Figure(data=data, layout=dict(
         barmode="overlay", height=340, title=_title(T("lending.score.hist_title")), legend=H_LEGEND,
         xaxis=dict(title=T("lending.score.score_axis")), yaxis=dict(title=T("lending.score.count_axis")),
-        shapes=[_vline(mine, BLUE)],
+        shapes=[_vline(mine, BLUE)] + ([_vline(cutoff, GREY, "dash", 2)] if cutoff is not None else []),
         annotations=[dict(x=mine, y=1, xref="x", yref="paper", text=T("lending.score.you"), showarrow=False,
-                          xanchor="left", yanchor="bottom")]))
+                          xanchor="left", yanchor="bottom")]
+        + ([dict(x=cutoff, y=0.9, xref="x", yref="paper", text=T("lending.score.cutoff_mark"), showarrow=False,
+                 xanchor="right", yanchor="bottom")] if cutoff is not None else [])))
 
 
 def match_figure(state: dict, investors: list[str], loans: list[str], T) -> go.Figure:
