@@ -29,7 +29,9 @@ def _open_mining_tab(browser, base, lang, diff):
     page = ctx.new_page()
     page.goto(f"{base}/blockchain?lang={lang}&diff={diff}", wait_until="domcontentloaded")
     page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=120_000)
-    page.locator('[role="tab"]').nth(1).click()
+    tab = page.locator('[role="tab"]').nth(1)
+    tab.wait_for(timeout=180_000)          # a cold server on a busy machine can take a while
+    tab.click()
     page.wait_for_timeout(500)
     return ctx, page
 
@@ -41,13 +43,13 @@ def test_mining_finishes_and_a_long_search_can_be_stopped(browser_on_server, lan
     ctx, page = _open_mining_tab(browser, base, lang, 3)
     page.get_by_role("button", name=f"⛏️ {T['blockchain.mining.mine']}", exact=True).click()
     found = T["blockchain.mining.found"].split("**")[0].strip()
-    page.get_by_text(found).first.wait_for(timeout=60_000)
+    page.get_by_text(found).first.wait_for(timeout=120_000)
     ctx.close()
 
     ctx, page = _open_mining_tab(browser, base, lang, 6)      # 16.7 million tries expected
     page.get_by_role("button", name=f"⛏️ {T['blockchain.mining.mine']}", exact=True).click()
     progress = T["blockchain.mining.best"].split("{")[0].strip()
-    page.get_by_text(progress).first.wait_for(timeout=60_000)      # live progress while mining
+    page.get_by_text(progress).first.wait_for(timeout=120_000)      # live progress while mining
     page.wait_for_timeout(1500)
     page.get_by_role("button", name=f"⏹️ {T['blockchain.mining.stop']}", exact=True).click()
     assert stopped in T["blockchain.mining.stopped"]
