@@ -95,3 +95,15 @@ def test_every_step_message_and_ledger_label_is_translated():
             for a, b, _, memo in step.state["now"]["pool_moves"] + step.state["now"]["cus_moves"]:
                 assert f"lending.fail.acct.{a}" in cat and f"lending.fail.acct.{b}" in cat
                 assert f"lending.fail.memo.{memo}" in cat
+
+
+def test_cutoff_slider_matches_core():
+    at = run_page(PAGE, "en", {"cut": 560})
+    card = credit.fit_scorecard(seed=42)
+    eff = credit.cutoff_effect(card.test_score, card.test_bad, 560)
+    assert metric(at, "Approved") == [f"{eff['approval_rate'] * 100:.1f}%"]
+    assert metric(at, "Bads turned away") == [f"{eff['bads_rejected'] * 100:.1f}%"]
+    at.slider(key="lend_cut_42_600_50_20").set_value(600).run()
+    higher = credit.cutoff_effect(card.test_score, card.test_bad, 600)
+    assert higher["approval_rate"] < eff["approval_rate"]
+    assert metric(at, "Approved") == [f"{higher['approval_rate'] * 100:.1f}%"]
