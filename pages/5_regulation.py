@@ -1,6 +1,7 @@
 """Regulation: chapter 3 (compliance, supervisors, risk reserve), chapter 7 (better regulation and risk control)
 and the article's §2, §5, §6 — three jurisdictions compared, AML rules as code, a sandbox cohort, data
 protection and crypto rules."""
+import inspect
 from datetime import date
 
 import pandas as pd
@@ -150,6 +151,9 @@ with tabs[1]:
                                                                   rules_table["threshold_units"]]}),
                      hide_index=True, width="stretch")
         ui.source_note(" · ".join(dict.fromkeys(rules_table["source"])))
+    with st.expander(T("regulation.aml.code_title")):
+        st.markdown(T("regulation.aml.code_note"))
+        st.code(inspect.getsource(aml.ReportingRule), language="python")
     with ui.guard():
         result, trace = _aml_day(int(n_cust), share / 100, int(a_seed), regime)
         s = result.summary()
