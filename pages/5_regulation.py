@@ -119,6 +119,13 @@ with tabs[0]:
                          + (" " + T("regulation.compare.happened_cn")
                             if per.get("cn", 0) > max(per.get("us", 0), per.get("eu", 0)) else ""))
         summary.update({"milestones_shown": len(shown)})
+        with st.expander(T("regulation.compare.table_title")):
+            st.dataframe(pd.DataFrame({
+                T("regulation.compare.col_date"): shown["date"],
+                T("regulation.compare.jurisdictions"): [T(f"regulation.jur.{j}") for j in shown["jurisdiction"]],
+                T("regulation.compare.areas"): [T(f"regulation.area.{a}") for a in shown["area"]],
+                T("regulation.compare.col_title"): shown[title_col()],
+                T("regulation.compare.col_source"): shown["source"]}), hide_index=True, width="stretch")
         ui.download_csv(shown.drop(columns=["when"]), "regulation-milestones.csv", key="dl_cmp",
                         label=T("regulation.compare.download"))
     with st.expander(T("regulation.compare.ch3_title")):
