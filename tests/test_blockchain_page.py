@@ -51,6 +51,9 @@ def test_editing_a_block_breaks_the_chain_and_repair_fixes_it():
     errors = " ".join(error_texts(at))
     assert "broken link" in errors and "rests on an invalid block" in errors
     assert sum(not s["valid"] for s in bc.validate_chain(at.session_state["bc_chain"], 3)) == 4
+    at.button(key=f"bc_chain_remine_{gen}_1").click().run()       # re-mine block 2 only
+    status = bc.validate_chain(at.session_state["bc_chain"], 3)
+    assert status[1]["valid"] and status[2]["reasons"] == ["broken_link"]
     at.button(key="bc_chain_repair").click().run()
     chain = at.session_state["bc_chain"]
     assert all(s["valid"] for s in bc.validate_chain(chain, 3)) and chain[1].data == "Alice → Bob 500"
