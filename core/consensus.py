@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from core import crypto
-from core.blockchain import Block, check_race, meets_difficulty, mine_block, validate_chain
+from core.blockchain import Block, check_race, mine_block, validate_chain
 from core.errors import require
 from core.trace import Trace
 
@@ -320,7 +320,3 @@ def hash_power_path(epochs: int, change_epoch: int, factor: float) -> list[float
     require(0 < factor <= 100, "blockchain_hash_power", "the change factor must be positive", lo=0, hi=100)
     return [1.0 if e < change_epoch else float(factor) for e in range(epochs)]
 
-
-def proof_ok(block: Block, difficulty: int) -> bool:
-    """A peer's first check on a received block: does its hash meet the target?"""
-    return meets_difficulty(block.hash, difficulty)
