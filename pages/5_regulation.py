@@ -13,7 +13,18 @@ from ui import draw_regulation as draw
 
 T = ui.frame("regulation")
 ui.header("regulation")
-st.markdown(T("regulation.intro"))
+
+
+def intro(key: str) -> None:
+    """An explanation; in presenter mode it folds away so the projected screen stays short."""
+    if ui.presenter():
+        with st.expander(T("regulation.explanation")):
+            st.markdown(T(key))
+    else:
+        st.markdown(T(key))
+
+
+intro("regulation.intro")
 
 CURRENCY = {"cn": "¥", "us": "$"}
 
@@ -54,7 +65,7 @@ tabs = st.tabs([T(f"regulation.tab.{t}") for t in ("compare", "aml", "sandbox", 
 # ====================================================================== 1. three jurisdictions
 with tabs[0]:
     st.subheader(T("regulation.compare.heading"))
-    st.markdown(T("regulation.compare.intro"))
+    intro("regulation.compare.intro")
     milestones = _milestones()
     years = (int(milestones["year"].min()), int(milestones["year"].max()))
     c1, c2, c3 = st.columns([1, 2, 2])
@@ -136,7 +147,7 @@ with tabs[0]:
 # ====================================================================== 2. AML rules as code
 with tabs[1]:
     st.subheader(T("regulation.aml.heading"))
-    st.markdown(T("regulation.aml.intro"))
+    intro("regulation.aml.intro")
     c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
     regime = c1.radio(T("regulation.aml.regime"), list(aml.REGIMES),
                       index=list(aml.REGIMES).index(ui.url_value("areg", "cn", options=list(aml.REGIMES))),
@@ -231,7 +242,7 @@ with tabs[1]:
 # ====================================================================== 3. regulatory sandbox
 with tabs[2]:
     st.subheader(T("regulation.sandbox.heading"))
-    st.markdown(T("regulation.sandbox.intro"))
+    intro("regulation.sandbox.intro")
     real = reg.real_cohorts()
     c1, c2, c3, c4, c5 = st.columns(5)
     apps = c1.slider(T("regulation.sandbox.applications"), 5, 300, ui.url_value("sapp", 69, lo=5, hi=300), 1,
@@ -316,7 +327,7 @@ with tabs[2]:
 # ====================================================================== 4. data protection
 with tabs[3]:
     st.subheader(T("regulation.privacy.heading"))
-    st.markdown(T("regulation.privacy.intro"))
+    intro("regulation.privacy.intro")
     fines = reg.fine_rules()
     st.markdown(f"#### {T('regulation.privacy.fines_title')}")
     c1, c2, c3 = st.columns([1, 1, 1])
@@ -360,7 +371,7 @@ with tabs[3]:
 
     st.divider()
     st.markdown(f"#### {T('regulation.privacy.pseudo_title')}")
-    st.markdown(T("regulation.privacy.pseudo_intro"))
+    intro("regulation.privacy.pseudo_intro")
     c1, c2, c3, c4, c5 = st.columns(5)
     pv_n = c1.slider(T("regulation.privacy.n"), 10, 300, ui.url_value("pn", 60, lo=10, hi=300), 5, key="pv_n",
                      help=T("regulation.privacy.n_help"))
@@ -427,7 +438,7 @@ with tabs[3]:
 # ====================================================================== 5. crypto rules
 with tabs[4]:
     st.subheader(T("regulation.crypto.heading"))
-    st.markdown(T("regulation.crypto.intro"))
+    intro("regulation.crypto.intro")
     c1, c2 = st.columns([2, 3])
     # options are the translated labels themselves (no format_func), mapped back to the business id
     biz_ids = list(reg.BUSINESSES)

@@ -119,3 +119,10 @@ def test_compare_filter_by_years_changes_the_story():
     assert f"**{len(m)}** milestones: China **{per['cn']}**, the US **{per['us']}**, the EU **{per['eu']}**" in text
     assert per["eu"] > per["cn"] and "China's count is the largest" not in text
     assert "China's count is the largest" in _happened(run_page(PAGE, "en"))[0]
+
+
+def test_presenter_mode_folds_the_explanations():
+    at = run_page(PAGE, "en", params={"present": 1})
+    labels = [e.label for e in at.expander]
+    assert labels.count("Explanation") == 7 and not error_texts(at)
+    assert len(_happened(at)) == 6
