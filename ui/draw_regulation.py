@@ -75,6 +75,7 @@ def running_cash_figure(state: pd.DataFrame, line_units: float, currency: str, T
                   annotation_text=T("regulation.aml.line", line=f"{currency}{line_units:,.0f}"),
                   annotation_position="top right", annotation_font_color=RED, annotation_yshift=12)
     top = max(float(state["total"].max()) / 100 if len(state) else 0.0, line_units) * 1.25
+    fig.update_yaxes(automargin=True)
     fig.update_layout(height=max(300, 28 * len(state) + 90), showlegend=False,
                       xaxis_title=T("regulation.aml.axis_cash", currency=currency))
     fig.update_xaxes(range=[0, top], tickformat=",d")
@@ -123,6 +124,7 @@ def outcome_figure(summary: dict, T) -> go.Figure:
                            textposition="outside"))
     fig.update_layout(height=230, title=T("regulation.sandbox.outcome_title"))
     fig.update_xaxes(tickformat=",d", rangemode="tozero")
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -176,5 +178,5 @@ def verdict_heatmap(grid: pd.DataFrame, T, chosen: str | None = None) -> go.Figu
                       line=dict(color="black", width=4), fillcolor="rgba(0,0,0,0)")
     fig.update_layout(height=90 + 34 * len(grid), title=T("regulation.crypto.heat_title"))
     fig.update_xaxes(type="category")
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
