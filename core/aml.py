@@ -29,6 +29,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 REGIMES = ("cn", "us")
 OPEN_MINUTE, CLOSE_MINUTE = 9 * 60, 17 * 60          # the synthetic business day, 09:00–17:00
 JUST_BELOW = 0.90                                      # "just below" = 90 %–100 % of the line (FFIEC App. F)
+SAR_FLOOR_US = 5_000 * 100                             # 31 CFR 1020.320: banks file a SAR from $5,000 (cents)
 DAY_COLUMNS = ("tx_id", "minute", "customer", "customer_type", "channel", "direction", "cross_border",
                "amount")
 
@@ -272,6 +273,18 @@ def red_flags(day: pd.DataFrame, regime: str) -> pd.DataFrame:
     return flagged[columns].astype({"customer": int, "n_tx": int, "involved": "int64"}).reset_index(drop=True)
 
 
+def sar_candidates(flags: pd.DataFrame, regime: str) -> pd.DataFrame:
+    """Flagged customers for whom a suspicious-activity report may be due.
+
+    US banks: a SAR is due for suspicious activity involving or aggregating ≥ $5,000 (31 CFR 1020.320).
+    China: suspicious-transaction reports have no amount threshold, so every flagged customer qualifies.
+    """
+    require(regime in REGIMES, "regulation_regime", f"regime must be one of {REGIMES}", regime=regime)
+    if regime == "us":
+        return flags[flags["involved"] >= SAR_FLOOR_US].reset_index(drop=True)
+    return flags.reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class DayResult:
     """Everything the AML tab shows about one day."""
@@ -299,6 +312,7 @@ class DayResult:
                 "single_amount": int(self.single["amount"].sum()), "structurers": len(s),
                 "caught_daily": len(caught_daily), "caught_single": len(caught_single),
                 "missed_by_single": len(caught_daily - caught_single), "flagged": len(flagged),
+                "suspicious_reports": len(sar_candidates(self.flags, self.regime)),
                 "structurers_flagged": len(s & flagged), "others_flagged": len(flagged - s)}
 
 

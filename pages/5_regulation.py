@@ -225,9 +225,13 @@ with tabs[1]:
                     T("regulation.aml.col_truth"): [T("regulation.aml.truth_struct") if c in truth
                                                     else T("regulation.aml.truth_other") for c in f["customer"]],
                 }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(f)))
-            st.caption("\n".join(f"⚑ {T('regulation.aml.flag.' + k)}: {flags_src.loc[k, label_col()]}"
-                                 for k in flags_src.index))
-            ui.source_note(" · ".join(dict.fromkeys(flags_src["source"])))
+            three = flags_src.loc[["just_below", "burst", "cash_then_wire"]]
+            st.caption("\n".join(f"⚑ {T('regulation.aml.flag.' + k)}: {three.loc[k, label_col()]}"
+                                 for k in three.index))
+            ui.source_note(" · ".join(dict.fromkeys(three["source"])))
+            st.markdown(T(f"regulation.aml.str_{regime}", flagged=s["flagged"], sar=s["suspicious_reports"]))
+            if regime == "us":
+                ui.source_note(flags_src.loc["us_sar_floor", "source"])
         ui.what_happened(T("regulation.aml.happened", n=s["n_customers"], n_tx=s["n_tx"], total=s["total"] / 100,
                            cur=cur, daily=s["daily_reports"], daily_amount=s["daily_amount"] / 100,
                            single=s["single_reports"], single_amount=s["single_amount"] / 100,

@@ -292,3 +292,12 @@ def test_privacy_experiment_is_reproducible():
     pd.testing.assert_frame_equal(a["keyed"].table, b["keyed"].table)
     assert np.array_equal(a["customers"]["phone"], b["customers"]["phone"])
     assert a["customers"]["phone"].is_unique and a["customers"]["phone"].str.len().eq(11).all()
+
+
+def test_sar_candidates_use_the_us_5000_floor_and_china_has_none():
+    flags = pd.DataFrame({"customer": [1, 2, 3], "just_below": True, "burst": False, "cash_then_wire": False,
+                          "n_tx": 2, "involved": [4_999 * Y, 5_000 * Y, 20_000 * Y]})
+    assert list(aml.sar_candidates(flags, "us")["customer"]) == [2, 3]
+    assert list(aml.sar_candidates(flags, "cn")["customer"]) == [1, 2, 3]
+    r = aml.simulate_day(80, 0.2, 5, "us")
+    assert r.summary()["suspicious_reports"] == int((r.flags["involved"] >= 5_000 * Y).sum())

@@ -56,6 +56,8 @@ def test_switching_to_the_us_ctr_and_no_structurers():
     text = _happened(at)[1]
     assert "United States (CTR, $)" in text and f"${s['total'] / 100:,.0f}" in text
     assert "Of **0** structurers" in text
+    sar = [m.value for m in at.markdown if "Suspicious Activity Reports" in m.value]
+    assert sar and f"**{s['flagged']}** flagged customers, **{s['suspicious_reports']}** involve" in sar[0]
     assert at.query_params["areg"] in ("us", ["us"]) and at.query_params["ash"] in ("0", ["0"])
     assert not error_texts(at)
 
