@@ -360,7 +360,15 @@ with tabs[3]:
                     "B": T("blockchain.net.branch_b")}
 
     def draw_network(step) -> None:
-        ui.chart(draw.network_figure(step.state, branch_names), key="bc_net_fig")
+        left, right = st.columns([3, 2])
+        with left:
+            ui.chart(draw.network_figure(step.state, branch_names, height=480), key="bc_net_fig")
+        with right:
+            active = set(step.state["active"])
+            st.table(pd.DataFrame({T("blockchain.net.col_chain"): [" → ".join(c) for c in step.state["chains"]]},
+                                  index=pd.Index([("▶ " if i in active else "") + f"P{i + 1}"
+                                                  for i in range(len(step.state["chains"]))],
+                                                 name=T("blockchain.net.col_peer"))))
 
     ui.step_player(trace, draw_network, key="bc_net")
     ui.what_happened(T("blockchain.net.prop_happened", n=n_peers, orphan=trace.meta["orphan"],

@@ -50,15 +50,15 @@ def network_figure(state: dict, branch_names: dict, height: int = 420) -> go.Fig
     for branch, members in sorted(groups.items()):
         fig.add_trace(go.Scatter(
             x=[xs[i] for i in members], y=[ys[i] for i in members], mode="markers+text",
-            marker=dict(size=[44 if i in state.get("active", []) else 34 for i in members],
+            marker=dict(size=[54 if i in state.get("active", []) else 42 for i in members],
                         color=colours.get(branch, GREEN), line=dict(width=[4 if i in state.get("active", []) else 1
                                                                            for i in members], color="#10161D")),
-            text=[f"P{i + 1}" for i in members], textfont=dict(color="white", size=13),
+            text=[f"P{i + 1}" for i in members], textfont=dict(color="white", size=16),
             customdata=["→".join(state["chains"][i]) for i in members],
             hovertemplate="%{text}: %{customdata}<extra></extra>", name=branch_names.get(branch, branch)))
         for i in members:
-            fig.add_annotation(x=xs[i] * 1.32, y=ys[i] * 1.25, text="‑".join(state["chains"][i][-3:]),
-                               showarrow=False, font=dict(size=12))
+            fig.add_annotation(x=xs[i] * 1.36, y=ys[i] * 1.28, text="‑".join(state["chains"][i][-3:]),
+                               showarrow=False, font=dict(size=15))
     fig.update_layout(height=height, xaxis=dict(visible=False, range=[-1.7, 1.7]),
                       yaxis=dict(visible=False, range=[-1.5, 1.5], scaleanchor="x"),
                       legend=dict(orientation="h", y=-0.05))
