@@ -219,7 +219,7 @@ def daily_reports(day: pd.DataFrame, regime: str) -> pd.DataFrame:
     t = tag_rules(day, regime)
     t = t[t["rule"] != ""].sort_values(["minute", "tx_id"], kind="stable")
     # one pass in time order with a running total per (customer, rule, direction): at these sizes (hundreds
-    # to a few thousand rows) a dict beats a pandas groupby about 2-3x (bench/regulation.py)
+    # to a few thousand rows) a dict beats a pandas groupby by about 2x (bench/regulation.py)
     groups: dict = {}
     for cust, rule, direction, amount, minute, tx, line, ge in zip(
             t["customer"].to_numpy(), t["rule"].to_numpy(), t["direction"].to_numpy(), t["amount"].to_numpy(),
