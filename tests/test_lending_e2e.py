@@ -1,30 +1,15 @@
 """Browser test of the lending page: an investor who bids more than their cash gets a translated
 message, and the last valid matching stays on screen.  (AppTest cannot edit a data editor.)"""
-import shutil
-
 import pytest
 
-from tools.localserver import CHROMIUM_ARGS, local_only, serve
+from tools.localserver import local_only
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def browser_on_server():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.fail("Chromium is missing: the browser tests need it (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with serve() as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        yield browser, base
-        browser.close()
-
-
 @pytest.mark.parametrize("lang,needle", [("en", "bids ¥99,000.00 but has only"), ("zh", "出价 ¥99,000.00，但账户中只有")])
-def test_bid_over_cash_is_refused_in_the_browser(browser_on_server, lang, needle):
-    browser, base = browser_on_server
+def test_bid_over_cash_is_refused_in_the_browser(server, browser, lang, needle):
+    base = server
     ctx = browser.new_context(viewport={"width": 1920, "height": 2000})
     local_only(ctx)
     page = ctx.new_page()
