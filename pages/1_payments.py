@@ -373,7 +373,8 @@ with tabs[4]:
                           5, key="risk_thr", help=T("payments.risk.threshold_help"))
     ui.sync_url(rseed=int(r_seed), cust=n_cust, days=days, attacks=attacks, thr=threshold)
 
-    @st.cache_data(show_spinner=False, max_entries=8)
+    # shared read-only across visitors (never mutated), so no per-run copy of the stream
+    @st.cache_resource(show_spinner=False, max_entries=8)
     def risk_stream(seed_: int, n: int, d: int, a: int) -> pd.DataFrame:
         return risk.generate_stream(seed_, n, d, a)
 
@@ -428,7 +429,7 @@ with tabs[4]:
         st.dataframe(queue_table(queue), hide_index=True, width="stretch")
 
     st.markdown(f"#### {T('payments.risk.live')}")
-    @st.cache_data(show_spinner=False, max_entries=8)
+    @st.cache_resource(show_spinner=False, max_entries=8)
     def live_trace(seed_: int, n: int, d: int, a: int, w: tuple, thr: int):
         data = risk_stream(seed_, n, d, a)
         return risk.stream_trace(data, risk.score(data, dict(w)), thr, steps=24, tail=8)
@@ -554,9 +555,14 @@ with tabs[6]:
     bio_t = c4.slider(T("payments.bio.threshold"), 0.0, 100.0, ui.url_value("bthr", 55.0, lo=0.0, hi=100.0), 0.5,
                       key="bio_thr", help=T("payments.bio.threshold_help"))
     ui.sync_url(bseed=int(b_seed), dprime=dprime, bthr=bio_t)
-    sc = biometrics.simulate_scores(int(b_seed), 5_000, 50_000, dprime, spread)
+    @st.cache_resource(show_spinner=False, max_entries=16)
+    def bio_run(seed_: int, d: float, s_: float):
+        scores_ = biometrics.simulate_scores(seed_, 5_000, 50_000, d, s_)
+        return scores_, biometrics.equal_error_rate(scores_["genuine"], scores_["impostor"]), \
+            biometrics.error_curve(scores_["genuine"], scores_["impostor"])
+
+    sc, (eer_t, eer), curve = bio_run(int(b_seed), float(dprime), float(spread))
     far_v, frr_v = biometrics.far(sc["impostor"], bio_t), biometrics.frr(sc["genuine"], bio_t)
-    eer_t, eer = biometrics.equal_error_rate(sc["genuine"], sc["impostor"])
     m = st.columns(4)
     m[0].metric(T("payments.bio.far"), ui.pct(far_v, 2))
     m[1].metric(T("payments.bio.frr"), ui.pct(frr_v, 2))
@@ -575,7 +581,6 @@ with tabs[6]:
                           title=T("payments.bio.dist_title"), legend=dict(orientation="h", y=-0.25))
         ui.chart(fig, key="bio_dist")
     with right:
-        curve = biometrics.error_curve(sc["genuine"], sc["impostor"])
         fig = go.Figure()
         fig.add_trace(go.Scatter(x=biometrics.det_axes(curve["far"]), y=biometrics.det_axes(curve["frr"]),
                                  mode="lines", name="DET", line=dict(color=ui.OKABE_ITO[0])))
@@ -600,7 +605,7 @@ with tabs[6]:
     with n2.container(border=True):
         st.markdown(T("payments.future.chain"))
         ui.source_note(T("payments.future.chain_source"))
-    ui.download_csv(biometrics.error_curve(sc["genuine"], sc["impostor"]), "payments-biometric-far-frr.csv",
+    ui.download_csv(curve, "payments-biometric-far-frr.csv",
                     key="dl_bio", label=T("payments.bio.download"))
     ui.takeaway(T("payments.bio.takeaway"))
 
