@@ -418,7 +418,7 @@ with tabs[4]:
             T("payments.risk.col_customer"): frame["customer"],
             T("payments.risk.col_amount"): [ui.yuan(a) for a in frame["amount"]],
             T("payments.risk.col_score"): frame["score"],
-            T("payments.risk.col_rules"): [", ".join(T(f"payments.risk.rule.{r}") for r in rules) or "—"
+            T("payments.risk.col_rules"): [T("payments.risk.sep").join(T(f"payments.risk.rule.{r}") for r in rules) or "—"
                                            for rules in frame["rules"]],
             T("payments.risk.col_truth"): [T(f"payments.risk.pattern.{p}") for p in frame["pattern"]],
         })
