@@ -219,3 +219,23 @@ def stream_trace(df: pd.DataFrame, scores: pd.Series, threshold: float, steps: i
                                                 "history": list(history), "total": len(df)},
                   seen=int(end), total=len(df), alerts=c["alerts"], tp=c["tp"], fp=c["fp"], fn=c["fn"], day=day)
     return trace
+
+
+def cost_curve(df: pd.DataFrame, scores, review_cost: float, thresholds=None) -> pd.DataFrame:
+    """What each threshold costs: review cost = alerts × ``review_cost`` (analyst time per alert) plus
+    fraud loss = Σ amount of the frauds that raise no alert; total = review + loss.
+    The cheapest threshold is where the total is lowest."""
+    require(0 <= review_cost <= 10_000, "payments_risk_review", "review cost must be ¥0 to ¥10,000", lo=0, hi=10_000)
+    scores = np.asarray(scores)
+    if thresholds is None:
+        thresholds = np.arange(0, int(scores.max(initial=0)) + 2)
+    fraud = df["is_fraud"].to_numpy().astype(bool)
+    amount = df["amount"].to_numpy()
+    rows = []
+    for t in thresholds:
+        alert = scores >= t
+        review = float(alert.sum()) * review_cost
+        loss = float(amount[fraud & ~alert].sum())
+        rows.append({"threshold": t, "alerts": int(alert.sum()), "review_cost": review, "fraud_loss": loss,
+                     "total": review + loss})
+    return pd.DataFrame(rows)

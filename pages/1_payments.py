@@ -407,6 +407,31 @@ with tabs[4]:
         T("payments.risk.pattern_line", name=T(f"payments.risk.pattern.{p}"), caught=int(r["sum"]), total=int(r["count"]))
         for p, r in per_pattern.iterrows()))
 
+    st.markdown(f"#### {T('payments.risk.cost_heading')}")
+    c1, c2 = st.columns([1, 3])
+    review = c1.number_input(T("payments.risk.review_cost"), 0, 500, ui.url_value("review", 20, lo=0, hi=500), 5,
+                             key="risk_review", help=T("payments.risk.review_cost_help"))
+    ui.sync_url(review=int(review))
+    costs = risk.cost_curve(stream, scores, float(review), np.arange(0, 171, 5))
+    here = risk.cost_curve(stream, scores, float(review), [threshold]).iloc[0]
+    best = costs.loc[costs["total"].idxmin()]
+    with c1:
+        st.metric(T("payments.risk.cost_here"), ui.yuan(here["total"]))
+        st.metric(T("payments.risk.cost_best", t=int(best["threshold"])), ui.yuan(best["total"]))
+    with c2:
+        fig = go.Figure()
+        for col, colour in (("review_cost", ui.OKABE_ITO[1]), ("fraud_loss", ui.OKABE_ITO[5]), ("total", ui.OKABE_ITO[0])):
+            fig.add_trace(go.Scatter(x=costs["threshold"], y=costs[col], name=T(f"payments.risk.cost_{col}"),
+                                     line=dict(color=colour, width=3 if col == "total" else 2)))
+        fig.add_trace(go.Scatter(x=[best["threshold"]], y=[best["total"]], mode="markers", showlegend=False,
+                                 marker=dict(size=12, color=ui.OKABE_ITO[0], symbol="star"), hoverinfo="skip"))
+        draw.reference_lines(fig, [(threshold, "", "dash", "#D55E00")], vertical=True)
+        fig.update_layout(height=320, xaxis_title=T("payments.risk.threshold"), yaxis_title="¥",
+                          legend=dict(orientation="h", y=-0.3))
+        ui.chart(fig, key="risk_cost")
+    st.caption(T("payments.risk.cost_text", t=threshold, review_yuan=here["review_cost"], loss=here["fraud_loss"],
+                 best=int(best["threshold"]), best_total=best["total"], per=int(review)))
+
     st.markdown(f"#### {T('payments.risk.queue')}")
     queue = risk.alert_queue(stream, scores, threshold, limit=12)
 

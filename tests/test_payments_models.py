@@ -150,3 +150,13 @@ def test_facts_tables_have_sources():
     assert load_facts("payments_facts").loc["netsunion_cutover", "date"] == "2018-06-30"
     assert xb.loc["wb_global_avg_q3_2025", "value"] == pytest.approx(6.36)
     assert xb.loc["g20_retail_cost", "value"] == pytest.approx(1.0)
+
+
+def test_cost_curve_adds_review_cost_and_missed_fraud():
+    df = pd.DataFrame({"is_fraud": [1, 1, 0, 0], "amount": [1000.0, 50.0, 20.0, 30.0]})
+    curve = risk.cost_curve(df, [90, 10, 80, 0], review_cost=5, thresholds=[0, 50, 100])
+    # t=0: 4 alerts × 5 = 20, nothing missed; t=50: 2 alerts = 10 + missed 50; t=100: no alerts, missed 1,050
+    assert list(curve["total"]) == [20.0, 60.0, 1050.0]
+    assert list(curve["fraud_loss"]) == [0.0, 50.0, 1050.0]
+    with pytest.raises(InputError):
+        risk.cost_curve(df, [0, 0, 0, 0], review_cost=-1)

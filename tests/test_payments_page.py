@@ -81,6 +81,11 @@ def test_risk_threshold_moves_the_metrics_to_core_values():
         assert metrics["Alerts"] == f"{c['alerts']:,}"
         assert metrics["Missed frauds"] == f"{c['fn']:,}"
     assert at.query_params["thr"] in (["80"], "80")
+    costs = risk.cost_curve(stream, scores, 20.0, list(range(0, 171, 5)))
+    best = costs.loc[costs["total"].idxmin()]
+    cheapest = [m for m in at.metric if m.label.startswith("Cheapest threshold")][0]
+    assert cheapest.label == f"Cheapest threshold: {int(best['threshold'])} points"
+    assert cheapest.value == f"¥{best['total']:,.2f}"
     at.slider(key="risk_thr").set_value(170).run()                 # above the highest possible score
     assert any("no payment raised an alert" in t for t in _happened(at))
 
