@@ -426,7 +426,8 @@ with tabs[4]:
         fig.add_trace(go.Scatter(x=[best["threshold"]], y=[best["total"]], mode="markers", showlegend=False,
                                  marker=dict(size=12, color=ui.OKABE_ITO[0], symbol="star"), hoverinfo="skip"))
         draw.reference_lines(fig, [(threshold, "", "dash", "#D55E00")], vertical=True)
-        fig.update_layout(height=320, xaxis_title=T("payments.risk.threshold"), yaxis_title="¥",
+        # log scale: a few large structured payments would otherwise flatten the interesting low region
+        fig.update_layout(height=320, xaxis_title=T("payments.risk.threshold"), yaxis=dict(type="log", title="¥"),
                           legend=dict(orientation="h", y=-0.3))
         ui.chart(fig, key="risk_cost")
     st.caption(T("payments.risk.cost_text", t=threshold, review_yuan=here["review_cost"], loss=here["fraud_loss"],
