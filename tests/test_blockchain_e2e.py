@@ -1,26 +1,17 @@
 """Browser test of the blockchain page: mining shows live progress, finishes at the default
 difficulty, and a long search at difficulty 6 can be stopped (the page stays responsive)."""
-import shutil
-
 import pytest
 
-from tools.localserver import CHROMIUM_ARGS, local_only, serve
+from tools.localserver import local_only
 from ui import i18n
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def browser_on_server():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.fail("Chromium is missing: the browser tests need it (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with serve() as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        yield browser, base
-        browser.close()
+@pytest.fixture
+def browser_on_server(browser, server):
+    """The session's shared Chromium and app server (tests/conftest.py)."""
+    return browser, server
 
 
 def _open_mining_tab(browser, base, lang, diff):

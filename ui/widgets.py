@@ -8,7 +8,6 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from core.errors import InputError
 from ui import i18n
 from ui.frame import lang, presenter, translator
 
@@ -77,11 +76,12 @@ def guard():
     T = translator()
     try:
         yield
-    except InputError as exc:
-        key = f"errors.{exc.key}"
-        st.error(T(key, **exc.params) if T.has(key) else T("errors.generic", detail=str(exc)), icon="⚠️")
     except ValueError as exc:
-        st.error(T("errors.generic", detail=str(exc)), icon="⚠️")
+        # duck-typed rather than isinstance(InputError): objects kept in the session across a code
+        # reload still raise the class they were created with
+        key = f"errors.{getattr(exc, 'key', '')}"
+        params = getattr(exc, "params", None) or {}
+        st.error(T(key, **params) if T.has(key) else T("errors.generic", detail=str(exc)), icon="⚠️")
 
 
 # ------------------------------------------------------------------ charts
