@@ -343,10 +343,13 @@ with tabs[3]:
         st.success(T("payments.id.sig_ok", amount_fen=round(altered * 100)))
     else:
         st.warning(T("payments.id.sig_bad", signed_fen=round(sig_amount * 100), got_fen=round(altered * 100)))
-    ui.what_happened(T("payments.id.happened", iterations=iterations,
-                       ratio=cost.get("pbkdf2", 0) / max(cost.get("salted_sha256", 1e-9), 1e-9),
-                       siglen=len(signed["signature"]), valid=T("payments.id.valid_yes") if valid else
-                       T("payments.id.valid_no")))
+    verdict = T("payments.id.valid_yes") if valid else T("payments.id.valid_no")
+    if "pbkdf2" in cost and "salted_sha256" in cost:
+        ui.what_happened(T("payments.id.happened", iterations=iterations,
+                           ratio=cost["pbkdf2"] / max(cost["salted_sha256"], 1e-9),
+                           siglen=len(signed["signature"]), valid=verdict))
+    else:                                  # the password was refused: report the signature only
+        ui.what_happened(T("payments.id.happened_sig", siglen=len(signed["signature"]), valid=verdict))
     ui.takeaway(T("payments.id.takeaway"))
 
 # ====================================================================== 3c risk monitoring

@@ -121,3 +121,10 @@ def test_totp_box_accepts_the_shown_code_and_explains_bad_ones():
     assert any("Code accepted" in s.value for s in at.success) and not error_texts(at)
     at.text_input(key="id_otp").input("12a456").run()
     assert any("6 digits" in e for e in error_texts(at))
+
+
+def test_empty_password_is_explained_and_the_signature_part_stays():
+    at = run_page(PAGE, "zh")
+    at.text_input(key="id_password").input("").run()
+    assert any("密码应为 1 到 64 个字符" in e for e in error_texts(at))
+    assert any("字节的签名验证通过" in s.value for s in at.success)
