@@ -25,6 +25,16 @@ def _table(name: str) -> pd.DataFrame:
     return overview.load_table(name)
 
 
+@st.cache_data
+def _volume() -> pd.DataFrame:
+    return overview.payment_volume()
+
+
+@st.cache_data
+def _platforms() -> pd.DataFrame:
+    return overview.platform_counts()
+
+
 def title_col() -> str:
     return "title_zh" if ui.lang() == "zh" else "title_en"
 
@@ -102,7 +112,7 @@ with tab_traits:
 
     with top[0].container(border=True):
         st.markdown(f"#### ⚡ {T('home.traits.efficiency.title')}")
-        volume = overview.payment_volume()
+        volume = _volume()
         series = st.radio(T("home.traits.efficiency.series"), ["nonbank_online", "bank_mobile"], horizontal=True,
                           format_func=lambda s: T(f"home.series.{s}"), key="eff_series",
                           help=T("home.traits.efficiency.series_help"))
@@ -210,7 +220,7 @@ with tab_impact:
     st.markdown(T("home.impact.intro"))
     left, right = st.columns(2)
     with left:
-        volume = overview.payment_volume()
+        volume = _volume()
         fig = go.Figure()
         for series in ("bank_mobile", "nonbank_online"):
             part = volume[volume["series"] == series]
@@ -235,7 +245,7 @@ with tab_impact:
         st.markdown(T("home.impact.share_text", period=shares["period"].iloc[-1], both=last.sum()))
         ui.source_note(T("home.impact.share_source"))
 
-    counts = overview.platform_counts()
+    counts = _platforms()
     story = overview.peak_and_fall(counts)
     fig = go.Figure(go.Scatter(x=counts["when"], y=counts["platforms"], mode="lines+markers",
                                marker=dict(size=10, color=[ui.OKABE_ITO[5] if k == "official" else ui.OKABE_ITO[0]
