@@ -8,20 +8,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import rate  # noqa: E402
+
 from Crypto.Hash import SHA256  # noqa: E402  (bench measures the library's own limit)
 
 from core import crypto  # noqa: E402
 
 
-def rate(fn, n):
-    """Calls per second of fn(i) over n calls (best of three)."""
-    best = 0.0
-    for _ in range(3):
-        t0 = time.perf_counter()
-        for i in range(n):
-            fn(i)
-        best = max(best, n / (time.perf_counter() - t0))
-    return best
 
 
 def main():

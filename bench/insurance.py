@@ -16,20 +16,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of as _best_of  # noqa: E402
+
 from core.insurance import premium_rate, ruin_probability_exponential, simulate_ruin  # noqa: E402
 
 U, THETA, MU, LAM, HORIZON = 10.0, 0.3, 5.0, 1.0, 200.0
 PATHS_FAST, PATHS_LOOP, REPEAT = 20_000, 2_000, 3
 
 
-def best_of(fn, repeat: int = REPEAT) -> float:
-    """Fastest wall time of ``repeat`` calls (the least disturbed by other processes)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def loop_ruin(n_paths: int, seed: int) -> float:
@@ -48,6 +42,11 @@ def loop_ruin(n_paths: int, seed: int) -> float:
                 ruined += 1
                 break
     return ruined / n_paths
+
+
+def best_of(fn, repeat: int = REPEAT) -> float:
+    """Fastest wall time of ``repeat`` calls (the least disturbed by other processes)."""
+    return _best_of(fn, repeat)
 
 
 def main() -> None:

@@ -14,19 +14,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of as _best_of  # noqa: E402
+
 from core.p2p import make_portfolio, simulate_defaults  # noqa: E402
 
 LOANS, SCENARIOS, REPEAT = 10_000, 1_000, 5
 
 
+
+
 def best_of(fn, repeat: int = REPEAT) -> float:
     """Fastest wall time of ``repeat`` calls (the least disturbed by other processes)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return _best_of(fn, repeat)
 
 
 def main() -> None:

@@ -8,28 +8,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of as seconds  # noqa: E402
+from bench.timing import rate  # noqa: E402
+
 from core import biometrics, payments, risk  # noqa: E402
 
 
-def rate(fn, n):
-    """Calls per second of fn(i) over n calls (best of three)."""
-    best = 0.0
-    for _ in range(3):
-        t0 = time.perf_counter()
-        for i in range(n):
-            fn(i)
-        best = max(best, n / (time.perf_counter() - t0))
-    return best
 
 
-def seconds(fn, repeat=3):
-    """Best wall time of fn() over ``repeat`` runs."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main():

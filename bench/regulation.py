@@ -13,19 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of as _best_of  # noqa: E402
+
 from core import aml, privacy  # noqa: E402
 
 REPEAT = 3
 
 
-def best_of(fn, repeat: int = REPEAT) -> float:
-    """Fastest wall time of ``repeat`` calls (the least disturbed by other processes)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def pandas_reports(day, regime: str) -> set:
@@ -36,6 +30,11 @@ def pandas_reports(day, regime: str) -> set:
                                                          ge=("ge", "first")).reset_index()
     hit = g[(g["ge"] & (g["total"] >= g["line"])) | (~g["ge"] & (g["total"] > g["line"]))]
     return {(int(r.customer), r.rule, r.direction, int(r.total)) for r in hit.itertuples()}
+
+
+def best_of(fn, repeat: int = REPEAT) -> float:
+    """Fastest wall time of ``repeat`` calls (the least disturbed by other processes)."""
+    return _best_of(fn, repeat)
 
 
 def main() -> None:
