@@ -212,6 +212,11 @@ with tab_areas:
             if page:
                 st.page_link(page, label=T("home.areas.open", page=T(f"nav.{area}")), icon="➡️",
                              query_params=ui.link_params())
+    regulation = dict((pid, path) for pid, path, _ in ui.available_pages()).get("regulation")
+    if regulation:
+        st.markdown(T("home.areas.regulation_text"))
+        st.page_link(regulation, label=T("home.areas.open", page=T("nav.regulation")), icon="⚖️",
+                     query_params=ui.link_params())
     ui.takeaway(T("home.areas.takeaway"))
 
 # ------------------------------------------------------------------ impact (chapter 7)
