@@ -70,3 +70,9 @@ def raw_keys_on_screen(at: AppTest, lang: str) -> list[str]:
 def error_texts(at: AppTest) -> list[str]:
     """Text of every st.error box and exception on screen."""
     return [str(e.value) for e in at.error] + [str(e.value) for e in at.exception]
+
+
+def happened_texts(at: AppTest) -> list[str]:
+    """The page's "what just happened" boxes, in order, in whichever language the page is shown."""
+    marks = [i18n.catalog(lang)["common.what_happened"] for lang in i18n.LANGS]
+    return [str(s.value) for s in at.success if any(mark in str(s.value) for mark in marks)]

@@ -4,13 +4,10 @@ import json
 import pytest
 
 from core import biometrics, payments, risk
-from tests.apptest import error_texts, run_page
+from tests.apptest import error_texts, happened_texts, run_page
 
 PAGE = "pages/1_payments.py"
 
-
-def _happened(at) -> list[str]:
-    return [s.value for s in at.success if "What just happened" in s.value or "刚刚发生" in s.value]
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +16,7 @@ def en():
 
 
 def test_lifecycle_quotes_this_runs_numbers(en):
-    text = _happened(en)[0]
+    text = happened_texts(en)[0]
     # ¥388.00 paid, 0.60 % fee = ¥2.33 (half up), the merchant receives ¥385.67; reserve ¥700.00 at the end
     for figure in ("¥1,000.00", "¥388.00", "¥2.33", "¥385.67", "¥88.00", "¥700.00"):
         assert figure in text
@@ -29,13 +26,13 @@ def test_lifecycle_quotes_this_runs_numbers(en):
 @pytest.mark.parametrize("lang, word", [("en", "Luhn"), ("zh", "Luhn")])
 def test_bad_card_is_refused_in_both_languages_and_the_last_good_run_stays(lang, word):
     at = run_page(PAGE, lang)
-    before = _happened(at)[0] if lang == "en" else at.success[0].value
+    before = happened_texts(at)[0] if lang == "en" else at.success[0].value
     at.text_input(key="life_card").input("6222020200112345670").run()
     errors = error_texts(at)
     assert len(errors) == 1 and word in errors[0] and "9" in errors[0]
     if lang == "zh":
         assert "注册未完成" in errors[0]
-    assert (_happened(at)[0] if lang == "en" else at.success[0].value) == before
+    assert (happened_texts(at)[0] if lang == "en" else at.success[0].value) == before
 
 
 def test_expired_code_and_bad_id_are_explained():
@@ -87,7 +84,7 @@ def test_risk_threshold_moves_the_metrics_to_core_values():
     assert cheapest.label == f"Cheapest threshold: {int(best['threshold'])} points"
     assert cheapest.value == f"¥{best['total']:,.2f}"
     at.slider(key="risk_thr").set_value(170).run()                 # above the highest possible score
-    assert any("no payment raised an alert" in t for t in _happened(at))
+    assert any("no payment raised an alert" in t for t in happened_texts(at))
 
 
 def test_tampered_ciphertext_is_refused_with_translated_message():
