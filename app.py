@@ -39,24 +39,18 @@ def title_col() -> str:
     return "title_zh" if ui.lang() == "zh" else "title_en"
 
 
-tab_history, tab_traits, tab_areas, tab_impact = st.tabs(
-    [T("home.tab.history"), T("home.tab.traits"), T("home.tab.areas"), T("home.tab.impact")])
-
 # ------------------------------------------------------------------ history
-with tab_history:
+def history() -> None:
     st.subheader(T("home.history.heading"))
     st.markdown(T("home.history.intro"))
     timeline = _timeline()
     years = (int(timeline["year"].min()), int(timeline["year"].max()))
     c1, c2 = st.columns([2, 1])
     chosen = c1.multiselect(T("home.history.categories"), list(overview.CATEGORIES),
-                            default=list(overview.CATEGORIES), key="hist_categories",
+                            default=list(overview.CATEGORIES), key="hist_categories", persist_state="page",
                             format_func=lambda c: T(f"home.category.{c}"), help=T("home.history.categories_help"))
-    start = ui.url_value("from", years[0], lo=years[0], hi=years[1])
-    end = ui.url_value("to", years[1], lo=years[0], hi=years[1])
-    span = c2.slider(T("home.history.years"), years[0], years[1], (min(start, end), max(start, end)),
-                     key="hist_years", help=T("home.history.years_help"))
-    ui.sync_url(**{"from": span[0], "to": span[1]})
+    span = c2.slider(T("home.history.years"), years[0], years[1], years, key="years",
+                     help=T("home.history.years_help"), **ui.BIND)
     shown = pd.DataFrame()
     with ui.guard():
         shown = overview.filter_timeline(timeline, chosen, span[0], span[1])
@@ -104,7 +98,7 @@ with tab_history:
     ui.takeaway(T("home.history.takeaway"))
 
 # ------------------------------------------------------------------ four traits
-with tab_traits:
+def traits() -> None:
     st.subheader(T("home.traits.heading"))
     st.markdown(T("home.traits.intro"))
     top = st.columns(2)
@@ -114,11 +108,11 @@ with tab_traits:
         st.markdown(f"#### ⚡ {T('home.traits.efficiency.title')}")
         volume = _volume()
         series = st.radio(T("home.traits.efficiency.series"), ["nonbank_online", "bank_mobile"], horizontal=True,
-                          format_func=lambda s: T(f"home.series.{s}"), key="eff_series",
+                          format_func=lambda s: T(f"home.series.{s}"), key="eff_series", persist_state="page",
                           help=T("home.traits.efficiency.series_help"))
         sub = volume[volume["series"] == series]
         year = st.select_slider(T("home.traits.efficiency.year"), options=list(sub["year"]),
-                                value=int(sub["year"].max()), key="eff_year")
+                                value=int(sub["year"].max()), key="eff_year", persist_state="page")
         row = sub[sub["year"] == year].iloc[0]
         m1, m2 = st.columns(2)
         m1.metric(T("home.traits.efficiency.per_second"), ui.num(row["per_second"]))
@@ -135,7 +129,7 @@ with tab_traits:
         st.markdown(f"#### 💡 {T('home.traits.innovation.title')}")
         adoption = _table("fintech_adoption")
         markets = st.multiselect(T("home.traits.innovation.markets"), ["global", "china", "us", "uk", "india"],
-                                 default=["global", "china"], key="inno_markets",
+                                 default=["global", "china"], key="inno_markets", persist_state="page",
                                  format_func=lambda m: T(f"home.market.{m}"))
         fig = go.Figure()
         for mkt in markets:
@@ -154,10 +148,10 @@ with tab_traits:
         st.markdown(f"#### 🤝 {T('home.traits.inclusion.title')}")
         findex = _table("findex")
         region = st.radio(T("home.traits.inclusion.region"), ["world", "china", "developing"], horizontal=True,
-                          format_func=lambda r: T(f"home.region.{r}"), key="incl_region")
+                          format_func=lambda r: T(f"home.region.{r}"), key="incl_region", persist_state="page")
         part = findex[findex["region"] == region]
         survey = st.select_slider(T("home.traits.inclusion.year"), options=list(part["year"]),
-                                  value=int(part["year"].max()), key="incl_year")
+                                  value=int(part["year"].max()), key="incl_year", persist_state="page")
         share = float(part[part["year"] == survey]["account_share"].iloc[0])
         have, without = overview.people_with_accounts(share)
         grid = go.Figure(go.Scatter(
@@ -178,9 +172,9 @@ with tab_traits:
         costs = _table("remittance_costs")
         c1, c2 = st.columns(2)
         amount = c1.number_input(T("home.traits.cost.amount"), min_value=10, max_value=10_000, value=200, step=10,
-                                 key="cost_amount", help=T("home.traits.cost.amount_help"))
+                                 key="cost_amount", persist_state="page", help=T("home.traits.cost.amount_help"))
         per_year = c2.number_input(T("home.traits.cost.per_year"), min_value=1, max_value=52, value=12,
-                                   key="cost_per_year", help=T("home.traits.cost.per_year_help"))
+                                   key="cost_per_year", persist_state="page", help=T("home.traits.cost.per_year_help"))
         with ui.guard():
             fees = overview.remittance_fees(amount, per_year, costs)
             fig = go.Figure(go.Bar(y=[T(f"home.channel.{c}") for c in fees["channel"]], x=fees["fees_per_year_usd"],
@@ -196,7 +190,7 @@ with tab_traits:
     ui.takeaway(T("home.traits.takeaway"))
 
 # ------------------------------------------------------------------ application areas
-with tab_areas:
+def areas() -> None:
     st.subheader(T("home.areas.heading"))
     st.markdown(T("home.areas.intro"))
     areas = [("payments", "💳"), ("lending", "🤝"), ("insurance", "🛡️"), ("blockchain", "⛓️")]
@@ -220,7 +214,7 @@ with tab_areas:
     ui.takeaway(T("home.areas.takeaway"))
 
 # ------------------------------------------------------------------ impact (chapter 7)
-with tab_impact:
+def impact() -> None:
     st.subheader(T("home.impact.heading"))
     st.markdown(T("home.impact.intro"))
     left, right = st.columns(2)
@@ -262,6 +256,8 @@ with tab_impact:
                        last=story["last"], last_date=story["last_date"][:7], fall=story["fall"]))
     ui.source_note(T("home.impact.p2p_source"))
     ui.takeaway(T("home.impact.takeaway"))
+
+ui.sections("home", {"history": history, "traits": traits, "areas": areas, "impact": impact})
 
 st.divider()
 ui.quiz("home", ["q1", "q2", "q3", "q4"])
