@@ -15,22 +15,22 @@ CAT_COLOUR = {"general": "#999999", "payments": "#E69F00", "lending": "#009E73",
               "currency": "#56B4E9", "blockchain": "#0072B2", "regulation": "#D55E00"}
 
 
-@st.cache_data
+@st.cache_data(max_entries=8)
 def _timeline() -> pd.DataFrame:
     return overview.load_timeline()
 
 
-@st.cache_data
+@st.cache_data(max_entries=8)
 def _table(name: str) -> pd.DataFrame:
     return overview.load_table(name)
 
 
-@st.cache_data
+@st.cache_data(max_entries=8)
 def _volume() -> pd.DataFrame:
     return overview.payment_volume()
 
 
-@st.cache_data
+@st.cache_data(max_entries=8)
 def _platforms() -> pd.DataFrame:
     return overview.platform_counts()
 
