@@ -137,3 +137,45 @@ def test_step_player_autoplays_in_the_browser(server, browser):
         assert info.inner_text() == frozen
     finally:
         ctx.close()
+
+
+def _open_tab(page) -> str:
+    return page.locator('[role="tab"][aria-selected="true"]').first.inner_text()
+
+
+def _settle(page):
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def test_a_lecturers_link_opens_the_tab_and_scenario_and_values_survive_tab_switches(server, browser):
+    """Issue 8: ?tab=<stable name> plus bound scenario values open exactly that scenario; a control keeps
+    its value across tab switches; a language switch keeps the tab."""
+    ctx = _context(browser)
+    page = ctx.new_page()
+    try:
+        _open(page, server + "/?lang=zh&tab=history&years=2005&years=2015")
+        assert _open_tab(page).endswith(i18n.catalog("zh")["home.tab.history"].split(" ", 1)[-1])
+        assert "2005" in page.locator(".st-key-years").inner_text()
+        happened = page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
+        assert "2005" in happened and "2015" in happened  # the run used the link's scenario
+        _open(page, server + "/?lang=en&tab=traits")
+        assert "Four traits" in _open_tab(page) or i18n.catalog("en")["home.tab.traits"] in _open_tab(page)
+        box = page.locator(".st-key-cost_amount input")
+        box.fill("750")
+        box.press("Enter")
+        _settle(page)
+        page.get_by_role("tab", name=i18n.catalog("en")["home.tab.areas"]).click()
+        _settle(page)
+        assert "tab=areas" in page.url
+        assert page.locator(".st-key-cost_amount").count() == 0  # the hidden tab did not run
+        page.get_by_role("tab", name=i18n.catalog("en")["home.tab.traits"]).click()
+        _settle(page)
+        assert page.locator(".st-key-cost_amount input").input_value() == "750"
+        page.get_by_text("中文", exact=True).click()
+        _settle(page)
+        assert "tab=traits" in page.url and "lang=zh" in page.url
+        assert i18n.catalog("zh")["home.tab.traits"] in _open_tab(page)
+    finally:
+        ctx.close()

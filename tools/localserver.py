@@ -25,13 +25,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(port: int | None = None, log=subprocess.DEVNULL, timeout: float = 30.0):
-    """Run ``streamlit run app.py`` on 127.0.0.1 and yield its base URL; stop it afterwards."""
+def serve(port: int | None = None, log=subprocess.DEVNULL, timeout: float = 30.0, script: str = "app.py",
+          options: dict | None = None, on_start=None):
+    """Run ``streamlit run <script>`` on 127.0.0.1 and yield its base URL; stop it afterwards.
+
+    ``options`` are extra ``--section.name value`` settings; ``on_start(proc)`` receives the process
+    (the benchmarks read its CPU time and memory)."""
     port = port or free_port()
+    extra = [arg for name, value in (options or {}).items() for arg in (f"--{name}", str(value))]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         *extra],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    if on_start:
+        on_start(proc)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
