@@ -3,13 +3,16 @@
 Per widget: its two edges, one at a time (min/max, first/last option, empty/oversized text).
 Then three rounds that set every widget at once to a random value.  Any uncaught exception fails.
 A number input without min and max fails too: every widget is bounded.
-Later pages are covered by simply existing in pages/.
+Only the open tab runs, so every tab of every page is fuzzed on its own (opened by ``?tab=<name>``).
+Later pages and tabs are covered by simply existing.
 """
 import random
 
 import pytest
 
-from tests.apptest import page_paths, run_page
+from tests.apptest import run_page
+from tests.test_sections import tab_names
+from ui.frame import available_pages
 
 KINDS = ("number_input", "slider", "text_input", "text_area", "selectbox", "multiselect")
 TEXTS = ["0", "-1", "abc", "中文 ＸＹＺ 🙂", "<b>bold</b><script>x</script>", "1e309", "NaN", " "]
@@ -81,10 +84,13 @@ def _randomise(kind, widget, rng):
         widget.select_index(rng.randrange(len(widget.options)))
 
 
-@pytest.mark.parametrize("path", page_paths())
-def test_widgets_survive_edges_and_random_values(path):
+CASES = [(path, tab) for pid, path, _ in available_pages() for tab in tab_names(pid)]
+
+
+@pytest.mark.parametrize("path,tab", CASES, ids=[f"{p}:{t}" for p, t in CASES])
+def test_widgets_survive_edges_and_random_values(path, tab):
     rng = random.Random(20261122)
-    at = run_page(path, "en")
+    at = run_page(path, "en", params={"tab": tab})
     assert not at.exception
     targets = [(kind, _ident(w)) for kind in KINDS for w in at.get(kind) if not w.disabled]
     tried = 0
