@@ -1,4 +1,7 @@
-"""Chapter 2 · Internet payments: lifecycle on a ledger, models and clearing, security, cross-border, future."""
+"""Chapter 2 · Internet payments: lifecycle on a ledger, models and clearing, security, cross-border, future.
+
+Only the open tab runs (``ui.sections``): each tab is a function below, in the order of the lesson.
+"""
 import time
 
 import numpy as np
@@ -7,7 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from core import biometrics, crossborder, crypto, payments, risk
+from core import biometrics, crypto, payments
+from core import crossborder as xborder  # the names risk and crossborder are this page's sections
+from core import risk as fraud
 from core.errors import InputError
 from ui import draw_payments as draw
 
@@ -15,7 +20,8 @@ T = ui.frame("payments")
 ui.header("payments")
 
 
-@st.cache_data
+# shared read-only by every visitor (never mutated), so a cache hit costs no copy
+@st.cache_resource(show_spinner=False, max_entries=4)
 def facts(name: str) -> pd.DataFrame:
     return payments.load_facts(name)
 
@@ -33,36 +39,36 @@ def label_col() -> str:
     return "label_zh" if ui.lang() == "zh" else "label_en"
 
 
-FACTS, XB = facts("payments_facts"), facts("crossborder")
-tabs = st.tabs([T(f"payments.tab.{t}") for t in
-                ("lifecycle", "clearing", "encryption", "identity", "risk", "crossborder", "future")])
+def scenario_seed() -> int:
+    """The payment scenario's seed, ``?seed=``: one control shown by the lifecycle, encryption and identity
+    tabs (only one of them runs at a time), so keys, codes and order numbers agree across the three."""
+    return st.slider(T("payments.seed"), 0, 9999, 42, key="seed", help=T("payments.seed_help"), **ui.BIND)
+
 
 # ====================================================================== 1 lifecycle
-with tabs[0]:
+def lifecycle() -> None:
     st.subheader(T("payments.life.heading"))
     intro("payments.life.intro")
-    seed = ui.url_value("seed", 42, lo=0, hi=9999)
     c1, c2, c3 = st.columns(3)
     id_number = c1.text_input(T("payments.life.id"), payments.SAMPLE_ID, max_chars=18, key="life_id",
-                              help=T("payments.life.id_help"))
+                              persist_state="page", help=T("payments.life.id_help"))
     card = c2.text_input(T("payments.life.card"), payments.SAMPLE_CARD, max_chars=23, key="life_card",
-                         help=T("payments.life.card_help"))
-    typed = c3.radio(T("payments.life.code"), ["correct", "wrong", "expired"], key="life_code",
-                         format_func=lambda o: T(f"payments.life.code_{o}"), help=T("payments.life.code_help"))
+                         persist_state="page", help=T("payments.life.card_help"))
+    typed = c3.radio(T("payments.life.code"), ["correct", "wrong", "expired"], key="life_code", persist_state="page",
+                     format_func=lambda o: T(f"payments.life.code_{o}"), help=T("payments.life.code_help"))
     c1, c2, c3, c4, c5 = st.columns(5)
     top_up = c1.number_input(T("payments.life.topup"), 1.0, 50_000.0, 1_000.0, 100.0, format="%.2f",
-                             key="life_topup", help=T("payments.life.topup_help"))
+                             key="life_topup", persist_state="page", help=T("payments.life.topup_help"))
     pay = c2.number_input(T("payments.life.pay"), 0.01, 50_000.0, 388.0, 10.0, format="%.2f", key="life_pay",
-                          help=T("payments.life.pay_help"))
+                          persist_state="page", help=T("payments.life.pay_help"))
     refund = c3.number_input(T("payments.life.refund"), 0.01, 50_000.0, 88.0, 10.0, format="%.2f",
-                             key="life_refund", help=T("payments.life.refund_help"))
-    fee_bp = c4.slider(T("payments.life.fee"), 0, 100, ui.url_value("fee", 60, lo=0, hi=100), key="life_fee",
-                       help=T("payments.life.fee_help"))
+                             key="life_refund", persist_state="page", help=T("payments.life.refund_help"))
+    fee_bp = c4.slider(T("payments.life.fee"), 0, 100, 60, key="fee", help=T("payments.life.fee_help"), **ui.BIND)
     limit = c5.number_input(T("payments.life.limit"), 100, 50_000, 20_000, 1_000, key="life_limit",
-                            help=T("payments.life.limit_help"))
-    seed = st.slider(T("payments.seed"), 0, 9999, seed, key="life_seed", help=T("payments.seed_help"))
-    ui.sync_url(seed=seed, fee=fee_bp)
+                            persist_state="page", help=T("payments.life.limit_help"))
+    seed = scenario_seed()
 
+    # the one-time code follows the wall clock, so this small trace (< 1 ms) is rebuilt, not cached
     now = int(time.time())
     secret = payments.otp_secret(seed)
     sent = crypto.totp(secret, now)
@@ -83,13 +89,14 @@ with tabs[0]:
                        received_fen=settle["received_fen"], refund_fen=trace[6].params["amount_fen"],
                        reserve_fen=final.ledger.balance(payments.RESERVE),
                        customers_fen=final.customer_total(), postings=len(final.ledger.postings)))
-    ui.source_note(f"{FACTS.loc['reserve_100pct', label_col()]} ({FACTS.loc['reserve_100pct', 'date']}): "
-                   f"{FACTS.loc['reserve_100pct', 'source']}")
+    fact = facts("payments_facts").loc["reserve_100pct"]
+    ui.source_note(f"{fact[label_col()]} ({fact['date']}): {fact['source']}")
     ui.download_csv(payments.ledger_frame(final), "payments-ledger.csv", key="dl_life",
                     label=T("payments.life.download"))
 
     st.markdown(f"#### {T('payments.try.heading')}")
     st.markdown(T("payments.try.intro"))
+    # this visitor's own books (session state, not a shared cache): each operation replaces them with a copy
     if "pay_try" not in st.session_state:
         st.session_state["pay_try"] = payments.seeded_platform(seed, n_users=1, n_merchants=1,
                                                                daily_limit_fen=int(limit) * 100)
@@ -97,9 +104,10 @@ with tabs[0]:
     plat = st.session_state["pay_try"]
     c1, c2 = st.columns([1, 2])
     op = c1.radio(T("payments.try.op"), ["top_up", "pay", "settle", "refund", "withdraw"], key="try_op",
-                      format_func=lambda o: T(f"payments.try.op_{o}"), help=T("payments.try.op_help"))
+                  persist_state="page", format_func=lambda o: T(f"payments.try.op_{o}"),
+                  help=T("payments.try.op_help"))
     amount = c1.number_input(T("payments.try.amount"), 0.0, 100_000.0, 100.0, 10.0, format="%.2f", key="try_amount",
-                             help=T("payments.try.amount_help"))
+                             persist_state="page", help=T("payments.try.amount_help"))
     b1, b2 = c1.columns(2)
     go_clicked = b1.button(T("payments.try.go"), key="try_go", type="primary", width="stretch")
     reset = b2.button(T("payments.try.reset"), key="try_reset", width="stretch")
@@ -148,28 +156,35 @@ with tabs[0]:
                          settled=T("payments.try.yes") if last.settled else T("payments.try.no")))
     ui.takeaway(T("payments.life.takeaway"))
 
+
 # ====================================================================== 2 models and clearing
-with tabs[1]:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def message_path(model: str):
+    """The message path of one payment model (a read-only trace shared by every visitor)."""
+    return payments.message_path_trace(model)
+
+
+def clearing() -> None:
     st.subheader(T("payments.clear.heading"))
     intro("payments.clear.intro")
     left, right = st.columns(2)
     left.markdown(T("payments.clear.four_party"))
     right.markdown(T("payments.clear.third_party"))
     model = st.radio(T("payments.clear.model"), ["four_party", "direct", "netsunion"], horizontal=True,
-                     key="clear_model", format_func=lambda m: T(f"payments.clear.model_{m}"),
+                     key="clear_model", persist_state="page", format_func=lambda m: T(f"payments.clear.model_{m}"),
                      help=T("payments.clear.model_help"))
-    path_trace = payments.message_path_trace(model)
+    path_trace = message_path(model)
     ui.step_player(path_trace, draw.draw_path_step, key=f"pay_path_{model}")
-    cutover = FACTS.loc["netsunion_cutover"]
+    fact_table = facts("payments_facts")
+    cutover = fact_table.loc["netsunion_cutover"]
     ui.source_note(f"{cutover[label_col()]} ({cutover['date']}): {cutover['source']}")
 
     st.markdown(f"#### {T('payments.clear.links_heading')}")
     c1, c2 = st.columns(2)
-    n_inst = c1.slider(T("payments.clear.institutions"), 1, 300, ui.url_value("inst", 115, lo=1, hi=300),
-                       key="clear_inst", help=T("payments.clear.institutions_help"))
-    n_banks = c2.slider(T("payments.clear.banks"), 1, 500, ui.url_value("banks", 424, lo=1, hi=500),
-                        key="clear_banks", help=T("payments.clear.banks_help"))
-    ui.sync_url(inst=n_inst, banks=n_banks)
+    n_inst = c1.slider(T("payments.clear.institutions"), 1, 300, 115, key="inst",
+                       help=T("payments.clear.institutions_help"), **ui.BIND)
+    n_banks = c2.slider(T("payments.clear.banks"), 1, 500, 424, key="banks",
+                        help=T("payments.clear.banks_help"), **ui.BIND)
     nm, npm = payments.direct_links(n_inst, n_banks), payments.switch_links(n_inst, n_banks)
     m1, m2, m3 = st.columns(3)
     m1.metric(T("payments.clear.direct_links"), ui.num(nm))
@@ -184,28 +199,42 @@ with tabs[1]:
         ui.chart(draw.mesh_figure(n_inst, n_banks, True, T("payments.clear.star_title", n=n_show, m=m_show,
                                                            links=n_show + m_show)), key="clear_star")
     st.caption(T("payments.clear.mesh_note"))
-    connected = {y: (int(FACTS.loc[f"netsunion_pis_{y}", "value"]), int(FACTS.loc[f"netsunion_banks_{y}", "value"]))
-                 for y in (2017, 2018)}
+    connected = {y: (int(fact_table.loc[f"netsunion_pis_{y}", "value"]),
+                     int(fact_table.loc[f"netsunion_banks_{y}", "value"])) for y in (2017, 2018)}
     markers = [(T("payments.clear.marker", year=y, n=n, m=m), n, m) for y, (n, m) in connected.items()]
     ui.chart(draw.links_figure(n_inst, n_banks, markers), key="clear_links")
-    ui.source_note(f"{FACTS.loc['netsunion_banks_2018', 'source']}; {FACTS.loc['netsunion_banks_2017', 'source']}")
+    ui.source_note(f"{fact_table.loc['netsunion_banks_2018', 'source']}; "
+                   f"{fact_table.loc['netsunion_banks_2017', 'source']}")
     ui.what_happened(T("payments.clear.happened", n=n_inst, m=n_banks, nm=nm, npm=npm, ratio=nm / npm,
                        hops=len(path_trace), model=T(f"payments.clear.model_{model}")))
     ui.takeaway(T("payments.clear.takeaway"))
 
+
 # ====================================================================== 3a encryption
-with tabs[2]:
+@st.cache_data(show_spinner=False, max_entries=64)
+def sealed(seed: int, amount_fen: int) -> tuple[bytes, dict]:
+    """The payment order and its AES-GCM box (key, nonce, ciphertext, tag), derived from the seed."""
+    message = payments.payment_message("user-1024", "shop-88", amount_fen, f"A{seed:04d}")
+    return message, payments.encrypt_payment(seed, message)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def gcm_steps(seed: int, message: bytes, changed_at: int | None, xor: int):
+    return payments.gcm_trace(seed, message, changed_at, xor)
+
+
+def encryption() -> None:
     st.subheader(T("payments.enc.heading"))
     intro("payments.enc.intro")
     c1, c2, c3 = st.columns(3)
     enc_amount = c1.number_input(T("payments.enc.amount"), 0.01, 50_000.0, 100.0, 10.0, format="%.2f",
-                                 key="enc_amount", help=T("payments.enc.amount_help"))
-    attack = c2.radio(T("payments.enc.attack"), ["none", "amount", "byte"], key="enc_attack",
+                                 key="enc_amount", persist_state="page", help=T("payments.enc.amount_help"))
+    attack = c2.radio(T("payments.enc.attack"), ["none", "amount", "byte"], key="enc_attack", persist_state="page",
                       format_func=lambda a: T(f"payments.enc.attack_{a}"), help=T("payments.enc.attack_help"))
-    message = payments.payment_message("user-1024", "shop-88", round(enc_amount * 100), f"A{seed:04d}")
-    byte_index = c3.slider(T("payments.enc.byte"), 0, len(message) - 1, 0, key="enc_byte",
+    seed = scenario_seed()
+    message, box = sealed(seed, round(enc_amount * 100))
+    byte_index = c3.slider(T("payments.enc.byte"), 0, len(message) - 1, 0, key="enc_byte", persist_state="page",
                            help=T("payments.enc.byte_help"), disabled=attack != "byte")
-    box = payments.encrypt_payment(seed, message)
     ct = box["ciphertext"]
     digit_at = message.index(b'"amount_fen":') + len(b'"amount_fen":')
     if attack == "amount":
@@ -215,7 +244,7 @@ with tabs[2]:
         changed_at, xor = byte_index, 0x01
     else:
         changed_at, xor = None, 0
-    gcm = payments.gcm_trace(seed, message, changed_at, xor or 1)
+    gcm = gcm_steps(seed, message, changed_at, xor or 1)
     tampered = gcm.meta["received"]
     st.markdown(f"**{T('payments.enc.plaintext')}**")
     st.code(message.decode(), language="json")
@@ -237,29 +266,51 @@ with tabs[2]:
                        result=T("payments.enc.result_ok") if accepted is not None else T("payments.enc.result_refused")))
     ui.takeaway(T("payments.enc.takeaway"))
 
+
 # ====================================================================== 3b identity
-with tabs[3]:
+@st.cache_data(show_spinner=False, max_entries=16)
+def guess_cost(scheme: str, iters: int) -> float:
+    return payments.seconds_per_guess(scheme, iters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def stored(pw: str, scheme: str, salt: bytes, iters: int) -> str:
+    return payments.store_password(pw, scheme, salt, iters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def signed_order(seed: int, signed_fen: int, received_fen: int) -> tuple[bytes, bytes, dict, bool]:
+    """The order as signed, the order as received, the key and signature, and whether it verifies."""
+    order = payments.payment_message("user-1024", "shop-88", signed_fen, f"A{seed:04d}")
+    received = payments.payment_message("user-1024", "shop-88", received_fen, f"A{seed:04d}")
+    signed = payments.sign_order(seed, order)
+    return order, received, signed, payments.verify_order(signed["public_key"], received, signed["signature"])
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def rfc6238_check() -> list[tuple[int, str, str]]:
+    """RFC 6238 appendix B test vectors (SHA-1, 8 digits): time, expected code, code computed here."""
+    vectors = [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")]
+    return [(t, want, crypto.totp(b"12345678901234567890", t, digits=8)) for t, want in vectors]
+
+
+def identity() -> None:
     st.subheader(T("payments.id.heading"))
     intro("payments.id.intro")
+    seed = scenario_seed()
 
     st.markdown(f"#### {T('payments.id.pw_heading')}")
     c1, c2, c3 = st.columns(3)
     password = c1.text_input(T("payments.id.password"), "123456", max_chars=64, key="id_password",
-                             help=T("payments.id.password_help"))
+                             persist_state="page", help=T("payments.id.password_help"))
     iterations = c2.select_slider(T("payments.id.iterations"), [1_000, 10_000, 100_000, 600_000], 100_000,
-                                  key="id_iter", help=T("payments.id.iterations_help"))
+                                  key="id_iter", persist_state="page", help=T("payments.id.iterations_help"))
     alphabet = c3.radio(T("payments.id.alphabet"), [10, 26, 62, 94], index=0, key="id_alpha", horizontal=True,
-                            format_func=lambda a: T(f"payments.id.alpha_{a}"), help=T("payments.id.alphabet_help"))
-    length = c3.slider(T("payments.id.length"), 4, 12, 6, key="id_len", help=T("payments.id.length_help"))
+                        persist_state="page", format_func=lambda a: T(f"payments.id.alpha_{a}"),
+                        help=T("payments.id.alphabet_help"))
+    length = c3.slider(T("payments.id.length"), 4, 12, 6, key="id_len", persist_state="page",
+                       help=T("payments.id.length_help"))
     salts = [payments.demo_key(seed, "salt-a"), payments.demo_key(seed, "salt-b")]
-
-    @st.cache_data(show_spinner=False)
-    def guess_cost(scheme: str, iters: int) -> float:
-        return payments.seconds_per_guess(scheme, iters)
-
-    @st.cache_data(show_spinner=False, max_entries=64)
-    def stored(pw: str, scheme: str, salt: bytes, iters: int) -> str:
-        return payments.store_password(pw, scheme, salt, iters)
 
     def duration(seconds: float) -> str:
         if seconds < 120:
@@ -304,7 +355,8 @@ with tabs[3]:
     st.markdown(T("payments.id.otp_intro"))
     otp_secret = payments.otp_secret(seed)
 
-    live_clock = st.toggle(T("payments.id.otp_live"), False, key="id_otp_live", help=T("payments.id.otp_live_help"))
+    live_clock = st.toggle(T("payments.id.otp_live"), False, key="id_otp_live", persist_state="page",
+                           help=T("payments.id.otp_live_help"))
 
     @st.fragment(run_every=1 if live_clock else None)
     def otp_clock() -> None:
@@ -316,26 +368,23 @@ with tabs[3]:
 
     otp_clock()
     c1, c2 = st.columns([1, 2])
-    entered = c1.text_input(T("payments.id.otp_enter"), "", max_chars=6, key="id_otp", help=T("payments.id.otp_enter_help"))
+    entered = c1.text_input(T("payments.id.otp_enter"), "", max_chars=6, key="id_otp", persist_state="page",
+                            help=T("payments.id.otp_enter_help"))
     if entered:
         with ui.guard():
             left_s = payments.verify_otp(otp_secret, entered, int(time.time()))
             c2.success(T("payments.id.otp_ok", s=left_s))
-    vectors = [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")]
-    checked = [(t, want, crypto.totp(b"12345678901234567890", t, digits=8)) for t, want in vectors]
+    checked = rfc6238_check()
     st.caption(T("payments.id.rfc", ok=sum(w == g for _, w, g in checked), n=len(checked),
                  detail=", ".join(f"T={t} → {g}" for t, _, g in checked)))
 
     st.markdown(f"#### {T('payments.id.sig_heading')}")
     c1, c2 = st.columns(2)
     sig_amount = c1.number_input(T("payments.id.sig_amount"), 0.01, 50_000.0, 100.0, 10.0, format="%.2f",
-                                 key="sig_amount", help=T("payments.id.sig_amount_help"))
+                                 key="sig_amount", persist_state="page", help=T("payments.id.sig_amount_help"))
     altered = c2.number_input(T("payments.id.sig_altered"), 0.01, 50_000.0, 100.0, 10.0, format="%.2f",
-                              key="sig_altered", help=T("payments.id.sig_altered_help"))
-    order = payments.payment_message("user-1024", "shop-88", round(sig_amount * 100), f"A{seed:04d}")
-    received = payments.payment_message("user-1024", "shop-88", round(altered * 100), f"A{seed:04d}")
-    signed = payments.sign_order(seed, order)
-    valid = payments.verify_order(signed["public_key"], received, signed["signature"])
+                              key="sig_altered", persist_state="page", help=T("payments.id.sig_altered_help"))
+    order, received, signed, valid = signed_order(seed, round(sig_amount * 100), round(altered * 100))
     st.code(f"order     {order.decode()}\nreceived  {received.decode()}\n"
             f"pubkey    {signed['public_key'].hex()}\nsignature {signed['signature'].hex()}", language=None,
             wrap_lines=True)
@@ -352,38 +401,60 @@ with tabs[3]:
         ui.what_happened(T("payments.id.happened_sig", siglen=len(signed["signature"]), valid=verdict))
     ui.takeaway(T("payments.id.takeaway"))
 
+
 # ====================================================================== 3c risk monitoring
-with tabs[4]:
+# shared read-only across visitors (never mutated), so no per-run copy of the stream or its scores
+@st.cache_resource(show_spinner=False, max_entries=8)
+def risk_stream(seed_: int, n: int, d: int, a: int) -> pd.DataFrame:
+    return fraud.generate_stream(seed_, n, d, a)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def risk_scores(seed_: int, n: int, d: int, a: int, w: tuple) -> tuple[pd.Series, pd.DataFrame]:
+    """Every payment's score under the rule weights ``w``, and precision/recall at every threshold."""
+    stream = risk_stream(seed_, n, d, a)
+    scores = fraud.score(stream, dict(w))
+    return scores, fraud.threshold_sweep(stream["is_fraud"], scores, np.arange(0, 171, 5))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def risk_costs(seed_: int, n: int, d: int, a: int, w: tuple, review: int) -> pd.DataFrame:
+    stream = risk_stream(seed_, n, d, a)
+    return fraud.cost_curve(stream, risk_scores(seed_, n, d, a, w)[0], float(review), np.arange(0, 171, 5))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def live_trace(seed_: int, n: int, d: int, a: int, w: tuple, thr: int):
+    return fraud.stream_trace(risk_stream(seed_, n, d, a), risk_scores(seed_, n, d, a, w)[0], thr, steps=24, tail=8)
+
+
+def risk() -> None:
     st.subheader(T("payments.risk.heading"))
     intro("payments.risk.intro")
     c1, c2, c3, c4 = st.columns(4)
-    r_seed = c1.number_input(T("payments.seed"), 0, 9999, ui.url_value("rseed", 7, lo=0, hi=9999), key="risk_seed",
-                             help=T("payments.seed_help"))
-    n_cust = c2.slider(T("payments.risk.customers"), 50, 2000, ui.url_value("cust", 300, lo=50, hi=2000), 50,
-                       key="risk_cust", help=T("payments.risk.customers_help"))
-    days = c3.slider(T("payments.risk.days"), 1, 14, ui.url_value("days", 7, lo=1, hi=14), key="risk_days",
-                     help=T("payments.risk.days_help"))
-    attacks = c4.slider(T("payments.risk.attacks"), 0, 200, ui.url_value("attacks", 40, lo=0, hi=200),
-                        key="risk_attacks", help=T("payments.risk.attacks_help"))
+    # sliders, not number inputs: Streamlit 1.67 crashes on a URL-bound integer number input given ?rseed=inf
+    r_seed = c1.slider(T("payments.seed"), 0, 9999, 7, key="rseed", help=T("payments.seed_help"), **ui.BIND)
+    n_cust = c2.slider(T("payments.risk.customers"), 50, 2000, 300, 50, key="cust",
+                       help=T("payments.risk.customers_help"), **ui.BIND)
+    days = c3.slider(T("payments.risk.days"), 1, 14, 7, key="days", help=T("payments.risk.days_help"), **ui.BIND)
+    attacks = c4.slider(T("payments.risk.attacks"), 0, 200, 40, key="attacks",
+                        help=T("payments.risk.attacks_help"), **ui.BIND)
     with st.expander(T("payments.risk.weights")):
         st.markdown(T("payments.risk.weights_intro"))
         wcols = st.columns(3)
         weights = {r.name: wcols[i % 3].slider(T(f"payments.risk.rule.{r.name}"), 0, 60, r.weight, 5,
-                                                key=f"risk_w_{r.name}", help=T(f"payments.risk.rule_help.{r.name}"))
-                   for i, r in enumerate(risk.DEFAULT_RULES)}
+                                                key=f"risk_w_{r.name}", persist_state="page",
+                                                help=T(f"payments.risk.rule_help.{r.name}"))
+                   for i, r in enumerate(fraud.DEFAULT_RULES)}
     max_score = sum(weights.values())
-    threshold = st.slider(T("payments.risk.threshold"), 0, 170, min(ui.url_value("thr", 50, lo=0, hi=170), 170),
-                          5, key="risk_thr", help=T("payments.risk.threshold_help"))
-    ui.sync_url(rseed=int(r_seed), cust=n_cust, days=days, attacks=attacks, thr=threshold)
+    threshold = st.slider(T("payments.risk.threshold"), 0, 170, 50, 5, key="thr",
+                          help=T("payments.risk.threshold_help"), **ui.BIND)
 
-    # shared read-only across visitors (never mutated), so no per-run copy of the stream
-    @st.cache_resource(show_spinner=False, max_entries=8)
-    def risk_stream(seed_: int, n: int, d: int, a: int) -> pd.DataFrame:
-        return risk.generate_stream(seed_, n, d, a)
-
-    stream = risk_stream(int(r_seed), n_cust, days, attacks)
-    scores = risk.score(stream, weights)
-    conf = risk.confusion(stream["is_fraud"], scores, threshold)
+    scenario = (int(r_seed), n_cust, days, attacks)
+    w = tuple(sorted(weights.items()))
+    stream = risk_stream(*scenario)
+    scores, sweep = risk_scores(*scenario, w)
+    conf = fraud.confusion(stream["is_fraud"], scores, threshold)
     fraud_n = int(stream["is_fraud"].sum())
     m = st.columns(5)
     m[0].metric(T("payments.risk.m_payments"), ui.num(len(stream)))
@@ -395,7 +466,6 @@ with tabs[4]:
     with left:
         ui.chart(draw.confusion_figure(conf), key="risk_matrix")
     with right:
-        sweep = risk.threshold_sweep(stream["is_fraud"], scores, np.arange(0, 171, 5))
         fig = go.Figure()
         fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["precision"] * 100, name=T("payments.risk.m_precision")))
         fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["recall"] * 100, name=T("payments.risk.m_recall")))
@@ -412,11 +482,11 @@ with tabs[4]:
 
     st.markdown(f"#### {T('payments.risk.cost_heading')}")
     c1, c2 = st.columns([1, 3])
-    review = c1.number_input(T("payments.risk.review_cost"), 0, 500, ui.url_value("review", 20, lo=0, hi=500), 5,
-                             key="risk_review", help=T("payments.risk.review_cost_help"))
-    ui.sync_url(review=int(review))
-    costs = risk.cost_curve(stream, scores, float(review), np.arange(0, 171, 5))
-    here = risk.cost_curve(stream, scores, float(review), [threshold]).iloc[0]
+    # a slider, like the seed above: a URL-bound integer number input crashes on ?review=inf (Streamlit 1.67)
+    review = c1.slider(T("payments.risk.review_cost"), 0, 500, 20, 5, key="review",
+                             help=T("payments.risk.review_cost_help"), **ui.BIND)
+    costs = risk_costs(*scenario, w, int(review))
+    here = fraud.cost_curve(stream, scores, float(review), [threshold]).iloc[0]
     best = costs.loc[costs["total"].idxmin()]
     with c1:
         st.metric(T("payments.risk.cost_here"), ui.yuan(here["total"]))
@@ -437,7 +507,7 @@ with tabs[4]:
                  best=int(best["threshold"]), best_total=best["total"], per=int(review)))
 
     st.markdown(f"#### {T('payments.risk.queue')}")
-    queue = risk.alert_queue(stream, scores, threshold, limit=12)
+    queue = fraud.alert_queue(stream, scores, threshold, limit=12)
 
     def queue_table(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({
@@ -458,12 +528,7 @@ with tabs[4]:
         st.dataframe(queue_table(queue), hide_index=True, width="stretch")
 
     st.markdown(f"#### {T('payments.risk.live')}")
-    @st.cache_resource(show_spinner=False, max_entries=8)
-    def live_trace(seed_: int, n: int, d: int, a: int, w: tuple, thr: int):
-        data = risk_stream(seed_, n, d, a)
-        return risk.stream_trace(data, risk.score(data, dict(w)), thr, steps=24, tail=8)
-
-    live = live_trace(int(r_seed), n_cust, days, attacks, tuple(sorted(weights.items())), threshold)
+    live = live_trace(*scenario, w, threshold)
 
     def draw_live(step) -> None:
         hist = pd.DataFrame(step.state["history"])
@@ -497,48 +562,64 @@ with tabs[4]:
                     "payments-risk-stream.csv", key="dl_risk", label=T("payments.risk.download"))
     ui.takeaway(T("payments.risk.takeaway"))
 
+
 # ====================================================================== 4 cross-border
-with tabs[5]:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def chain_steps(amount_usd: float, hops: int, sender_fee: float, hop_fee: float, recv_fee: float, fx: float,
+                leg_hours: float):
+    return xborder.chain_trace(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx, leg_hours)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def arrivals(leg: int, cut: int) -> list[tuple[float, float, float]]:
+    """For 0–6 intermediaries: share credited within 1 h and within 24 h, and the median hours (Monte Carlo)."""
+    out = []
+    for k in range(7):
+        h = xborder.arrival_hours(1, k, leg, cut / 100, 20_000)
+        out.append((xborder.share_within(h, 1), xborder.share_within(h, 24), float(np.median(h))))
+    return out
+
+
+def crossborder() -> None:
     st.subheader(T("payments.xb.heading"))
     intro("payments.xb.intro")
+    xb = facts("crossborder")
     c1, c2, c3, c4 = st.columns(4)
-    hops = c1.slider(T("payments.xb.hops"), 0, 6, ui.url_value("hops", 2, lo=0, hi=6), key="xb_hops",
-                     help=T("payments.xb.hops_help"))
-    sender_fee = c2.slider(T("payments.xb.sender_fee"), 0.0, 30.0, 5.0, 0.5, key="xb_sfee",
+    hops = c1.slider(T("payments.xb.hops"), 0, 6, 2, key="hops", help=T("payments.xb.hops_help"), **ui.BIND)
+    sender_fee = c2.slider(T("payments.xb.sender_fee"), 0.0, 30.0, 5.0, 0.5, key="xb_sfee", persist_state="page",
                            help=T("payments.xb.sender_fee_help"))
-    hop_fee = c3.slider(T("payments.xb.hop_fee"), 0.0, 30.0, 3.0, 0.5, key="xb_hfee", help=T("payments.xb.hop_fee_help"))
-    fx = c4.slider(T("payments.xb.fx"), 0.0, 5.0, 2.0, 0.1, key="xb_fx", help=T("payments.xb.fx_help"))
+    hop_fee = c3.slider(T("payments.xb.hop_fee"), 0.0, 30.0, 3.0, 0.5, key="xb_hfee", persist_state="page",
+                        help=T("payments.xb.hop_fee_help"))
+    fx = c4.slider(T("payments.xb.fx"), 0.0, 5.0, 2.0, 0.1, key="xb_fx", persist_state="page",
+                   help=T("payments.xb.fx_help"))
     c1, c2, c3, c4 = st.columns(4)
-    recv_fee = c1.slider(T("payments.xb.receiver_fee"), 0.0, 30.0, 2.0, 0.5, key="xb_rfee",
+    recv_fee = c1.slider(T("payments.xb.receiver_fee"), 0.0, 30.0, 2.0, 0.5, key="xb_rfee", persist_state="page",
                          help=T("payments.xb.receiver_fee_help"))
-    leg_min = c2.slider(T("payments.xb.leg_minutes"), 1, 240, 20, key="xb_leg", help=T("payments.xb.leg_minutes_help"))
-    cutoff = c3.slider(T("payments.xb.cutoff"), 0, 50, 10, key="xb_cutoff", help=T("payments.xb.cutoff_help"))
-    dlt_fee = c4.slider(T("payments.xb.ledger_fee"), 0.0, 10.0, 1.0, 0.5, key="xb_lfee",
+    leg_min = c2.slider(T("payments.xb.leg_minutes"), 1, 240, 20, key="xb_leg", persist_state="page",
+                        help=T("payments.xb.leg_minutes_help"))
+    cutoff = c3.slider(T("payments.xb.cutoff"), 0, 50, 10, key="xb_cutoff", persist_state="page",
+                       help=T("payments.xb.cutoff_help"))
+    dlt_fee = c4.slider(T("payments.xb.ledger_fee"), 0.0, 10.0, 1.0, 0.5, key="xb_lfee", persist_state="page",
                         help=T("payments.xb.ledger_fee_help"))
-    ui.sync_url(hops=hops)
     amount_usd = 200.0
-    chain = crossborder.chain_trace(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100, leg_min / 60)
+    chain = chain_steps(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100, leg_min / 60)
     ui.step_player(chain, draw.draw_chain_step, key="pay_xb_chain")
 
-    @st.cache_data(show_spinner=False, max_entries=32)
-    def arrivals(k: int, leg: int, cut: int) -> tuple[float, float, float]:
-        h = crossborder.arrival_hours(1, k, leg, cut / 100, 20_000)
-        return crossborder.share_within(h, 1), crossborder.share_within(h, 24), float(np.median(h))
-
-    chain_pct = crossborder.chain_cost(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100)
-    ledger_pct = crossborder.ledger_cost(amount_usd, dlt_fee, fx / 100)
-    within1, within24, median_h = arrivals(hops, leg_min, cutoff)
+    chain_pct = xborder.chain_cost(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100)
+    ledger_pct = xborder.ledger_cost(amount_usd, dlt_fee, fx / 100)
+    by_hops = arrivals(leg_min, cutoff)
+    within1, within24, median_h = by_hops[hops]
     ledger_within1 = 1.0      # one atomic update: seconds, no cut-off windows in this model
+    ks = list(range(7))
     left, right = st.columns(2)
     with left:
-        ks = list(range(7))
         fig = go.Figure()
-        fig.add_trace(go.Bar(x=ks, y=[crossborder.chain_cost(amount_usd, k, sender_fee, hop_fee, recv_fee, fx / 100) * 100
+        fig.add_trace(go.Bar(x=ks, y=[xborder.chain_cost(amount_usd, k, sender_fee, hop_fee, recv_fee, fx / 100) * 100
                                       for k in ks], name=T("payments.xb.chain"), showlegend=False,
                              marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
         draw.legend_lines(fig, [(ledger_pct * 100, f"{T('payments.xb.ledger')} {ledger_pct * 100:.1f}%", "solid",
                                  ui.OKABE_ITO[2])] + [
-            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", dash, colour)
+            (float(xb.loc[fid, "value"]), f"{xb.loc[fid, label_col()]} {xb.loc[fid, 'value']:g}%", dash, colour)
             for fid, dash, colour in (("wb_global_avg_q3_2025", "dot", "#000000"),
                                       ("g20_remittance_cost", "dash", ui.OKABE_ITO[3]),
                                       ("g20_retail_cost", "dashdot", ui.OKABE_ITO[4]))], (-0.5, 6.5))
@@ -546,13 +627,12 @@ with tabs[5]:
                           yaxis_title="%", legend=dict(orientation="h", y=-0.25, x=0))
         ui.chart(fig, key="xb_cost")
     with right:
-        ks = list(range(7))
-        shares = [arrivals(k, leg_min, cutoff)[0] * 100 for k in ks]
+        shares = [by_hops[k][0] * 100 for k in ks]
         fig = go.Figure()
         fig.add_trace(go.Bar(x=ks, y=shares, name=T("payments.xb.chain"), showlegend=False,
                              marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
         draw.legend_lines(fig, [(ledger_within1 * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
-            (float(XB.loc[fid, "value"]), f"{XB.loc[fid, label_col()]} {XB.loc[fid, 'value']:g}%", dash, colour)
+            (float(xb.loc[fid, "value"]), f"{xb.loc[fid, label_col()]} {xb.loc[fid, 'value']:g}%", dash, colour)
             for fid, dash, colour in (("g20_speed_1h", "dash", ui.OKABE_ITO[3]),
                                       ("gpi_bank_1h_2024", "dot", "#000000"),
                                       ("gpi_customer_1h_2024", "dashdot", ui.OKABE_ITO[4]))], (-0.5, 6.5))
@@ -561,34 +641,38 @@ with tabs[5]:
         ui.chart(fig, key="xb_speed")
     ui.what_happened(T("payments.xb.happened", hops=hops, legs=hops + 1, cost=chain_pct, cost_usd=chain_pct * amount_usd,
                        within1=within1, within24=within24, median=median_h, ledger=ledger_pct,
-                       wb=float(XB.loc["wb_global_avg_q3_2025", "value"]) / 100,
-                       target=float(XB.loc["g20_speed_1h", "value"]) / 100))
+                       wb=float(xb.loc["wb_global_avg_q3_2025", "value"]) / 100,
+                       target=float(xb.loc["g20_speed_1h", "value"]) / 100))
     with st.expander(T("payments.xb.facts")):
-        table = XB.reset_index()[[label_col(), "value", "unit", "period", "source"]]
+        table = xb.reset_index()[[label_col(), "value", "unit", "period", "source"]]   # a new frame: xb is shared
         table.columns = [T("payments.xb.col_fact"), T("payments.xb.col_value"), T("payments.xb.col_unit"),
                          T("payments.xb.col_period"), T("common.source")]
         st.dataframe(table, hide_index=True, width="stretch")
     st.caption(T("payments.xb.model_note"))
     ui.takeaway(T("payments.xb.takeaway"))
 
+
 # ====================================================================== 5 future payments
-with tabs[6]:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def bio_run(seed_: int, d: float, s_: float):
+    """Simulated genuine and impostor scores, the equal error rate and the FAR/FRR curve (shared read-only)."""
+    scores_ = biometrics.simulate_scores(seed_, 5_000, 50_000, d, s_)
+    return scores_, biometrics.equal_error_rate(scores_["genuine"], scores_["impostor"]), \
+        biometrics.error_curve(scores_["genuine"], scores_["impostor"])
+
+
+def future() -> None:
     st.subheader(T("payments.bio.heading"))
     intro("payments.bio.intro")
     c1, c2, c3, c4 = st.columns(4)
-    b_seed = c1.number_input(T("payments.seed"), 0, 9999, ui.url_value("bseed", 11, lo=0, hi=9999), key="bio_seed",
-                             help=T("payments.seed_help"))
-    dprime = c2.slider(T("payments.bio.separation"), 0.5, 6.0, ui.url_value("dprime", 3.0, lo=0.5, hi=6.0), 0.1,
-                       key="bio_dprime", help=T("payments.bio.separation_help"))
-    spread = c3.slider(T("payments.bio.spread"), 0.5, 2.0, 1.0, 0.1, key="bio_spread", help=T("payments.bio.spread_help"))
-    bio_t = c4.slider(T("payments.bio.threshold"), 0.0, 100.0, ui.url_value("bthr", 55.0, lo=0.0, hi=100.0), 0.5,
-                      key="bio_thr", help=T("payments.bio.threshold_help"))
-    ui.sync_url(bseed=int(b_seed), dprime=dprime, bthr=bio_t)
-    @st.cache_resource(show_spinner=False, max_entries=16)
-    def bio_run(seed_: int, d: float, s_: float):
-        scores_ = biometrics.simulate_scores(seed_, 5_000, 50_000, d, s_)
-        return scores_, biometrics.equal_error_rate(scores_["genuine"], scores_["impostor"]), \
-            biometrics.error_curve(scores_["genuine"], scores_["impostor"])
+    # a slider, not a number input: Streamlit 1.67 crashes on a URL-bound integer number input given ?bseed=inf
+    b_seed = c1.slider(T("payments.seed"), 0, 9999, 11, key="bseed", help=T("payments.seed_help"), **ui.BIND)
+    dprime = c2.slider(T("payments.bio.separation"), 0.5, 6.0, 3.0, 0.1, key="dprime",
+                       help=T("payments.bio.separation_help"), **ui.BIND)
+    spread = c3.slider(T("payments.bio.spread"), 0.5, 2.0, 1.0, 0.1, key="bio_spread", persist_state="page",
+                       help=T("payments.bio.spread_help"))
+    bio_t = c4.slider(T("payments.bio.threshold"), 0.0, 100.0, 55.0, 0.5, key="bthr",
+                      help=T("payments.bio.threshold_help"), **ui.BIND)
 
     sc, (eer_t, eer), curve = bio_run(int(b_seed), float(dprime), float(spread))
     far_v, frr_v = biometrics.far(sc["impostor"], bio_t), biometrics.frr(sc["genuine"], bio_t)
@@ -638,7 +722,13 @@ with tabs[6]:
                     key="dl_bio", label=T("payments.bio.download"))
     ui.takeaway(T("payments.bio.takeaway"))
 
+
+ui.sections("payments", {"lifecycle": lifecycle, "clearing": clearing, "encryption": encryption,
+                         "identity": identity, "risk": risk, "crossborder": crossborder,
+                         "future": future})
+
 st.divider()
 ui.quiz("payments", ["q1", "q2", "q3", "q4", "q5"])
-ui.download_csv(payments.ledger_frame(st.session_state.get("pay_try", final)), "payments-try-ledger.csv",
-                key="dl_try", label=T("payments.try.download"))
+if "pay_try" in st.session_state:   # the student's own "try it" books, once the lifecycle tab has opened them
+    ui.download_csv(payments.ledger_frame(st.session_state["pay_try"]), "payments-try-ledger.csv",
+                    key="dl_try", label=T("payments.try.download"))

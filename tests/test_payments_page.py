@@ -5,9 +5,28 @@ import pytest
 
 from core import biometrics, payments, risk
 from tests.apptest import error_texts, happened_texts, run_page
+from ui import i18n
 
 PAGE = "pages/1_payments.py"
 
+
+def open_tabs(at) -> list[str]:
+    """Labels of the tabs that ran (only the open one has content)."""
+    return [t.label for t in at.tabs if len(t.children) > 0]
+
+
+def open_page(lang: str, tab: str, **params):
+    """The page with ``?tab=<tab>`` (only that tab runs) and any scenario parameters.
+
+    run_page runs app.py first, and the home page's own tabs drop a ``?tab=`` they do not know before
+    the switch to this page; if the tab did not arrive, open it the way a click does and run again."""
+    at = run_page(PAGE, lang, params={"tab": tab, **params})
+    label = i18n.catalog(lang)[f"payments.tab.{tab}"]
+    if open_tabs(at) != [label]:
+        at.query_params["tab"] = tab
+        at.run()
+    assert open_tabs(at) == [label] and not at.exception
+    return at
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +65,14 @@ def test_expired_code_and_bad_id_are_explained():
 
 def test_try_it_refusal_leaves_the_books_and_success_posts():
     at = run_page(PAGE, "en")
-    table = at.dataframe[1].value.copy()
+    # the try-it balances (this was dataframe[1] when every tab ran: the password table, which never moves)
+    table = at.dataframe[0].value.copy()
+    assert list(table.columns) == ["Account", "Balance"]
     at.radio(key="try_op").set_value("pay").run()
     at.number_input(key="try_amount").set_value(50.0).run()
     at.button(key="try_go").click().run()
     assert any("Refused" in e and "Nothing was posted" in e for e in error_texts(at))
-    assert at.dataframe[1].value.equals(table)                    # balances exactly as they were
+    assert at.dataframe[0].value.equals(table)                    # balances exactly as they were
     at.radio(key="try_op").set_value("top_up").run()
     at.number_input(key="try_amount").set_value(120.0).run()
     at.button(key="try_go").click().run()
@@ -65,30 +86,34 @@ def test_try_it_refusal_leaves_the_books_and_success_posts():
 
 
 def test_risk_threshold_moves_the_metrics_to_core_values():
-    at = run_page(PAGE, "en", params={"thr": 40})
+    at = open_page("en", "risk", thr=40)
     stream = risk.generate_stream(7, 300, 7, 40)
     scores = risk.score(stream)
     for threshold in (40, 80):
         if threshold != 40:
-            at.slider(key="risk_thr").set_value(threshold).run()
+            at.slider(key="thr").set_value(threshold).run()
         c = risk.confusion(stream["is_fraud"], scores, threshold)
         metrics = {}
         for m in at.metric:                                       # the first "Alerts" is the whole stream's
             metrics.setdefault(m.label, m.value)
         assert metrics["Alerts"] == f"{c['alerts']:,}"
         assert metrics["Missed frauds"] == f"{c['fn']:,}"
-    assert at.query_params["thr"] in (["80"], "80")
+    # the threshold is bound to ?thr= (the browser writes it to the URL): a link with thr=80 opens this scenario
+    assert at.slider(key="thr").proto.query_param_key == "thr" and at.slider(key="thr").value == 80
+    shared = open_page("en", "risk", thr=80)
+    assert {m.label: m.value for m in shared.metric}["Missed frauds"] == metrics["Missed frauds"]
+    assert shared.slider(key="thr").value == 80
     costs = risk.cost_curve(stream, scores, 20.0, list(range(0, 171, 5)))
     best = costs.loc[costs["total"].idxmin()]
     cheapest = [m for m in at.metric if m.label.startswith("Cheapest threshold")][0]
     assert cheapest.label == f"Cheapest threshold: {int(best['threshold'])} points"
     assert cheapest.value == f"¥{best['total']:,.2f}"
-    at.slider(key="risk_thr").set_value(170).run()                 # above the highest possible score
+    at.slider(key="thr").set_value(170).run()                 # above the highest possible score
     assert any("no payment raised an alert" in t for t in happened_texts(at))
 
 
 def test_tampered_ciphertext_is_refused_with_translated_message():
-    at = run_page(PAGE, "zh")
+    at = open_page("zh", "encryption")
     at.radio(key="enc_attack").set_value("amount").run()
     assert any("认证" in e for e in error_texts(at))
     codes = [c.value for c in at.code]
@@ -96,11 +121,13 @@ def test_tampered_ciphertext_is_refused_with_translated_message():
 
 
 def test_scenario_from_the_url_biometrics_and_links():
-    at = run_page(PAGE, "en", params={"bthr": 60, "dprime": 2.5, "bseed": 5, "inst": 65, "banks": 248})
+    at = open_page("en", "future", bthr=60, dprime=2.5, bseed=5)
     sc = biometrics.simulate_scores(5, 5_000, 50_000, 2.5, 1.0)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["False accept rate (FAR)"] == f"{biometrics.far(sc['impostor'], 60) * 100:.2f}%"
     assert metrics["False reject rate (FRR)"] == f"{biometrics.frr(sc['genuine'], 60) * 100:.2f}%"
+    at = open_page("en", "clearing", inst=65, banks=248)
+    metrics = {m.label: m.value for m in at.metric}
     # NetsUnion at the end of 2017: 65 institutions, 248 banks
     assert metrics["Direct links N × M"] == f"{payments.direct_links(65, 248):,}" == "16,120"
     assert metrics["Links through a switch N + M"] == "313"
@@ -111,7 +138,7 @@ def test_scenario_from_the_url_biometrics_and_links():
 
 
 def test_totp_box_accepts_the_shown_code_and_explains_bad_ones():
-    at = run_page(PAGE, "en")
+    at = open_page("en", "identity")
     code = [m.value for m in at.metric if m.label == "Current code"][0]
     assert len(code) == 6 and code.isdigit()
     at.text_input(key="id_otp").input(code).run()
@@ -121,7 +148,75 @@ def test_totp_box_accepts_the_shown_code_and_explains_bad_ones():
 
 
 def test_empty_password_is_explained_and_the_signature_part_stays():
-    at = run_page(PAGE, "zh")
+    at = open_page("zh", "identity")
     at.text_input(key="id_password").input("").run()
     assert any("密码应为 1 到 64 个字符" in e for e in error_texts(at))
     assert any("字节的签名验证通过" in s.value for s in at.success)
+
+
+# the URL parameter names of the scenario controls, per tab: the names used before issue 8, so old links still work
+URL_SCENARIOS = {
+    "lifecycle": {"fee": 25, "seed": 1234},
+    "clearing": {"inst": 65, "banks": 248},
+    "encryption": {"seed": 1234},
+    "identity": {"seed": 1234},
+    "risk": {"rseed": 3, "cust": 500, "days": 3, "attacks": 10, "thr": 80, "review": 40},
+    "crossborder": {"hops": 4},
+    "future": {"bseed": 5, "dprime": 2.5, "bthr": 60.0},
+}
+
+
+def bound_controls(at) -> dict:
+    """URL parameter name -> value of every control bound to the URL on screen."""
+    return {w.proto.query_param_key: w.value for kind in ("slider", "number_input") for w in at.get(kind)
+            if w.proto.query_param_key}
+
+
+@pytest.mark.parametrize("tab", list(URL_SCENARIOS))
+def test_each_tab_opens_its_scenario_from_an_old_link(tab):
+    at = open_page("en", tab, **{k: v for t in URL_SCENARIOS.values() for k, v in t.items()})
+    assert bound_controls(at) == URL_SCENARIOS[tab]
+
+
+@pytest.mark.parametrize("bad", ["inf", "-inf", "1e309", "9" * 309, "nan", "abc", "-5", "99999"])
+def test_bad_url_values_fall_back_to_the_defaults(bad):
+    at = open_page("en", "risk", **{name: bad for name in ("rseed", "cust", "days", "attacks", "thr", "review")})
+    assert bound_controls(at) == {"rseed": 7, "cust": 300, "days": 7, "attacks": 40, "thr": 50, "review": 20}
+    stream = risk.generate_stream(7, 300, 7, 40)
+    alerts = risk.confusion(stream["is_fraud"], risk.score(stream), 50)["alerts"]
+    assert [m.value for m in at.metric if m.label == "Alerts"][0] == f"{alerts:,}"
+    at = open_page("en", "future", bseed=bad, dprime=bad, bthr=bad)
+    assert bound_controls(at) == {"bseed": 11, "dprime": 3.0, "bthr": 55.0}
+
+
+def test_one_seed_for_the_lifecycle_encryption_and_identity_tabs():
+    at = run_page(PAGE, "en")
+    at.slider(key="seed").set_value(1234).run()
+    at.query_params["tab"] = "encryption"
+    at.run()
+    assert at.slider(key="seed").value == 1234
+    message = payments.payment_message("user-1024", "shop-88", 10_000, "A1234")
+    assert message.decode() in [c.value for c in at.code]
+    key = payments.encrypt_payment(1234, message)["key"].hex()
+    assert any(key in m.value for m in at.markdown)
+    at.query_params["tab"] = "identity"
+    at.run()
+    signature = payments.sign_order(1234, message)["signature"].hex()
+    assert any(signature in c.value for c in at.code)
+
+
+def test_controls_keep_their_values_when_the_student_comes_back_to_a_tab():
+    at = open_page("en", "encryption")
+    at.radio(key="enc_attack").set_value("amount").run()
+    at.number_input(key="enc_amount").set_value(250.0).run()
+    at.query_params["tab"] = "crossborder"
+    at.run()
+    assert {"enc_attack", "enc_amount"}.isdisjoint(w.key for w in [*at.radio, *at.number_input])   # encryption did not run
+    at.slider(key="xb_leg").set_value(90).run()
+    at.query_params["tab"] = "encryption"
+    at.run()
+    assert at.radio(key="enc_attack").value == "amount" and at.number_input(key="enc_amount").value == 250.0
+    assert any('"amount_fen":95000' in c.value for c in at.code)   # the tampered order of ¥250.00 (first digit → 9)
+    at.query_params["tab"] = "crossborder"
+    at.run()
+    assert at.slider(key="xb_leg").value == 90
