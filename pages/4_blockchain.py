@@ -20,10 +20,10 @@ from ui import draw_blockchain as draw
 T = ui.frame("blockchain")
 ui.header("blockchain")
 
+# the page's one seed, above the tabs: every section reads it (a link with ?seed= replays a lesson)
 seed_col, _ = st.columns([1, 3])
-seed = seed_col.number_input(T("blockchain.seed"), 0, 9999, ui.url_value("seed", 42, lo=0, hi=9999), key="bc_seed",
-                             help=T("blockchain.seed_help"))
-ui.sync_url(seed=seed)
+seed = int(seed_col.number_input(T("blockchain.seed"), 0, 9999, 42, key="seed", help=T("blockchain.seed_help"),
+                                 **ui.BIND))
 DEFAULT_DATA = ["Genesis", "Alice → Bob 5", "Bob → Carol 2", "Carol → Dave 1", "Dave → Eve 3",
                 "Eve → Alice 4", "Alice → Carol 1", "Bob → Dave 2"]
 CHUNK = 20_000          # nonces per chunk of the miner
@@ -50,44 +50,51 @@ def named(label: str):
         raise
 
 
-@st.cache_data(show_spinner=False)
+# Work is paid once for the whole class: results are cached by their inputs, with bounded caches.
+# cache_data hands every visitor their own copy (the chain is edited per visitor); cache_resource
+# objects are shared by all visitors and only ever read.
+@st.cache_data(max_entries=32, show_spinner=False)
 def cached_chain(datas: tuple, difficulty: int):
-    return bc.build_chain(list(datas), difficulty)
+    return bc.build_chain(list(datas), difficulty)   # 5–8 blocks × difficulty 1–4; up to a second each
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_avalanche(text: str, trials: int, seed_: int):
+    return bc.avalanche_sample(text, trials, seed_)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def cached_lottery(difficulty: int, rounds: int, seed_: int):
     return bc.mining_lottery(difficulty, rounds, seed_)
 
 
-@st.cache_data(show_spinner=True)
+@st.cache_data(max_entries=64, show_spinner=True)
 def cached_race(q: float, z: int, trials: int, seed_: int):
     return cs.monte_carlo_race(q, z, trials, seed_)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def cached_table():
-    return bc.nakamoto_table()
+    return bc.nakamoto_table()        # read only
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def cached_csv(name: str):
-    return bc.load_table(name)
+    return bc.load_table(name)        # read only: every use selects or copies
 
 
-tab_names = ["hash", "mining", "chain", "network", "merkle", "keys", "wallets", "bitcoin", "economics"]
-tabs = st.tabs([T(f"blockchain.tab.{name}") for name in tab_names])
-run_data: dict[str, pd.DataFrame] = {}
+def download(df: pd.DataFrame, name: str) -> None:
+    ui.download_csv(df, f"blockchain-{name}.csv", key=f"bc_dl_{name}", label=T(f"blockchain.download.{name}"))
 
 # =========================================================================== 1. hash
-with tabs[0]:
+def hash_section() -> None:
     st.subheader(T("blockchain.hash.heading"))
     st.markdown(T("blockchain.hash.intro"))
     c1, c2 = st.columns(2)
     text_a = c1.text_input(T("blockchain.hash.text_a"), "Hello, blockchain", max_chars=500, key="bc_hash_a",
-                           help=T("blockchain.hash.text_help"))
+                           persist_state="page", help=T("blockchain.hash.text_help"))
     text_b = c2.text_input(T("blockchain.hash.text_b"), "Hello, blockchain!", max_chars=500, key="bc_hash_b",
-                           help=T("blockchain.hash.text_help"))
+                           persist_state="page", help=T("blockchain.hash.text_help"))
     result = bc.avalanche(text_a, text_b)
     c1.code(result["hash_a"], language=None)
     c2.code(result["hash_b"], language=None)
@@ -101,8 +108,8 @@ with tabs[0]:
                                T("blockchain.hash.same")), key="bc_bit_grid")
     with right:
         trials = st.slider(T("blockchain.hash.trials"), 50, 2000, 300, step=50, key="bc_hash_trials",
-                           help=T("blockchain.hash.trials_help"))
-        counts = bc.avalanche_sample(text_a, trials, seed)
+                           persist_state="page", help=T("blockchain.hash.trials_help"))
+        counts = cached_avalanche(text_a, trials, seed)
         ks = np.arange(96, 161)
         fig = go.Figure(go.Histogram(x=counts, xbins=dict(start=95.5, end=160.5, size=1), histnorm="probability",
                                      name=T("blockchain.hash.observed")))
@@ -117,18 +124,18 @@ with tabs[0]:
     ui.takeaway(T("blockchain.hash.takeaway"))
 
 # =========================================================================== 2. block and mining
-with tabs[1]:
+def mining() -> None:
     st.subheader(T("blockchain.mining.heading"))
     st.markdown(T("blockchain.mining.intro"))
     c1, c2, c3 = st.columns([1, 2, 1])
     number = c1.number_input(T("blockchain.mining.number"), 1, 1_000_000, 1, key="bc_mine_number",
-                             help=T("blockchain.mining.number_help"))
+                             persist_state="page", help=T("blockchain.mining.number_help"))
     data = c2.text_input(T("blockchain.mining.data"), "Alice → Bob 10", max_chars=200, key="bc_mine_data",
-                         help=T("blockchain.mining.data_help"))
-    difficulty = c3.slider(T("blockchain.mining.difficulty"), 1, 6, ui.url_value("diff", 4, lo=1, hi=6),
-                           key="bc_mine_diff", help=T("blockchain.mining.difficulty_help"))
+                         persist_state="page", help=T("blockchain.mining.data_help"))
+    difficulty = c3.slider(T("blockchain.mining.difficulty"), 1, 6, 4, key="diff",
+                           help=T("blockchain.mining.difficulty_help"), **ui.BIND)
     prev_text = st.text_input(T("blockchain.mining.prev"), "0" * 64, max_chars=66, key="bc_mine_prev",
-                              help=T("blockchain.mining.prev_help"))
+                              persist_state="page", help=T("blockchain.mining.prev_help"))
     prev_ok = None
     with ui.guard():
         prev_ok = bc.check_hex(prev_text, 64, T("blockchain.mining.prev"))
@@ -209,20 +216,16 @@ with tabs[1]:
                 st.info(T("blockchain.mining.idle", hash=block.hash[:16], d=difficulty))
 
         mining_panel()
-        ui.sync_url(diff=difficulty)
 
     st.markdown(f"#### {T('blockchain.mining.lottery_heading')}")
     st.markdown(T("blockchain.mining.lottery_intro"))
     l1, l2 = st.columns(2)
-    lot_d = l1.select_slider(T("blockchain.mining.lottery_d"), options=[1, 2, 3],
-                             value=ui.url_value("lotd", 2, options=[1, 2, 3]), key="bc_lot_d",
-                             help=T("blockchain.mining.lottery_d_help"))
+    lot_d = l1.select_slider(T("blockchain.mining.lottery_d"), options=[1, 2, 3], value=2, key="lotd",
+                             help=T("blockchain.mining.lottery_d_help"), **ui.BIND)
+    # difficulty 3 costs 4,096 tries a block: fewer blocks (a new range, so a new widget with its own default)
     max_rounds = 500 if lot_d < 3 else 60
-    rounds = l2.slider(T("blockchain.mining.rounds"), 20, max_rounds,
-                       ui.url_value("rounds", 100 if lot_d < 3 else 40, lo=20, hi=max_rounds) // 10 * 10, step=10,
-                       key="bc_lot_rounds",
-                       help=T("blockchain.mining.rounds_help"))
-    ui.sync_url(lotd=lot_d, rounds=rounds)
+    rounds = l2.slider(T("blockchain.mining.rounds"), 20, max_rounds, 100 if lot_d < 3 else 40, step=10,
+                       key="rounds", help=T("blockchain.mining.rounds_help"), **ui.BIND)
     tries_hist = cached_lottery(lot_d, rounds, seed)
     p_hit = 1.0 / bc.expected_tries(lot_d)
     fig = go.Figure(go.Histogram(x=tries_hist, nbinsx=30, histnorm="probability",
@@ -240,20 +243,19 @@ with tabs[1]:
                        expected=int(1 / p_hit), lo=int(tries_hist.min()), hi=int(tries_hist.max()),
                        share=float((tries_hist > 2 / p_hit).mean()),
                        theory=float(1.0 - bc.geometric_cdf(p_hit, 2 / p_hit))))
-    run_data["mining_lottery"] = pd.DataFrame({"round": np.arange(1, rounds + 1), "difficulty": lot_d,
-                                               "tries": tries_hist})
+    download(pd.DataFrame({"round": np.arange(1, rounds + 1), "difficulty": lot_d, "tries": tries_hist}),
+             "mining_lottery")
     ui.takeaway(T("blockchain.mining.takeaway"))
 
 # =========================================================================== 3. chain
-with tabs[2]:
+def chain() -> None:
     st.subheader(T("blockchain.chain.heading"))
     st.markdown(T("blockchain.chain.intro"))
     k1, k2, k3 = st.columns([1, 1, 2])
-    n_blocks = k1.slider(T("blockchain.chain.blocks"), 5, 8, ui.url_value("blocks", 5, lo=5, hi=8),
-                         key="bc_chain_n", help=T("blockchain.chain.blocks_help"))
-    chain_d = k2.slider(T("blockchain.chain.difficulty"), 1, 4, ui.url_value("cdiff", 3, lo=1, hi=4),
-                        key="bc_chain_d", help=T("blockchain.chain.difficulty_help"))
-    ui.sync_url(blocks=n_blocks, cdiff=chain_d)
+    n_blocks = k1.slider(T("blockchain.chain.blocks"), 5, 8, 5, key="blocks", help=T("blockchain.chain.blocks_help"),
+                         **ui.BIND)
+    chain_d = k2.slider(T("blockchain.chain.difficulty"), 1, 4, 3, key="cdiff",
+                        help=T("blockchain.chain.difficulty_help"), **ui.BIND)
     cfg = (n_blocks, chain_d)
     if st.session_state.get("bc_chain_cfg") != cfg:
         base, base_tries = cached_chain(tuple(DEFAULT_DATA[:n_blocks]), chain_d)
@@ -289,7 +291,7 @@ with tabs[2]:
                 st.markdown(f"**{badge} {T('blockchain.chain.block', n=blk.number)}**")
                 st.caption(f"🕒 {utc(blk.timestamp)} · nonce {blk.nonce}")
                 st.text_input(T("blockchain.chain.data"), blk.data, max_chars=120, key=f"bc_chain_data_{gen}_{i}",
-                              help=T("blockchain.chain.data_help"))
+                              persist_state="page", help=T("blockchain.chain.data_help"))
                 st.caption(f"{T('blockchain.chain.prev')}: `{draw.short(blk.prev_hash, 12)}`")
                 st.caption(f"{T('blockchain.chain.hash')}: `{draw.short(s['hash'], 12)}`")
                 for reason in s["reasons"]:
@@ -316,29 +318,29 @@ with tabs[2]:
     else:
         ui.what_happened(T("blockchain.chain.happened_ok", total=len(chain), tries=st.session_state.get(
             "bc_chain_build", 0), d=chain_d))
-    run_data["chain"] = pd.DataFrame([{"number": b.number, "timestamp": b.timestamp, "data": b.data,
-                                       "prev_hash": b.prev_hash, "nonce": b.nonce, "hash": s["hash"],
-                                       "valid": s["valid"], "reasons": ";".join(s["reasons"])}
-                                      for b, s in zip(chain, status)])
+    download(pd.DataFrame([{"number": b.number, "timestamp": b.timestamp, "data": b.data, "prev_hash": b.prev_hash,
+                            "nonce": b.nonce, "hash": s["hash"], "valid": s["valid"], "reasons": ";".join(s["reasons"])}
+                           for b, s in zip(chain, status)]), "chain")
     ui.takeaway(T("blockchain.chain.takeaway"))
 
 # =========================================================================== 4. network and consensus
-with tabs[3]:
+def network() -> None:
     st.subheader(T("blockchain.net.heading"))
     st.markdown(T("blockchain.net.intro"))
-    n_peers = st.slider(T("blockchain.net.peers"), 3, 10, ui.url_value("peers", 5, lo=3, hi=10), key="bc_peers",
-                        help=T("blockchain.net.peers_help"))
-    ui.sync_url(peers=n_peers)
+    n_peers = st.slider(T("blockchain.net.peers"), 3, 10, 5, key="peers", help=T("blockchain.net.peers_help"),
+                        **ui.BIND)
 
     st.markdown(f"#### {T('blockchain.net.vote_heading')}")
     base_chain, _ = cached_chain(tuple(DEFAULT_DATA[:5]), 2)
     v1, v2, v3 = st.columns(3)
     bad_peer_label = v1.selectbox(T("blockchain.net.bad_peer"), [f"P{i}" for i in range(1, n_peers + 1)],
-                                  index=n_peers - 1, key="bc_bad_peer", help=T("blockchain.net.bad_peer_help"))
+                                  index=n_peers - 1, key="bc_bad_peer", persist_state="page",
+                                  help=T("blockchain.net.bad_peer_help"))
     bad_peer = int(bad_peer_label[1:])
     bad_block = v2.selectbox(T("blockchain.net.bad_block"), list(range(2, 6)), index=0, key="bc_bad_block",
-                             help=T("blockchain.net.bad_block_help"))
-    remine = v3.toggle(T("blockchain.net.remine"), False, key="bc_bad_remine", help=T("blockchain.net.remine_help"))
+                             persist_state="page", help=T("blockchain.net.bad_block_help"))
+    remine = v3.toggle(T("blockchain.net.remine"), False, key="bc_bad_remine", persist_state="page",
+                       help=T("blockchain.net.remine_help"))
     copies = [list(base_chain) for _ in range(n_peers)]
     copies[bad_peer - 1] = cs.tamper_copy(base_chain, bad_block - 1, base_chain[bad_block - 1].data + " ×10",
                                           2, remine)
@@ -377,13 +379,11 @@ with tabs[3]:
     st.markdown(f"#### {T('blockchain.net.race_heading')}")
     st.markdown(T("blockchain.net.race_intro"))
     r1, r2, r3 = st.columns(3)
-    q = r1.slider(T("blockchain.net.q"), 0.01, 0.45, ui.url_value("q", 0.3, lo=0.01, hi=0.45), step=0.01,
-                  key="bc_q", help=T("blockchain.net.q_help"))
-    z = r2.slider(T("blockchain.net.z"), 0, 60, ui.url_value("z", 6, lo=0, hi=60), key="bc_z",
-                  help=T("blockchain.net.z_help"))
+    q = r1.slider(T("blockchain.net.q"), 0.01, 0.45, 0.3, step=0.01, key="q", help=T("blockchain.net.q_help"),
+                  **ui.BIND)
+    z = r2.slider(T("blockchain.net.z"), 0, 60, 6, key="z", help=T("blockchain.net.z_help"), **ui.BIND)
     trials = r3.select_slider(T("blockchain.net.trials"), options=[1000, 5000, 10000, 20000], value=10000,
-                              key="bc_trials", help=T("blockchain.net.trials_help"))
-    ui.sync_url(q=q, z=z)
+                              key="bc_trials", persist_state="page", help=T("blockchain.net.trials_help"))
     with ui.guard():
         p_formula = bc.attacker_success_probability(q, z)
         p_exact = cs.exact_race_probability(q, z)
@@ -409,8 +409,8 @@ with tabs[3]:
         ui.chart(fig, key="bc_race_chart")
         ui.what_happened(T("blockchain.net.race_happened", q=q, z=z, p=p_formula, exact=p_exact, rate=mc["rate"],
                            trials=trials, wins=mc["successes"], need=bc.min_confirmations(q)))
-        run_data["race"] = pd.DataFrame({"z": zs, "nakamoto": [bc.attacker_success_probability(q, int(k)) for k in zs],
-                                         "exact_race": [cs.exact_race_probability(q, int(k)) for k in zs]}).assign(q=q)
+        download(pd.DataFrame({"z": zs, "nakamoto": [bc.attacker_success_probability(q, int(k)) for k in zs],
+                               "exact_race": [cs.exact_race_probability(q, int(k)) for k in zs]}).assign(q=q), "race")
     with st.expander(T("blockchain.net.paper_heading"), expanded=False):
         table = cached_table()
         paper10 = [1.0, 0.2045873, 0.0509779, 0.0131722, 0.0034552, 0.0009137, 0.0002428, 0.0000647, 0.0000173,
@@ -438,22 +438,22 @@ with tabs[3]:
     ui.takeaway(T("blockchain.net.takeaway"))
 
 # =========================================================================== 5. Merkle tree
-with tabs[4]:
+def merkle() -> None:
     st.subheader(T("blockchain.merkle.heading"))
     st.markdown(T("blockchain.merkle.intro"))
-    n_tx = st.slider(T("blockchain.merkle.n"), 2, 16, ui.url_value("ntx", 5, lo=2, hi=16), key="bc_ntx",
-                     help=T("blockchain.merkle.n_help"))
-    ui.sync_url(ntx=n_tx)
+    n_tx = st.slider(T("blockchain.merkle.n"), 2, 16, 5, key="ntx", help=T("blockchain.merkle.n_help"), **ui.BIND)
     names = ["Alice", "Bob", "Carol", "Dave", "Eve"]
     txs = [f"{names[i % 5]} → {names[(i + 2) % 5]} {i + 1} BTC" for i in range(n_tx)]
     e1, e2, e3 = st.columns([1, 2, 1])
     tx_labels = [f"tx{i}" for i in range(n_tx)]
     edit_i = tx_labels.index(e1.selectbox(T("blockchain.merkle.edit"), tx_labels, index=min(2, n_tx - 1),
-                                          key="bc_mk_edit", help=T("blockchain.merkle.edit_help")))
+                                          key="bc_mk_edit", persist_state="page",
+                                          help=T("blockchain.merkle.edit_help")))
     new_text = e2.text_input(T("blockchain.merkle.new_text"), txs[edit_i].replace(" BTC", "0 BTC"), max_chars=120,
-                             key=f"bc_mk_text_{edit_i}_{n_tx}", help=T("blockchain.merkle.new_text_help"))
+                             key=f"bc_mk_text_{edit_i}_{n_tx}", persist_state="page",
+                             help=T("blockchain.merkle.new_text_help"))
     prove_i = tx_labels.index(e3.selectbox(T("blockchain.merkle.prove"), tx_labels, index=0, key="bc_mk_prove",
-                                           help=T("blockchain.merkle.prove_help")))
+                                           persist_state="page", help=T("blockchain.merkle.prove_help")))
     ids = [bc.toy_txid(t) for t in txs]
     edited = list(txs)
     edited[edit_i] = new_text
@@ -500,18 +500,18 @@ with tabs[4]:
         st.markdown(T("blockchain.merkle.real_result", root=root_real[:16], same=T(
             "blockchain.yes" if root_real == in_header else "blockchain.no")))
         ui.source_note(real["source"].iloc[0])
-    run_data["merkle"] = pd.DataFrame([{"level": lv, "index": i, "hash": h} for lv, level in enumerate(levels_new)
-                                       for i, h in enumerate(level)])
+    download(pd.DataFrame([{"level": lv, "index": i, "hash": h} for lv, level in enumerate(levels_new)
+                           for i, h in enumerate(level)]), "merkle")
     ui.takeaway(T("blockchain.merkle.takeaway"))
 
 # =========================================================================== 6. keys, addresses, signatures
-with tabs[5]:
+def keys() -> None:
     st.subheader(T("blockchain.keys.heading"))
     st.markdown(T("blockchain.keys.intro"))
     st.session_state.setdefault("bc_key_hex", "1")
     if st.button(f"🎲 {T('blockchain.keys.random')}", key="bc_key_random", help=T("blockchain.keys.random_help")):
         st.session_state["bc_key_hex"] = f"{bc.new_private_key():064x}"
-    key_hex = st.text_input(T("blockchain.keys.private"), max_chars=66, key="bc_key_hex",
+    key_hex = st.text_input(T("blockchain.keys.private"), max_chars=66, key="bc_key_hex", persist_state="page",
                             help=T("blockchain.keys.private_help"))
     k = None
     with ui.guard(), named(T("blockchain.keys.private")):
@@ -530,11 +530,12 @@ with tabs[5]:
         st.markdown(f"#### {T('blockchain.keys.sign_heading')}")
         s1, s2 = st.columns(2)
         message = s1.text_input(T("blockchain.keys.message"), "Pay Bob 1 BTC", max_chars=200, key="bc_sign_msg",
-                                help=T("blockchain.keys.message_help"))
+                                persist_state="page", help=T("blockchain.keys.message_help"))
         checked = s2.text_input(T("blockchain.keys.check_message"), "Pay Bob 1 BTC", max_chars=200, key="bc_check_msg",
-                                help=T("blockchain.keys.check_message_help"))
+                                persist_state="page", help=T("blockchain.keys.check_message_help"))
         which = st.radio(T("blockchain.keys.verify_with"), ["own", "other"], horizontal=True, key="bc_verify_with",
-                         format_func=lambda w: T(f"blockchain.keys.verify_{w}"), help=T("blockchain.keys.verify_help"))
+                         persist_state="page", format_func=lambda w: T(f"blockchain.keys.verify_{w}"),
+                         help=T("blockchain.keys.verify_help"))
         signature = crypto.sign(k, message.encode("utf-8"))
         r, s = crypto.signature_rs(signature)
         other = k + 1 if k + 1 < crypto.SECP256K1_N else 1
@@ -549,13 +550,12 @@ with tabs[5]:
     ui.takeaway(T("blockchain.keys.takeaway"))
 
 # =========================================================================== 7. transactions and wallets
-with tabs[6]:
+def wallets() -> None:
     st.subheader(T("blockchain.wallets.heading"))
     st.markdown(T("blockchain.wallets.intro"))
     w1, w2 = st.columns([1, 3])
-    n_wallets = w1.slider(T("blockchain.wallets.n"), 3, 5, ui.url_value("wallets", 4, lo=3, hi=5), key="bc_wallets_n",
-                          help=T("blockchain.wallets.n_help"))
-    ui.sync_url(wallets=n_wallets)
+    n_wallets = w1.slider(T("blockchain.wallets.n"), 3, 5, 4, key="wallets", help=T("blockchain.wallets.n_help"),
+                          **ui.BIND)
     cfg_w = (seed, n_wallets)
     reset_wallets = w2.button(f"↩️ {T('blockchain.wallets.reset')}", key="bc_wallet_reset",
                               help=T("blockchain.wallets.reset_help"))
@@ -566,20 +566,20 @@ with tabs[6]:
     ledger: utxo.UtxoLedger = st.session_state["bc_ledger"]
     f1, f2, f3, f4 = st.columns(4)
     sender = f1.selectbox(T("blockchain.wallets.sender"), list(ledger.names), index=0, key="bc_tx_from",
-                          help=T("blockchain.wallets.sender_help"))
+                          persist_state="page", help=T("blockchain.wallets.sender_help"))
     recipient = f2.selectbox(T("blockchain.wallets.recipient"), list(ledger.names), index=2, key="bc_tx_to",
-                             help=T("blockchain.wallets.recipient_help"))
+                             persist_state="page", help=T("blockchain.wallets.recipient_help"))
     amount = f3.number_input(T("blockchain.wallets.amount"), 0.0, 1000.0, 10.0, step=1.0, format="%.4f",
-                             key="bc_tx_amount", help=T("blockchain.wallets.amount_help"))
+                             key="bc_tx_amount", persist_state="page", help=T("blockchain.wallets.amount_help"))
     fee = f4.number_input(T("blockchain.wallets.fee"), 0.0, 1.0, 0.0001, step=0.0001, format="%.4f", key="bc_tx_fee",
-                          help=T("blockchain.wallets.fee_help"))
+                          persist_state="page", help=T("blockchain.wallets.fee_help"))
     a1, a2, a3, a4 = st.columns(4, vertical_alignment="bottom")
     send = a1.button(f"✍️ {T('blockchain.wallets.send')}", key="bc_tx_send", type="primary", width="stretch",
                      help=T("blockchain.wallets.send_help"))
     double = a2.button(f"♊ {T('blockchain.wallets.double')}", key="bc_tx_double", width="stretch",
                        help=T("blockchain.wallets.double_help"))
     miner = a3.selectbox(T("blockchain.wallets.miner"), list(ledger.names), index=len(ledger.names) - 1,
-                         key="bc_tx_miner", help=T("blockchain.wallets.miner_help"))
+                         key="bc_tx_miner", persist_state="page", help=T("blockchain.wallets.miner_help"))
     mine_now = a4.button(f"⛏️ {T('blockchain.wallets.mine')}", key="bc_tx_mine", width="stretch",
                          help=T("blockchain.wallets.mine_help"))
     with ui.guard():
@@ -637,11 +637,11 @@ with tabs[6]:
     else:
         ui.what_happened(T("blockchain.wallets.happened_start", first=ledger.names[0], second=ledger.names[1],
                            total=btc(total)))
-    run_data["wallet_log"] = pd.DataFrame(ledger.log)
+    download(pd.DataFrame(ledger.log), "wallet_log")
     ui.takeaway(T("blockchain.wallets.takeaway"))
 
 # =========================================================================== 8. real Bitcoin
-with tabs[7]:
+def bitcoin() -> None:
     st.subheader(T("blockchain.btc.heading"))
     st.markdown(T("blockchain.btc.intro"))
     headers = cached_csv("bitcoin_headers")
@@ -649,13 +649,14 @@ with tabs[7]:
                                       1231006505, 0x1D00FFFF, 2083236893).hex()
     presets = {row["height"]: (row["header_hex"] or genesis_hex) for _, row in headers.iterrows()}
     name_col = "name_zh" if ui.lang() == "zh" else "name_en"
+    preset_names = dict(zip(headers["height"], headers[name_col]))
     preset = st.radio(T("blockchain.btc.preset"), list(presets) + ["own"], horizontal=True, key="bc_hdr_preset",
-                      format_func=lambda h: T("blockchain.btc.own") if h == "own" else
-                      headers.set_index("height").loc[h, name_col], help=T("blockchain.btc.preset_help"))
+                      persist_state="page", format_func=lambda h: T("blockchain.btc.own") if h == "own" else
+                      preset_names[h], help=T("blockchain.btc.preset_help"))
     if preset != "own" or "bc_hdr_text" not in st.session_state:
         st.session_state["bc_hdr_text"] = presets[preset if preset != "own" else "0"]
     header_text = st.text_area(T("blockchain.btc.header"), max_chars=400, height=90, key="bc_hdr_text",
-                               help=T("blockchain.btc.header_help"), disabled=preset != "own")
+                               persist_state="page", help=T("blockchain.btc.header_help"), disabled=preset != "own")
     with ui.guard(), named(T("blockchain.btc.header")):
         fields = bc.parse_header(header_text)
         check = bc.check_header(**fields)
@@ -689,7 +690,7 @@ with tabs[7]:
     ui.takeaway(T("blockchain.btc.takeaway"))
 
 # =========================================================================== 9. economics
-with tabs[8]:
+def economics() -> None:
     st.subheader(T("blockchain.econ.heading"))
     st.markdown(T("blockchain.econ.intro"))
     schedule = pd.DataFrame(cs.supply_schedule())
@@ -717,15 +718,14 @@ with tabs[8]:
     st.markdown(f"#### {T('blockchain.econ.retarget_heading')}")
     st.markdown(T("blockchain.econ.retarget_intro"))
     d1, d2, d3 = st.columns(3)
-    epochs = d1.slider(T("blockchain.econ.epochs"), 6, 40, ui.url_value("epochs", 16, lo=6, hi=40), key="bc_epochs",
-                       help=T("blockchain.econ.epochs_help"))
-    change_at = d2.slider(T("blockchain.econ.change_at"), 2, 5, ui.url_value("change", 3, lo=2, hi=5),
-                          key="bc_change_at", help=T("blockchain.econ.change_at_help"))
+    epochs = d1.slider(T("blockchain.econ.epochs"), 6, 40, 16, key="epochs", help=T("blockchain.econ.epochs_help"),
+                       **ui.BIND)
+    change_at = d2.slider(T("blockchain.econ.change_at"), 2, 5, 3, key="change",
+                          help=T("blockchain.econ.change_at_help"), **ui.BIND)
+    # the URL holds the option as shown, so the options are shown as written in links (?factor=6.0)
     factors = [0.25, 0.5, 0.75, 1.25, 1.5, 2.0, 3.0, 6.0]
-    factor = d3.select_slider(T("blockchain.econ.factor"), options=factors,
-                              value=ui.url_value("factor", 2.0, options=factors), key="bc_factor",
-                              format_func=lambda f: f"×{f:g}", help=T("blockchain.econ.factor_help"))
-    ui.sync_url(epochs=epochs, change=change_at, factor=factor)
+    factor = d3.select_slider(T("blockchain.econ.factor"), options=factors, value=2.0, key="factor",
+                              help=T("blockchain.econ.factor_help"), **ui.BIND)
     sim = pd.DataFrame(cs.retarget_simulation(cs.hash_power_path(epochs, change_at - 1, factor), seed))
     fig = go.Figure(go.Scatter(x=sim["epoch"], y=sim["mean_block_minutes"], mode="lines+markers",
                                name=T("blockchain.econ.block_time")))
@@ -743,7 +743,7 @@ with tabs[8]:
     ui.what_happened(T("blockchain.econ.retarget_happened", epoch=change_at, factor=factor,
                        minutes=hit["mean_block_minutes"], next=hit["next_difficulty"] / hit["difficulty"],
                        after=after["mean_block_minutes"], clamped=T("blockchain.econ.clamped") if hit["clamped"] else ""))
-    run_data["retarget"] = sim
+    download(sim, "retarget")
     st.markdown(f"#### {T('blockchain.econ.cbdc_heading')}")
     comp = cached_csv("currency_comparison")
     suffix = "zh" if ui.lang() == "zh" else "en"
@@ -757,11 +757,11 @@ with tabs[8]:
     ui.source_note(T("blockchain.econ.rules_source"))
     ui.takeaway(T("blockchain.econ.takeaway"))
 
-# =========================================================================== self-check and download
+# =========================================================================== the lesson: only the open tab runs
+ui.sections("blockchain", {"hash": hash_section, "mining": mining, "chain": chain, "network": network,
+                           "merkle": merkle, "keys": keys, "wallets": wallets, "bitcoin": bitcoin,
+                           "economics": economics})
+
+# =========================================================================== self-check
 st.divider()
 ui.quiz("blockchain", ["avalanche", "mining", "tamper", "merkle", "race"])
-st.markdown(f"#### {T('blockchain.download_heading')}")
-d_cols = st.columns(len(run_data))
-for col, (name, df) in zip(d_cols, run_data.items()):
-    with col:
-        ui.download_csv(df, f"blockchain-{name}.csv", key=f"bc_dl_{name}", label=T(f"blockchain.download.{name}"))
