@@ -1,14 +1,15 @@
 """Regulation: chapter 3 (compliance, supervisors, risk reserve), chapter 7 (better regulation and risk control)
 and the article's §2, §5, §6 — three jurisdictions compared, AML rules as code, a sandbox cohort, data
-protection and crypto rules."""
+protection and crypto rules.  Each tab is a section; only the open one runs (ui.sections)."""
 import inspect
+import math
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from core import aml, privacy, regulation as reg
+from core import aml as aml_core, privacy as privacy_core, regulation as reg
 from ui import draw_regulation as draw
 
 T = ui.frame("regulation")
@@ -27,6 +28,9 @@ def intro(key: str) -> None:
 intro("regulation.intro")
 
 CURRENCY = {"cn": "¥", "us": "$"}
+SANDBOX_CAPS = [100, 250, 500, 1000, 2500, 5000, 10000, 20000]
+SANDBOX_LAUNCH = [100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000]
+NUMBERS = "_regulation_numbers"   # session state: each opened section's key numbers, for the summary download
 
 
 def title_col() -> str:
@@ -37,52 +41,121 @@ def label_col() -> str:
     return "label_zh" if ui.lang() == "zh" else "label_en"
 
 
-@st.cache_data(show_spinner=False)
+def finite_url_numbers(*names: str) -> None:
+    """Drop ``?name=inf`` / ``1e309`` before ``ui.url_value`` reads an integer from it.
+
+    Both ``ui.url_value`` and Streamlit 1.67's own binding of an *integer* number_input turn such a
+    value into ``int(float('inf'))``, an OverflowError (a traceback on screen).  So the integer number
+    inputs stay on ``ui.url_value`` / ``ui.sync_url``, and this runs first."""
+    for name in names:
+        try:
+            bad = any(not math.isfinite(float(v)) for v in st.query_params.get_all(name))
+        except ValueError:
+            bad = False  # not a number at all: ui.url_value falls back to the default itself
+        if bad:
+            del st.query_params[name]
+
+
+def keep_numbers(section: str, numbers: dict) -> None:
+    """Remember this section's key numbers (this student's session) for the summary download at the end."""
+    st.session_state.setdefault(NUMBERS, {})[section] = numbers
+
+
+# ---------------------------------------------------------------------- cached work (shared, read only)
+# cache_resource objects are shared by every visitor: nothing below is ever mutated by the page.
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _milestones() -> pd.DataFrame:
     return reg.load_milestones()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _table(name: str) -> pd.DataFrame:
+    return reg.load_table(name)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _cohorts() -> pd.DataFrame:
+    return reg.real_cohorts()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _fines() -> pd.DataFrame:
+    return reg.fine_rules()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _crypto_rules() -> pd.DataFrame:
+    return reg.crypto_rules().set_index("rule_id")
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _rule_source() -> str:
+    return inspect.getsource(aml_core.ReportingRule)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _compare(jurs: tuple, areas: tuple, start: int, end: int):
+    """The chosen milestones with their comparison matrix, area counts and replay (None when nothing is chosen)."""
+    shown = reg.filter_milestones(_milestones(), jurs, areas, start, end)
+    if shown.empty:
+        return shown, None, None, None
+    return shown, reg.comparison_matrix(shown), reg.area_counts(shown), reg.milestones_trace(shown)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _aml_day(n: int, share: float, seed: int, regime: str):
-    result = aml.simulate_day(n, share, seed, regime)
-    return result, aml.day_trace(result)
+    """One simulated day: the result, its replay, its summary and the CSV table (with hh:mm times)."""
+    result = aml_core.simulate_day(n, share, seed, regime)
+    day_csv = result.day.assign(time=[f"{m // 60:02d}:{m % 60:02d}" for m in result.day["minute"]])
+    return result, aml_core.day_trace(result), result.summary(), day_csv
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _sandbox(params: reg.SandboxParams):
     firms = reg.simulate_sandbox(params)
     return firms, reg.sandbox_summary(firms), reg.sandbox_trace(firms, params)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _privacy(n: int, seed: int, share: float, k: int, width: int) -> dict:
-    return privacy.privacy_experiment(n, seed, share, k, width)
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _privacy(n: int, seed: int, share: float, k: int, width: int) -> tuple[dict, int]:
+    """The pseudonymisation experiment and how many rows the controller's lookup maps back to the right person."""
+    exp = privacy_core.privacy_experiment(n, seed, share, k, width)
+    back = privacy_core.reidentify(exp["keyed"], exp["customers"])
+    return exp, int((back["id"].to_numpy() == exp["customers"]["id"].to_numpy()).sum())
 
 
-summary: dict = {}
-tabs = st.tabs([T(f"regulation.tab.{t}") for t in ("compare", "aml", "sandbox", "privacy", "crypto")])
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _verdict_grid() -> pd.DataFrame:
+    """Verdict of every (jurisdiction, activity) row at every date of the crypto timeline."""
+    long = reg.crypto_timeline(reg.ACTIVITIES)
+    grid = long.pivot(index=["jurisdiction", "activity"], columns="date", values="verdict")
+    return grid.reindex(index=[(j, a) for j in ("cn", "eu") for a in reg.ACTIVITIES], columns=list(reg.CRYPTO_DATES))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _checklist(business: str, on_text: str) -> pd.DataFrame:
+    return reg.crypto_checklist(reg.BUSINESSES[business], date.fromisoformat(on_text))
+
 
 # ====================================================================== 1. three jurisdictions
-with tabs[0]:
+def compare() -> None:
     st.subheader(T("regulation.compare.heading"))
     intro("regulation.compare.intro")
     milestones = _milestones()
     years = (int(milestones["year"].min()), int(milestones["year"].max()))
     c1, c2, c3 = st.columns([1, 2, 2])
     jurs = c1.multiselect(T("regulation.compare.jurisdictions"), list(reg.JURISDICTIONS), default=list(reg.JURISDICTIONS),
-                          format_func=lambda j: T(f"regulation.jur.{j}"), key="cmp_jur",
+                          format_func=lambda j: T(f"regulation.jur.{j}"), key="cmp_jur", persist_state="page",
                           help=T("regulation.compare.jurisdictions_help"))
     areas = c2.multiselect(T("regulation.compare.areas"), list(reg.AREAS), default=list(reg.AREAS),
-                           format_func=lambda a: T(f"regulation.area.{a}"), key="cmp_areas",
+                           format_func=lambda a: T(f"regulation.area.{a}"), key="cmp_areas", persist_state="page",
                            help=T("regulation.compare.areas_help"))
-    y0 = ui.url_value("y0", years[0], lo=years[0], hi=years[1])
-    y1 = ui.url_value("y1", years[1], lo=years[0], hi=years[1])
-    span = c3.slider(T("regulation.compare.years"), years[0], years[1], (min(y0, y1), max(y0, y1)), key="cmp_years",
-                     help=T("regulation.compare.years_help"))
-    ui.sync_url(y0=span[0], y1=span[1])
+    span = c3.slider(T("regulation.compare.years"), years[0], years[1], years, key="cyears",
+                     help=T("regulation.compare.years_help"), **ui.BIND)
+    start, end = sorted(span)  # a hand-written link may give the two years in either order
     shown = pd.DataFrame()
     with ui.guard():
-        shown = reg.filter_milestones(milestones, jurs, areas, span[0], span[1])
+        shown, matrix, area_table, trace = _compare(tuple(jurs), tuple(areas), start, end)
     if shown.empty:
         st.warning(T("regulation.compare.none"))
     else:
@@ -102,11 +175,10 @@ with tabs[0]:
                 ui.chart(draw.counts_figure({j: counts[j] for j in jurs}, T, row["jurisdiction"]),
                          key="cmp_counts")
 
-        ui.step_player(reg.milestones_trace(shown), draw_milestone, key="cmp_player")
+        ui.step_player(trace, draw_milestone, key="cmp_player")
 
         st.markdown(f"#### {T('regulation.compare.matrix')}")
-        approaches = reg.load_table("approaches").set_index("jurisdiction")
-        matrix = reg.comparison_matrix(shown)
+        approaches = _table("approaches").set_index("jurisdiction")
         cols = st.columns(max(1, len(matrix)))
         for col, row in zip(cols, matrix.itertuples()):
             with col.container(border=True):
@@ -120,16 +192,16 @@ with tabs[0]:
                 aims = " · ".join(f"{T('regulation.aim.' + a)} ({n})" for a, n in row.aims.items() if n)
                 st.markdown(f"**{T('regulation.compare.aims')}** {aims}")
                 ui.source_note(approaches.loc[j, "source"])
-        ui.chart(draw.area_heatmap(reg.area_counts(shown), T), key="cmp_heat")
+        ui.chart(draw.area_heatmap(area_table, T), key="cmp_heat")
         per = shown["jurisdiction"].value_counts()
         tops = "; ".join(f"{T('regulation.jur.' + r.jurisdiction)}: {' / '.join(T('regulation.aim.' + a) for a in r.top_aims)}"
                          for r in matrix.itertuples())
-        ui.what_happened(T("regulation.compare.happened", n=len(shown), start=span[0], end=span[1],
+        ui.what_happened(T("regulation.compare.happened", n=len(shown), start=start, end=end,
                            cn=int(per.get("cn", 0)), us=int(per.get("us", 0)), eu=int(per.get("eu", 0)),
                            first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=tops)
                          + (" " + T("regulation.compare.happened_cn")
                             if per.get("cn", 0) > max(per.get("us", 0), per.get("eu", 0)) else ""))
-        summary.update({"milestones_shown": len(shown)})
+        keep_numbers("compare", {"milestones_shown": len(shown)})
         with st.expander(T("regulation.compare.table_title")):
             st.dataframe(pd.DataFrame({
                 T("regulation.compare.col_date"): shown["date"],
@@ -144,24 +216,29 @@ with tabs[0]:
         ui.source_note(T("regulation.compare.ch3_source"))
     ui.takeaway(T("regulation.compare.takeaway"))
 
+
 # ====================================================================== 2. AML rules as code
-with tabs[1]:
+def aml() -> None:
     st.subheader(T("regulation.aml.heading"))
     intro("regulation.aml.intro")
+    finite_url_numbers("aseed")
     c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
-    regime = c1.radio(T("regulation.aml.regime"), list(aml.REGIMES),
-                      index=list(aml.REGIMES).index(ui.url_value("areg", "cn", options=list(aml.REGIMES))),
-                      format_func=lambda r: T(f"regulation.aml.regimes.{r}"), key="aml_regime",
+    # the regime's label is translated: bound to the URL it would put that label there, so ?areg= stays hand-made
+    regime = c1.radio(T("regulation.aml.regime"), list(aml_core.REGIMES),
+                      index=list(aml_core.REGIMES).index(ui.url_value("areg", "cn", options=list(aml_core.REGIMES))),
+                      format_func=lambda r: T(f"regulation.aml.regimes.{r}"), key="aml_regime", persist_state="page",
                       help=T("regulation.aml.regime_help"))
-    n_cust = c2.slider(T("regulation.aml.customers"), 10, 300, ui.url_value("an", 60, lo=10, hi=300), 5,
-                       key="aml_n", help=T("regulation.aml.customers_help"))
-    share = c3.slider(T("regulation.aml.share"), 0, 50, ui.url_value("ash", 10, lo=0, hi=50), 1, key="aml_share",
-                      format="%d%%", help=T("regulation.aml.share_help"))
+    ui.sync_url(areg=regime)
+    n_cust = c2.slider(T("regulation.aml.customers"), 10, 300, 60, 5, key="an",
+                       help=T("regulation.aml.customers_help"), **ui.BIND)
+    share = c3.slider(T("regulation.aml.share"), 0, 50, 10, 1, key="ash", format="%d%%",
+                      help=T("regulation.aml.share_help"), **ui.BIND)
+    # integer number inputs stay on ui.url_value: Streamlit's binding crashes on ?aseed=inf (finite_url_numbers)
     a_seed = c4.number_input(T("regulation.aml.seed"), 0, 9999, ui.url_value("aseed", 2017, lo=0, hi=9999), 1,
-                             key="aml_seed", help=T("regulation.aml.seed_help"))
-    ui.sync_url(areg=regime, an=n_cust, ash=share, aseed=int(a_seed))
+                             key="aml_seed", persist_state="page", help=T("regulation.aml.seed_help"))
+    ui.sync_url(aseed=int(a_seed))
     cur = CURRENCY[regime]
-    rules_table = reg.load_table("aml_rules")
+    rules_table = _table("aml_rules")
     rules_table = rules_table[rules_table["regime"] == regime]
     with st.expander(T("regulation.aml.rules_title"), expanded=True):
         st.dataframe(pd.DataFrame({T("regulation.aml.col_rule"): rules_table[label_col()],
@@ -171,10 +248,9 @@ with tabs[1]:
         ui.source_note(" · ".join(dict.fromkeys(rules_table["source"])))
     with st.expander(T("regulation.aml.code_title")):
         st.markdown(T("regulation.aml.code_note"))
-        st.code(inspect.getsource(aml.ReportingRule), language="python")
+        st.code(_rule_source(), language="python")
     with ui.guard():
-        result, trace = _aml_day(int(n_cust), share / 100, int(a_seed), regime)
-        s = result.summary()
+        result, trace, s, day_csv = _aml_day(int(n_cust), share / 100, int(a_seed), regime)
         m = st.columns(5)
         m[0].metric(T("regulation.aml.m_tx"), ui.num(s["n_tx"]), help=T("regulation.aml.m_tx_help"))
         m[1].metric(T("regulation.aml.m_daily"), ui.num(s["daily_reports"]), help=T("regulation.aml.m_daily_help"))
@@ -183,7 +259,7 @@ with tabs[1]:
                     help=T("regulation.aml.m_caught_help"))
         m[4].metric(T("regulation.aml.m_flagged"), ui.num(s["flagged"]), help=T("regulation.aml.m_flagged_help"))
         st.markdown(f"#### {T('regulation.aml.replay')}")
-        line_units = aml.cash_line(regime) / 100
+        line_units = aml_core.cash_line(regime) / 100
 
         def draw_hour(step) -> None:
             ui.chart(draw.running_cash_figure(step.state, line_units, cur, T), key="aml_running")
@@ -212,7 +288,7 @@ with tabs[1]:
                 }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(d)))
         with right:
             st.markdown(f"#### {T('regulation.aml.flags_title')}")
-            flags_src = reg.load_table("red_flags").set_index("flag_id")
+            flags_src = _table("red_flags").set_index("flag_id")
             if result.flags.empty:
                 st.info(T("regulation.aml.no_flags"))
             else:
@@ -238,42 +314,40 @@ with tabs[1]:
                            structurers=s["structurers"], caught=s["caught_daily"], caught_single=s["caught_single"],
                            flagged=s["flagged"], struct_flagged=s["structurers_flagged"], others=s["others_flagged"],
                            line=line_units, regime=T(f"regulation.aml.regimes.{regime}")))
-        summary.update({f"aml_{k}": v for k, v in s.items()})
-        ui.download_csv(result.day.assign(time=[f"{m // 60:02d}:{m % 60:02d}" for m in result.day["minute"]]),
-                        f"regulation-aml-day-{regime}.csv", key="dl_aml", label=T("regulation.aml.download"))
+        keep_numbers("aml", {f"aml_{k}": v for k, v in s.items()})
+        ui.download_csv(day_csv, f"regulation-aml-day-{regime}.csv", key="dl_aml", label=T("regulation.aml.download"))
     ui.takeaway(T("regulation.aml.takeaway"))
 
+
 # ====================================================================== 3. regulatory sandbox
-with tabs[2]:
+def sandbox() -> None:
     st.subheader(T("regulation.sandbox.heading"))
     intro("regulation.sandbox.intro")
-    real = reg.real_cohorts()
+    finite_url_numbers("sseed")
+    real = _cohorts()
     c1, c2, c3, c4, c5 = st.columns(5)
-    apps = c1.slider(T("regulation.sandbox.applications"), 5, 300, ui.url_value("sapp", 69, lo=5, hi=300), 1,
-                     key="sb_apps", help=T("regulation.sandbox.applications_help"))
-    acc = c2.slider(T("regulation.sandbox.accept"), 5, 100, ui.url_value("sacc", 35, lo=5, hi=100), 1, format="%d%%",
-                    key="sb_accept", help=T("regulation.sandbox.accept_help"))
-    tst = c3.slider(T("regulation.sandbox.test"), 5, 100, ui.url_value("stst", 75, lo=5, hi=100), 1, format="%d%%",
-                    key="sb_test", help=T("regulation.sandbox.test_help"))
-    cap = c4.select_slider(T("regulation.sandbox.cap"), [100, 250, 500, 1000, 2500, 5000, 10000, 20000],
-                           ui.url_value("scap", 1000, options=[100, 250, 500, 1000, 2500, 5000, 10000, 20000]),
-                           format_func=lambda v: f"{v:,}", key="sb_cap", help=T("regulation.sandbox.cap_help"))
-    months = c5.slider(T("regulation.sandbox.months"), 1, 24, ui.url_value("smon", 6, lo=1, hi=24), 1, key="sb_months",
-                       help=T("regulation.sandbox.months_help"))
+    apps = c1.slider(T("regulation.sandbox.applications"), 5, 300, 69, 1, key="sapp",
+                     help=T("regulation.sandbox.applications_help"), **ui.BIND)
+    acc = c2.slider(T("regulation.sandbox.accept"), 5, 100, 35, 1, format="%d%%", key="sacc",
+                    help=T("regulation.sandbox.accept_help"), **ui.BIND)
+    tst = c3.slider(T("regulation.sandbox.test"), 5, 100, 75, 1, format="%d%%", key="stst",
+                    help=T("regulation.sandbox.test_help"), **ui.BIND)
+    # no format_func on the two select sliders: a bound select slider writes its *formatted* label to the
+    # URL, and ?scap=1000 (not 1,000) is what a lecturer types
+    cap = c4.select_slider(T("regulation.sandbox.cap"), SANDBOX_CAPS, 1000, key="scap",
+                           help=T("regulation.sandbox.cap_help"), **ui.BIND)
+    months = c5.slider(T("regulation.sandbox.months"), 1, 24, 6, 1, key="smon",
+                       help=T("regulation.sandbox.months_help"), **ui.BIND)
     c6, c7, c8, c9 = st.columns(4)
-    flaw = c6.slider(T("regulation.sandbox.flaw"), 0, 80, ui.url_value("sflaw", 20, lo=0, hi=80), 1, format="%d%%",
-                     key="sb_flaw", help=T("regulation.sandbox.flaw_help"))
-    show = c7.slider(T("regulation.sandbox.show"), 0.5, 36.0, ui.url_value("sshow", 4.0, lo=0.5, hi=36.0), 0.5,
-                     key="sb_show", help=T("regulation.sandbox.show_help"))
-    launch = c8.select_slider(T("regulation.sandbox.launch"), [100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
-                                                               200000],
-                              ui.url_value("slaunch", 5000, options=[100, 500, 1000, 2000, 5000, 10000, 20000, 50000,
-                                                                     100000, 200000]),
-                              format_func=lambda v: f"{v:,}", key="sb_launch", help=T("regulation.sandbox.launch_help"))
+    flaw = c6.slider(T("regulation.sandbox.flaw"), 0, 80, 20, 1, format="%d%%", key="sflaw",
+                     help=T("regulation.sandbox.flaw_help"), **ui.BIND)
+    show = c7.slider(T("regulation.sandbox.show"), 0.5, 36.0, 4.0, 0.5, key="sshow",
+                     help=T("regulation.sandbox.show_help"), **ui.BIND)
+    launch = c8.select_slider(T("regulation.sandbox.launch"), SANDBOX_LAUNCH, 5000, key="slaunch",
+                              help=T("regulation.sandbox.launch_help"), **ui.BIND)
     s_seed = c9.number_input(T("regulation.sandbox.seed"), 0, 9999, ui.url_value("sseed", 2016, lo=0, hi=9999), 1,
-                             key="sb_seed", help=T("regulation.sandbox.seed_help"))
-    ui.sync_url(sapp=apps, sacc=acc, stst=tst, scap=cap, smon=months, sflaw=flaw, sshow=show, slaunch=launch,
-                sseed=int(s_seed))
+                             key="sb_seed", persist_state="page", help=T("regulation.sandbox.seed_help"))
+    ui.sync_url(sseed=int(s_seed))
     with ui.guard():
         params = reg.SandboxParams(int(apps), acc / 100, tst / 100, int(cap), int(months), flaw / 100, float(show),
                                    int(launch), int(s_seed))
@@ -310,7 +384,7 @@ with tabs[2]:
                            tested=sb["tested"], cap=int(cap), months=int(months), sound=sb["sound"], fixed=sb["fixed"],
                            missed=sb["missed"], launch=sb["launch_share"], sandbox=sb["sandbox_exposed"],
                            full=sb["full_exposed"], avoided=sb["avoided_share"]))
-        summary.update({f"sandbox_{k}": v for k, v in sb.items()})
+        keep_numbers("sandbox", {f"sandbox_{k}": v for k, v in sb.items()})
         ui.download_csv(firms, "regulation-sandbox-firms.csv", key="dl_sb", label=T("regulation.sandbox.download"))
     with st.expander(T("regulation.sandbox.facts_title")):
         st.dataframe(pd.DataFrame({
@@ -328,24 +402,28 @@ with tabs[2]:
         ui.source_note(" · ".join(dict.fromkeys(others["source"])))
     ui.takeaway(T("regulation.sandbox.takeaway"))
 
+
 # ====================================================================== 4. data protection
-with tabs[3]:
+def privacy() -> None:
     st.subheader(T("regulation.privacy.heading"))
     intro("regulation.privacy.intro")
-    fines = reg.fine_rules()
+    finite_url_numbers("gto", "pto", "pseed")
+    fines = _fines()
     st.markdown(f"#### {T('regulation.privacy.fines_title')}")
     c1, c2, c3 = st.columns([1, 1, 1])
     turnover_m = c1.number_input(T("regulation.privacy.turnover"), 0, 1_000_000,
                                  ui.url_value("gto", 800, lo=0, hi=1_000_000), 50, key="pv_turnover",
-                                 help=T("regulation.privacy.turnover_help"))
+                                 persist_state="page", help=T("regulation.privacy.turnover_help"))
+    # the tier's label is translated: kept out of Streamlit's binding so ?gtier= holds the stable id
     tier = c2.radio(T("regulation.privacy.tier"), ["gdpr_83_5", "gdpr_83_4"],
                     index=["gdpr_83_5", "gdpr_83_4"].index(ui.url_value("gtier", "gdpr_83_5",
                                                                          options=["gdpr_83_5", "gdpr_83_4"])),
-                    format_func=lambda t: T(f"regulation.privacy.tiers.{t}"), key="pv_tier",
+                    format_func=lambda t: T(f"regulation.privacy.tiers.{t}"), key="pv_tier", persist_state="page",
                     help=T("regulation.privacy.tier_help"))
     cny_yi = c3.number_input(T("regulation.privacy.turnover_cny"), 0, 100_000, ui.url_value("pto", 20, lo=0, hi=100_000),
-                             1, key="pv_turnover_cny", help=T("regulation.privacy.turnover_cny_help"))
+                             1, key="pv_turnover_cny", persist_state="page", help=T("regulation.privacy.turnover_cny_help"))
     ui.sync_url(gto=int(turnover_m), gtier=tier, pto=int(cny_yi))
+    numbers = {}
     with ui.guard():
         turnover = int(turnover_m) * 1_000_000
         ceiling = reg.gdpr_max_fine(turnover, tier)
@@ -370,27 +448,25 @@ with tabs[3]:
                            kink=kink / 1e6, which=T("regulation.privacy.which_pct") if ceiling > int(
                                fines.loc[tier, "fixed"]) else T("regulation.privacy.which_fixed"),
                            cny=int(cny_yi), pipl_pct=pct_pipl / 1e8))
-        summary.update({"gdpr_turnover_eur": turnover, "gdpr_ceiling_eur": ceiling, "pipl_fixed_cny": fixed_pipl,
+        numbers.update({"gdpr_turnover_eur": turnover, "gdpr_ceiling_eur": ceiling, "pipl_fixed_cny": fixed_pipl,
                         "pipl_pct_cny": pct_pipl})
 
     st.divider()
     st.markdown(f"#### {T('regulation.privacy.pseudo_title')}")
     intro("regulation.privacy.pseudo_intro")
     c1, c2, c3, c4, c5 = st.columns(5)
-    pv_n = c1.slider(T("regulation.privacy.n"), 10, 300, ui.url_value("pn", 60, lo=10, hi=300), 5, key="pv_n",
-                     help=T("regulation.privacy.n_help"))
-    pv_share = c2.slider(T("regulation.privacy.share"), 10, 100, ui.url_value("psh", 50, lo=10, hi=100), 5,
-                         format="%d%%", key="pv_share", help=T("regulation.privacy.share_help"))
-    pv_k = c3.slider(T("regulation.privacy.k"), 1, 10, ui.url_value("pk", 3, lo=1, hi=10), 1, key="pv_k",
-                     help=T("regulation.privacy.k_help"))
-    pv_width = c4.select_slider(T("regulation.privacy.width"), [1, 5, 10, 20],
-                                ui.url_value("pw", 10, options=[1, 5, 10, 20]), key="pv_width",
-                                help=T("regulation.privacy.width_help"))
+    pv_n = c1.slider(T("regulation.privacy.n"), 10, 300, 60, 5, key="pn", help=T("regulation.privacy.n_help"),
+                     **ui.BIND)
+    pv_share = c2.slider(T("regulation.privacy.share"), 10, 100, 50, 5, format="%d%%", key="psh",
+                         help=T("regulation.privacy.share_help"), **ui.BIND)
+    pv_k = c3.slider(T("regulation.privacy.k"), 1, 10, 3, 1, key="pk", help=T("regulation.privacy.k_help"), **ui.BIND)
+    pv_width = c4.select_slider(T("regulation.privacy.width"), [1, 5, 10, 20], 10, key="pw",
+                                help=T("regulation.privacy.width_help"), **ui.BIND)
     pv_seed = c5.number_input(T("regulation.privacy.seed"), 0, 9999, ui.url_value("pseed", 7, lo=0, hi=9999), 1,
-                              key="pv_seed", help=T("regulation.privacy.seed_help"))
-    ui.sync_url(pn=pv_n, psh=pv_share, pk=pv_k, pw=pv_width, pseed=int(pv_seed))
+                              key="pv_seed", persist_state="page", help=T("regulation.privacy.seed_help"))
+    ui.sync_url(pseed=int(pv_seed))
     with ui.guard():
-        exp = _privacy(int(pv_n), int(pv_seed), pv_share / 100, int(pv_k), int(pv_width))
+        exp, round_trip = _privacy(int(pv_n), int(pv_seed), pv_share / 100, int(pv_k), int(pv_width))
         name_col = "name_zh" if ui.lang() == "zh" else "name_en"
         t1, t2, t3 = st.columns([4, 4, 3])
         with t1:
@@ -424,48 +500,44 @@ with tabs[3]:
                                                                             for r in an["region"]]}),
                          hide_index=True, width="stretch")
         ui.chart(draw.attack_figure(exp["counts"], exp["known"], T), key="pv_attack")
-        back = privacy.reidentify(exp["keyed"], exp["customers"])
-        round_trip = int((back["id"].to_numpy() == exp["customers"]["id"].to_numpy()).sum())
         c = exp["counts"]
         ui.what_happened(T("regulation.privacy.pseudo_happened", n=exp["n"], known=exp["known"], trip=round_trip,
                            sha=c["sha256"], secret=c["hmac_secret"], leaked=c["hmac_leaked"], quasi=c["quasi"],
                            anon=c["anonymous"], k=int(pv_k), kept=exp["kept"], suppressed=exp["suppressed"],
                            width=int(pv_width)))
-        summary.update({f"privacy_reidentified_{k}": v for k, v in c.items()})
+        numbers.update({f"privacy_reidentified_{k}": v for k, v in c.items()})
         ui.download_csv(exp["keyed"].table, "regulation-pseudonymised.csv", key="dl_pv",
                         label=T("regulation.privacy.download"))
+    keep_numbers("privacy", numbers)
     with st.expander(T("regulation.privacy.law_title")):
         st.markdown(T("regulation.privacy.law_body"))
         ui.source_note(T("regulation.privacy.law_source"))
     ui.takeaway(T("regulation.privacy.takeaway"))
 
+
 # ====================================================================== 5. crypto rules
-with tabs[4]:
+def crypto() -> None:
     st.subheader(T("regulation.crypto.heading"))
     intro("regulation.crypto.intro")
     c1, c2 = st.columns([2, 3])
-    # options are the translated labels themselves (no format_func), mapped back to the business id
+    # options are the translated labels themselves (no format_func), mapped back to the business id; so the
+    # widget stays out of Streamlit's URL binding (it would write the label) and ?biz= holds the stable id
     biz_ids = list(reg.BUSINESSES)
     biz_labels = [T(f"regulation.crypto.businesses.{b}") for b in biz_ids]
     biz_label = c1.selectbox(T("regulation.crypto.business"), biz_labels,
                              index=biz_ids.index(ui.url_value("biz", "offshore_exchange", options=biz_ids)),
-                             key=f"cr_business_{ui.lang()}", help=T("regulation.crypto.business_help"))
+                             key=f"cr_business_{ui.lang()}", persist_state="page",
+                             help=T("regulation.crypto.business_help"))
     business = biz_ids[biz_labels.index(biz_label)] if biz_label in biz_labels else biz_ids[0]
-    on_text = c2.select_slider(T("regulation.crypto.date"), list(reg.CRYPTO_DATES),
-                               ui.url_value("on", "2024-12-30", options=list(reg.CRYPTO_DATES)), key="cr_date",
-                               help=T("regulation.crypto.date_help"))
-    ui.sync_url(biz=business, on=on_text)
+    ui.sync_url(biz=business)
+    on_text = c2.select_slider(T("regulation.crypto.date"), list(reg.CRYPTO_DATES), "2024-12-30", key="on",
+                               help=T("regulation.crypto.date_help"), **ui.BIND)
     activities = reg.BUSINESSES[business]
     with ui.guard():
-        on = date.fromisoformat(on_text)
-        key_table = reg.crypto_checklist(activities, on)
-        long = reg.crypto_timeline(reg.ACTIVITIES)
-        long["row"] = [f"{T('regulation.jur.' + j)} · {T('regulation.crypto.activity.' + a)}"
-                       for j, a in zip(long["jurisdiction"], long["activity"])]
-        order = [f"{T('regulation.jur.' + j)} · {T('regulation.crypto.activity.' + a)}"
-                 for j in ("cn", "eu") for a in reg.ACTIVITIES]
-        grid = long.pivot(index="row", columns="date", values="verdict").reindex(index=order,
-                                                                                columns=list(reg.CRYPTO_DATES))
+        key_table = _checklist(business, on_text)
+        grid = _verdict_grid()
+        grid = grid.set_axis([f"{T('regulation.jur.' + j)} · {T('regulation.crypto.activity.' + a)}"
+                              for j, a in grid.index], axis=0)
         ui.chart(draw.verdict_heatmap(grid, T, on_text), key="cr_heat")
         st.caption(T("regulation.crypto.heat_note"))
 
@@ -481,13 +553,14 @@ with tabs[4]:
             choice = col.selectbox(
                 T(f"regulation.crypto.activity.{row.activity}"), verdict_labels, index=None,
                 placeholder=T("regulation.crypto.placeholder"),
-                key=f"cr_ans_{business}_{row.activity}_{row.jurisdiction}_{ui.lang()}",
+                key=f"cr_ans_{business}_{row.activity}_{row.jurisdiction}_{ui.lang()}", persist_state="page",
                 help=T("regulation.crypto.answer_help"))
             if choice in verdict_labels:
                 answers[(row.activity, row.jurisdiction)] = reg.VERDICTS[verdict_labels.index(choice)]
         grade = reg.grade_checklist(answers, key_table)
-        if st.toggle(T("regulation.crypto.reveal"), key=f"cr_reveal_{business}", help=T("regulation.crypto.reveal_help")):
-            rules = reg.crypto_rules().set_index("rule_id")
+        if st.toggle(T("regulation.crypto.reveal"), key=f"cr_reveal_{business}", persist_state="page",
+                     help=T("regulation.crypto.reveal_help")):
+            rules = _crypto_rules()
             st.dataframe(pd.DataFrame({
                 T("regulation.crypto.col_item"): [f"{T('regulation.jur.' + r.jurisdiction)} · "
                                                   f"{T('regulation.crypto.activity.' + r.activity)}"
@@ -509,13 +582,18 @@ with tabs[4]:
                            on=on_text, n=len(activities), cn_banned=int(counts.get(("cn", "banned"), 0)),
                            eu_licence=int(counts.get(("eu", "licence"), 0)), right=grade["right"],
                            answered=grade["answered"], total=grade["total"]))
-        summary.update({"crypto_business": business, "crypto_date": on_text, "crypto_right": grade["right"],
-                        "crypto_total": grade["total"]})
+        keep_numbers("crypto", {"crypto_business": business, "crypto_date": on_text, "crypto_right": grade["right"],
+                                "crypto_total": grade["total"]})
         ui.download_csv(key_table, "regulation-crypto-checklist.csv", key="dl_cr", label=T("regulation.crypto.download"))
     ui.takeaway(T("regulation.crypto.takeaway"))
+
+
+ui.sections("regulation", {"compare": compare, "aml": aml, "sandbox": sandbox, "privacy": privacy, "crypto": crypto})
 
 st.divider()
 ui.quiz("regulation", ["q1", "q2", "q3", "q4"])
 st.markdown(f"#### {T('regulation.summary_title')}")
-ui.download_csv(pd.DataFrame({"quantity": list(summary), "value": [str(v) for v in summary.values()]}),
+kept = st.session_state.get(NUMBERS, {})
+numbers = {k: v for name in ("compare", "aml", "sandbox", "privacy", "crypto") for k, v in kept.get(name, {}).items()}
+ui.download_csv(pd.DataFrame({"quantity": list(numbers), "value": [str(v) for v in numbers.values()]}),
                 "regulation-summary.csv", key="dl_summary", label=T("regulation.summary_download"))
