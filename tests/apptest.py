@@ -29,6 +29,10 @@ def run_page(path: str = "app.py", lang: str = "en", params: dict | None = None)
         at.query_params[name] = str(value)
     at.run()
     if path != "app.py":
+        # the home page drops what it does not know (e.g. another page's ?tab=): a browser's deep
+        # link never runs it, so give the page its link's parameters again
+        for name, value in (params or {}).items():
+            at.query_params[name] = str(value)
         at.switch_page(path)
         at.run()
     return at

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 import streamlit as st
+from streamlit.elements.widgets import number_input as _number_input
 
 from ui.frame import lang, translator
 
@@ -26,6 +27,31 @@ from ui.frame import lang, translator
 BIND = {"bind": "query-params", "persist_state": "page"}
 
 TAB_PARAM = "tab"
+
+
+def _guard_int_binding() -> None:
+    """Make a URL-bound whole-number input fall back to its default on ``?seed=inf``.
+
+    Streamlit 1.67 rejects a non-finite or out-of-range *float* from the URL, but for an integer input
+    it calls ``int(float("inf"))`` first and the ``OverflowError`` replaces the page (checked here with
+    ``inf``, ``-inf``, ``1e309`` and a 309-digit number).  The guard returns the widget's default, which
+    Streamlit then treats like any other rejected URL value (it also clears the parameter)."""
+    serde = _number_input.NumberInputSerde
+    if getattr(serde.deserialize, "_fintechlab_guarded", False):
+        return
+    original = serde.deserialize
+
+    def deserialize(self, ui_value):
+        try:
+            return original(self, ui_value)
+        except OverflowError:
+            return self.value
+
+    deserialize._fintechlab_guarded = True
+    serde.deserialize = deserialize
+
+
+_guard_int_binding()
 
 
 def _widget_key(page_id: str) -> str:

@@ -142,7 +142,9 @@ def url_value(name: str, default, lo=None, hi=None, options=None):
                 return default
         else:
             value = str(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "inf", "1e309", a 309-digit number
+        return default
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return default
     if options is not None and value not in options:
         return default
