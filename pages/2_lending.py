@@ -1,4 +1,9 @@
-"""Chapter 3 · P2P lending: credit scoring, matching, repayment, portfolio risk, custody and failure, disclosure."""
+"""Chapter 3 · P2P lending: credit scoring, matching, repayment, portfolio risk, custody and failure, disclosure.
+
+Six sections, one per tab; only the open one runs (``?tab=<name>``).  Scenario controls are bound to
+the URL under their key (``?seed=``, ``?r=``, ...), so a lecturer's link opens the exact scenario.
+"""
+import math
 import time
 from pathlib import Path
 
@@ -15,14 +20,43 @@ ui.header("lending")
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+# ------------------------------------------------------------------ work paid for once (cached by inputs)
+# cache_data hands every visitor their own copy; cache_resource objects are shared: read them, never mutate.
 @st.cache_data(max_entries=16, show_spinner=False)
 def _scorecard(seed: int, base_score: int, base_odds: int, pdo: int) -> credit.Scorecard:
     return credit.fit_scorecard(seed=seed, base_score=base_score, base_odds=base_odds, pdo=pdo)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
+def _quality(seed: int, base_score: int, base_odds: int, pdo: int) -> dict:
+    """The fitted scorecard's held-out ROC, AUC and KS, and its points table."""
+    card = _scorecard(seed, base_score, base_odds, pdo)
+    roc = credit.roc_curve(card.test_score, card.test_bad)
+    ks, ks_cut = credit.ks_statistic(card.test_score, card.test_bad)
+    return {"roc": roc, "auc": credit.auc(card.test_score, card.test_bad), "ks": ks, "ks_cut": ks_cut,
+            "ks_at": credit.ks_index(roc), "points": card.points_table()}
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _german() -> pd.DataFrame:
     return credit.load_german_credit()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _market(seed: int, n_loans: int, n_investors: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return p2p.make_market(seed, n_loans, n_investors)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _match(loans: pd.DataFrame, bids: pd.DataFrame, note: int, cap: int) -> tuple:
+    """The matching trace and its per-loan and per-investor summaries."""
+    trace = p2p.match_investors(loans, bids, note=note, max_per_loan=cap)
+    return (trace, *p2p.match_summary(trace, loans, bids))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cost(principal: float, rate: float, months: int, upfront: float, monthly_fee: float, method: str) -> dict:
+    return lending.borrower_cost(principal, rate, months, upfront, monthly_fee, method)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -32,9 +66,10 @@ def _risk(n_loans: int, n_scen: int, rho: float, shock: float, fee: float, reser
     mc = p2p.simulate_defaults(portfolio, n_scen, rho=rho, shock=shock, fee=fee, seed=seed)
     ms = (time.perf_counter() - t0) * 1000
     book = mc.portfolio_return()
+    div = p2p.diversification(mc)
     shocks = sorted({1.0, 1.5, 2.0, 3.0, 4.0, 5.0, float(shock)})
     res = p2p.reserve_test(portfolio, reserve_share=reserve, shocks=shocks, n_scenarios=n_scen, rho=rho, seed=seed)
-    return {"book": book, "div": p2p.diversification(mc), "ms": ms, "reserve": res}
+    return {"book": book, "div": div, "ms": ms, "reserve": res, "summary": p2p.risk_summary(book, div)}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -42,10 +77,26 @@ def _platform(params: p2p.PlatformParams):
     return p2p.platform_story(params)
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _rules() -> pd.DataFrame:
+    return pd.read_csv(DATA / "p2p_rules.csv")
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _platform_counts() -> pd.DataFrame:
+    return pd.read_csv(DATA / "p2p_platforms.csv")
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _book(seed: int, n_borrowers: int, months: int):
     book = p2p.make_loan_book(seed, n_borrowers, months)
     return book, p2p.disclosure(book, months)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _violations(seed: int, n_borrowers: int, months: int, month: int) -> pd.DataFrame:
+    book, _ = _book(seed, n_borrowers, months)
+    return p2p.cap_violations(book, month)
 
 
 def feature_name(short: str) -> str:
@@ -58,28 +109,44 @@ def level_name(short: str, value) -> str:
     return str(value)
 
 
-summary: dict = {}   # this run's headline figures, offered as one CSV at the end of the page
-tabs = st.tabs([T("lending.tab.score"), T("lending.tab.match"), T("lending.tab.repay"), T("lending.tab.risk"),
-                T("lending.tab.fail"), T("lending.tab.disclose")])
+def whole_number(where, label: str, lo: int, hi: int, value: int, *, key: str, **kwargs) -> int:
+    """A whole-number input bound to ``?<key>=``.  Streamlit 1.67 drops a malformed or out-of-range value
+    itself, but raises OverflowError on ``?key=inf`` or ``?key=1e309`` (checked): such a link is cleaned first."""
+    raw = st.query_params.get(key)
+    try:
+        infinite = raw is not None and not math.isfinite(float(raw))
+    except ValueError:
+        infinite = False  # not a number at all: Streamlit drops it itself
+    if infinite:
+        del st.query_params[key]
+        st.rerun()  # widgets are seeded from the URL the run started with: start again without it
+    return where.number_input(label, lo, hi, value, key=key, **kwargs, **ui.BIND)
+
+
+def figures(section: str) -> dict:
+    """Headline figures of ``section``'s latest run in this session, offered as one CSV at the end of the page."""
+    kept = st.session_state.setdefault("lend_summary", {})
+    kept[section] = {}
+    return kept[section]
+
 
 # ================================================================== 1. registration and credit assessment
-with tabs[0]:
+def score() -> None:
+    summary = figures("score")
     st.subheader(T("lending.score.heading"))
     st.markdown(T("lending.score.intro"))
     c1, c2, c3, c4 = st.columns(4)
-    seed = c1.number_input(T("lending.score.seed"), 0, 9999, ui.url_value("seed", 42, lo=0, hi=9999), step=1,
-                           key="lend_seed", help=T("lending.score.seed_help"))
-    base_score = c2.number_input(T("lending.score.base_score"), 300, 900,
-                                 ui.url_value("base", 600, lo=300, hi=900), step=10, key="lend_base",
-                                 help=T("lending.score.base_score_help"))
-    base_odds = c3.number_input(T("lending.score.base_odds"), 1, 1000, ui.url_value("odds", 50, lo=1, hi=1000),
-                                step=1, key="lend_odds", help=T("lending.score.base_odds_help"))
-    pdo = c4.number_input(T("lending.score.pdo"), 5, 100, ui.url_value("pdo", 20, lo=5, hi=100), step=5,
-                          key="lend_pdo", help=T("lending.score.pdo_help"))
-    ui.sync_url(seed=seed, base=base_score, odds=base_odds, pdo=pdo)
+    seed = whole_number(c1, T("lending.score.seed"), 0, 9999, 42, step=1, key="seed",
+                        help=T("lending.score.seed_help"))
+    base_score = whole_number(c2, T("lending.score.base_score"), 300, 900, 600, step=10, key="base",
+                              help=T("lending.score.base_score_help"))
+    base_odds = whole_number(c3, T("lending.score.base_odds"), 1, 1000, 50, step=1, key="odds",
+                             help=T("lending.score.base_odds_help"))
+    pdo = whole_number(c4, T("lending.score.pdo"), 5, 100, 20, step=5, key="pdo", help=T("lending.score.pdo_help"))
+    fit = (int(seed), int(base_score), int(base_odds), int(pdo))
     card = None
     with ui.guard():
-        card = _scorecard(int(seed), int(base_score), int(base_odds), int(pdo))
+        card = _scorecard(*fit)
     if card is not None:
         data = _german()
         dom = card.domain
@@ -91,7 +158,8 @@ with tabs[0]:
 
         st.markdown(f"#### {T('lending.score.profile')}")
         r1, r2 = st.columns([1, 3], vertical_alignment="bottom")
-        r1.number_input(T("lending.score.row"), 1, len(data), 1, key="lend_row", help=T("lending.score.row_help"))
+        r1.number_input(T("lending.score.row"), 1, len(data), 1, key="lend_row", persist_state="page",
+                        help=T("lending.score.row_help"))
         r2.button(T("lending.score.load"), key="lend_load", on_click=load_row, help=T("lending.score.load_help"))
         first = data.iloc[0]
         profile = {f: first[f] for f in credit.FEATURES}
@@ -102,13 +170,13 @@ with tabs[0]:
             if credit.FEATURES[f][1] == "cat":
                 opts = list(dom[f])
                 st.session_state.setdefault(key, first[f])
-                profile[f] = col.selectbox(feature_name(f), opts, key=key,
+                profile[f] = col.selectbox(feature_name(f), opts, key=key, persist_state="page",
                                            format_func=lambda v, f=f: level_name(f, v),
                                            help=T("lending.score.iv_help", iv=float(card.iv[f])))
             else:
                 lo, hi = dom[f]
                 st.session_state.setdefault(key, int(first[f]))
-                profile[f] = col.number_input(feature_name(f), lo, hi, step=1, key=key,
+                profile[f] = col.number_input(feature_name(f), lo, hi, step=1, key=key, persist_state="page",
                                               help=T("lending.score.range_help", lo=lo, hi=hi, iv=float(card.iv[f])))
         pts = None
         with ui.guard():
@@ -132,17 +200,17 @@ with tabs[0]:
             left, right = st.columns([1, 1])
             with left:
                 ui.chart(draw.points_bar(pts, {f: feature_name(f) for f in card.features}, T), key="lend_points")
+            quality = _quality(*fit)
+            auc, ks, ks_cut = quality["auc"], quality["ks"], quality["ks_cut"]
             with right:
-                roc = credit.roc_curve(card.test_score, card.test_bad)
-                auc = credit.auc(card.test_score, card.test_bad)
-                ks, ks_cut = credit.ks_statistic(card.test_score, card.test_bad)
-                ks_at = credit.ks_index(roc)
-                ui.chart(draw.roc_figure(roc, auc, ks, ks_at, T), key="lend_roc")
+                ui.chart(draw.roc_figure(quality["roc"], auc, ks, quality["ks_at"], T), key="lend_roc")
+            # the bounds follow the fit (a new fit is a new slider); a ?cut= outside them is dropped, and so is
+            # a cut-off kept from another fit: the slider then starts at this fit's KS point
             lo_s, hi_s = int(card.test_score.min()), int(card.test_score.max()) + 1
-            cutoff = st.slider(T("lending.score.cutoff"), lo_s, hi_s,
-                               ui.url_value("cut", int(round(ks_cut)), lo=lo_s, hi=hi_s),
-                               key=f"lend_cut_{seed}_{base_score}_{base_odds}_{pdo}", help=T("lending.score.cutoff_help"))
-            ui.sync_url(cut=cutoff)
+            if not lo_s <= st.session_state.get("cut", lo_s) <= hi_s:
+                del st.session_state["cut"]
+            cutoff = st.slider(T("lending.score.cutoff"), lo_s, hi_s, int(round(ks_cut)), key="cut",
+                               help=T("lending.score.cutoff_help"), **ui.BIND)
             ui.chart(draw.score_hist(card.test_score, card.test_bad, total, T, cutoff), key="lend_hist")
             eff = credit.cutoff_effect(card.test_score, card.test_bad, cutoff)
             e1, e2, e3, e4 = st.columns(4)
@@ -168,39 +236,41 @@ with tabs[0]:
             if rate is not None:
                 st.markdown(T("lending.score.rate_text", pd_year=pd_year, rate=rate))
             with st.expander(T("lending.score.table_title")):
-                table = card.points_table()
-                table["feature"] = [feature_name(f) for f in table["feature"]]
+                points = quality["points"]
+                table = points.copy()
+                table["feature"] = [feature_name(f) for f in points["feature"]]
                 table["label"] = [level_name(f, lab) if credit.FEATURES[f][1] == "cat" else lab
-                                  for f, lab in zip(card.points_table()["feature"], table["label"])]
+                                  for f, lab in zip(points["feature"], points["label"])]
                 st.dataframe(table.drop(columns=["bin"]).round({"bad_rate": 3, "woe": 3, "points": 1}),
                              hide_index=True, width="stretch")
                 iv = card.iv.rename(index=feature_name).round(3).rename("IV").reset_index()
                 iv.columns = [T("lending.score.col_feature"), "IV"]
                 st.dataframe(iv, hide_index=True)
-            ui.download_csv(card.points_table(), "lending-scorecard.csv", key="dl_lend_card")
+            ui.download_csv(quality["points"], "lending-scorecard.csv", key="dl_lend_card")
     ui.source_note(T("lending.score.source"))
     ui.takeaway(T("lending.score.takeaway"))
 
 # ================================================================== 2. matching investors
-with tabs[1]:
+def match() -> None:
+    summary = figures("match")
     st.subheader(T("lending.match.heading"))
     st.markdown(T("lending.match.intro"))
     c1, c2, c3, c4, c5 = st.columns(5)
-    mseed = c1.number_input(T("lending.match.seed"), 0, 9999, ui.url_value("mseed", 7, lo=0, hi=9999), key="lend_mseed",
-                            help=T("lending.match.seed_help"))
-    n_loans = c2.slider(T("lending.match.n_loans"), 3, 12, ui.url_value("loans", 8, lo=3, hi=12), key="lend_nloans",
-                        help=T("lending.match.n_loans_help"))
-    n_inv = c3.slider(T("lending.match.n_investors"), 5, 40, ui.url_value("investors", 20, lo=5, hi=40),
-                      key="lend_ninv", help=T("lending.match.n_investors_help"))
+    mseed = whole_number(c1, T("lending.match.seed"), 0, 9999, 7, key="mseed", help=T("lending.match.seed_help"))
+    n_loans = c2.slider(T("lending.match.n_loans"), 3, 12, 8, key="loans", help=T("lending.match.n_loans_help"),
+                        **ui.BIND)
+    n_inv = c3.slider(T("lending.match.n_investors"), 5, 40, 20, key="investors",
+                      help=T("lending.match.n_investors_help"), **ui.BIND)
+    # options shown as money: a bound select_slider would put "¥1,000" in the URL, so these two keep ?note=1000
     note = c4.select_slider(T("lending.match.note"), [500, 1000, 2000, 5000],
                             ui.url_value("note", 1000, options=[500, 1000, 2000, 5000]), key="lend_note",
-                            format_func=lambda v: f"¥{v:,}", help=T("lending.match.note_help"))
+                            persist_state="page", format_func=lambda v: f"¥{v:,}", help=T("lending.match.note_help"))
     cap = c5.select_slider(T("lending.match.cap"), [5000, 10000, 20000, 50000],
                            ui.url_value("cap", 10000, options=[5000, 10000, 20000, 50000]), key="lend_cap",
-                           format_func=lambda v: f"¥{v:,}", help=T("lending.match.cap_help"))
-    ui.sync_url(mseed=mseed, loans=n_loans, investors=n_inv, note=note, cap=cap)
+                           persist_state="page", format_func=lambda v: f"¥{v:,}", help=T("lending.match.cap_help"))
+    ui.sync_url(note=note, cap=cap)
     st.info(T("lending.match.rule", note=int(note), cap=int(cap)))
-    loans_df, inv_df = p2p.make_market(int(mseed), int(n_loans), int(n_inv))
+    loans_df, inv_df = _market(int(mseed), int(n_loans), int(n_inv))
     lcol, icol = st.columns([2, 3])
     lcol.markdown(f"**{T('lending.match.loans_title')}**")
     lcol.dataframe(loans_df.rename(columns=lambda c: T(f"lending.match.col.{c}")), hide_index=True, width="stretch",
@@ -219,19 +289,20 @@ with tabs[1]:
             "grades": st.column_config.TextColumn(T("lending.match.col.grades"), max_chars=5,
                                                   help=T("lending.match.grades_help")),
         })
-    trace = None
+    matched = None
     with ui.guard():
-        trace = p2p.match_investors(loans_df, edited, note=int(note), max_per_loan=int(cap))
-        st.session_state["lend_match"] = (trace, loans_df, edited)
-    if trace is None and "lend_match" in st.session_state:
+        matched = _match(loans_df, edited, int(note), int(cap))
+        st.session_state["lend_match"] = matched
+    if matched is None and "lend_match" in st.session_state:
         st.caption(T("lending.match.kept"))
-        trace, loans_df, edited = st.session_state["lend_match"]
-    if trace is not None:
+        matched = st.session_state["lend_match"]
+    if matched is not None:
+        trace, lo_sum, inv_sum = matched
+
         def draw_match(step) -> None:
             ui.chart(draw.match_figure(step.state, trace.meta["investors"], trace.meta["loans"], T), key="lend_match_fig")
 
         ui.step_player(trace, draw_match, key="lend_match_player")
-        lo_sum, inv_sum = p2p.match_summary(trace, loans_df, edited)
         done = trace[-1].params
         invested = inv_sum[inv_sum["invested"] > 0]
         summary.update({"loans_full": done["full"], "loans_partial": done["partial"], "loans_unfunded": done["none"]})
@@ -243,27 +314,25 @@ with tabs[1]:
     ui.takeaway(T("lending.match.takeaway"))
 
 # ================================================================== 3. disbursement and repayment
-with tabs[2]:
+def repay() -> None:
+    summary = figures("repay")
     st.subheader(T("lending.sched.heading"))
     st.markdown(T("lending.sched.intro"))
     c1, c2, c3, c4, c5 = st.columns(5)
-    principal = c1.number_input(T("lending.sched.amount"), 0.0, 10_000_000.0,
-                                ui.url_value("p", 100000.0, lo=0.0, hi=10_000_000.0), step=1000.0, key="lend_p",
-                                help=T("lending.sched.amount_help"))
-    rate_pct = c2.number_input(T("lending.sched.rate"), 0.0, 1000.0, ui.url_value("r", 4.9, lo=0.0, hi=1000.0),
-                               step=0.1, format="%.2f", key="lend_r", help=T("lending.sched.rate_help"))
-    months_in = c3.number_input(T("lending.sched.months"), 0, 360, ui.url_value("n", 120, lo=0, hi=360), step=1,
-                                key="lend_n", help=T("lending.sched.months_help"))
-    up_pct = c4.number_input(T("lending.sched.upfront"), 0.0, 30.0, ui.url_value("up", 3.0, lo=0.0, hi=30.0), step=0.5,
-                             key="lend_up", help=T("lending.sched.upfront_help"))
-    mf_pct = c5.number_input(T("lending.sched.monthly_fee"), 0.0, 3.0, ui.url_value("mf", 0.2, lo=0.0, hi=3.0),
-                             step=0.05, format="%.2f", key="lend_mf", help=T("lending.sched.monthly_fee_help"))
-    ui.sync_url(p=principal, r=rate_pct, n=months_in, up=up_pct, mf=mf_pct)
+    principal = c1.number_input(T("lending.sched.amount"), 0.0, 10_000_000.0, 100000.0, step=1000.0, key="p",
+                                help=T("lending.sched.amount_help"), **ui.BIND)
+    rate_pct = c2.number_input(T("lending.sched.rate"), 0.0, 1000.0, 4.9, step=0.1, format="%.2f", key="r",
+                               help=T("lending.sched.rate_help"), **ui.BIND)
+    months_in = whole_number(c3, T("lending.sched.months"), 0, 360, 120, step=1, key="n",
+                             help=T("lending.sched.months_help"))
+    up_pct = c4.number_input(T("lending.sched.upfront"), 0.0, 30.0, 3.0, step=0.5, key="up",
+                             help=T("lending.sched.upfront_help"), **ui.BIND)
+    mf_pct = c5.number_input(T("lending.sched.monthly_fee"), 0.0, 3.0, 0.2, step=0.05, format="%.2f", key="mf",
+                             help=T("lending.sched.monthly_fee_help"), **ui.BIND)
     with ui.guard():
-        cost_a = lending.borrower_cost(float(principal), rate_pct / 100, int(months_in), up_pct / 100, mf_pct / 100,
-                                       "installment")
-        cost_b = lending.borrower_cost(float(principal), rate_pct / 100, int(months_in), up_pct / 100, mf_pct / 100,
-                                       "principal")
+        terms = (float(principal), rate_pct / 100, int(months_in), up_pct / 100, mf_pct / 100)
+        cost_a = _cost(*terms, "installment")
+        cost_b = _cost(*terms, "principal")
         st.session_state["lend_sched"] = (cost_a, cost_b, float(principal), rate_pct, int(months_in))
     if "lend_sched" in st.session_state:
         cost_a, cost_b, p_ok, r_ok, n_ok = st.session_state["lend_sched"]
@@ -300,7 +369,8 @@ with tabs[2]:
     ui.takeaway(T("lending.sched.takeaway"))
 
 # ================================================================== 4. portfolio risk
-with tabs[3]:
+def risk() -> None:
+    summary = figures("risk")
     st.subheader(T("lending.risk.heading"))
     st.markdown(T("lending.risk.intro"))
     rates = p2p.grade_rates()
@@ -310,30 +380,27 @@ with tabs[3]:
     st.dataframe(grade_table, width="stretch")
     st.caption(T("lending.risk.assumption", lgd=p2p.LGD, target=p2p.TARGET_RETURN))
     c1, c2, c3, c4, c5, c6 = st.columns(6)
-    n_mc = c1.select_slider(T("lending.risk.loans"), [1000, 2000, 5000, 10000, 20000],
-                            ui.url_value("mcloans", 10000, options=[1000, 2000, 5000, 10000, 20000]),
-                            key="lend_mc_loans", help=T("lending.risk.loans_help"))
-    n_sc = c2.select_slider(T("lending.risk.scen"), [200, 500, 1000, 2000],
-                            ui.url_value("scen", 1000, options=[200, 500, 1000, 2000]), key="lend_mc_scen",
-                            help=T("lending.risk.scen_help"))
-    rho = c3.slider(T("lending.risk.rho"), 0.0, 0.5, ui.url_value("rho", 0.10, lo=0.0, hi=0.5), 0.05,
-                    format="%.2f", key="lend_rho", help=T("lending.risk.rho_help"))
-    shock = c4.slider(T("lending.risk.shock"), 1.0, 5.0, ui.url_value("shock", 1.0, lo=1.0, hi=5.0), 0.5,
-                      format="×%.1f", key="lend_shock", help=T("lending.risk.shock_help"))
-    reserve_pct = c5.slider(T("lending.risk.reserve"), 0.0, 20.0, ui.url_value("reserve", 5.0, lo=0.0, hi=20.0), 0.5,
-                            format="%.1f%%", key="lend_reserve", help=T("lending.risk.reserve_help"))
-    fee_pct = c6.slider(T("lending.risk.fee"), 0.0, 3.0, ui.url_value("fee", 1.0, lo=0.0, hi=3.0), 0.25,
-                        format="%.2f%%", key="lend_fee", help=T("lending.risk.fee_help"))
-    ui.sync_url(mcloans=n_mc, scen=n_sc, rho=rho, shock=shock, reserve=reserve_pct, fee=fee_pct)
-    risk = None
+    n_mc = c1.select_slider(T("lending.risk.loans"), [1000, 2000, 5000, 10000, 20000], 10000, key="mcloans",
+                            help=T("lending.risk.loans_help"), **ui.BIND)
+    n_sc = c2.select_slider(T("lending.risk.scen"), [200, 500, 1000, 2000], 1000, key="scen",
+                            help=T("lending.risk.scen_help"), **ui.BIND)
+    rho = c3.slider(T("lending.risk.rho"), 0.0, 0.5, 0.10, 0.05, format="%.2f", key="rho",
+                    help=T("lending.risk.rho_help"), **ui.BIND)
+    shock = c4.slider(T("lending.risk.shock"), 1.0, 5.0, 1.0, 0.5, format="×%.1f", key="shock",
+                      help=T("lending.risk.shock_help"), **ui.BIND)
+    reserve_pct = c5.slider(T("lending.risk.reserve"), 0.0, 20.0, 5.0, 0.5, format="%.1f%%", key="reserve",
+                            help=T("lending.risk.reserve_help"), **ui.BIND)
+    fee_pct = c6.slider(T("lending.risk.fee"), 0.0, 3.0, 1.0, 0.25, format="%.2f%%", key="fee",
+                        help=T("lending.risk.fee_help"), **ui.BIND)
+    sim = None
     with ui.guard():
         with st.spinner(T("lending.risk.running")):
-            risk = _risk(int(n_mc), int(n_sc), float(rho), float(shock), fee_pct / 100, reserve_pct / 100, 42)
-    if risk is not None:
-        book = risk["book"]
-        res = risk["reserve"]
+            sim = _risk(int(n_mc), int(n_sc), float(rho), float(shock), fee_pct / 100, reserve_pct / 100, 42)
+    if sim is not None:
+        book = sim["book"]
+        res = sim["reserve"]
         now = res[res["shock"] == float(shock)].iloc[0]
-        fig_sum = p2p.risk_summary(book, risk["div"])
+        fig_sum = sim["summary"]
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(T("lending.risk.mean_return"), ui.pct(fig_sum["mean"], 2))
         m2.metric(T("lending.risk.p05"), ui.pct(fig_sum["p05"], 2))
@@ -343,13 +410,13 @@ with tabs[3]:
         with g1:
             ui.chart(draw.return_hist(book, T), key="lend_book_hist")
         with g2:
-            ui.chart(draw.diversification_figure(risk["div"], T), key="lend_div")
+            ui.chart(draw.diversification_figure(sim["div"], T), key="lend_div")
         ui.chart(draw.reserve_figure(res, float(shock), T), key="lend_reserve_fig")
         sd, q05 = fig_sum["sd"], fig_sum["q05"]
         summary.update({"book_mean_return": round(fig_sum["mean"], 6), "book_p05_return": round(fig_sum["p05"], 6),
                         "reserve_exhausted_share": float(now["p_exhausted"])})
         first_out = res[res["p_exhausted"] >= 0.5]
-        ui.what_happened(T("lending.risk.happened", loans=int(n_mc), scen=int(n_sc), ms=risk["ms"],
+        ui.what_happened(T("lending.risk.happened", loans=int(n_mc), scen=int(n_sc), ms=sim["ms"],
                            mean=fig_sum["mean"], p05=fig_sum["p05"], sd1=sd[1], sd10=sd[10], sd100=sd[100],
                            q1=q05[1], q100=q05[100], reserve=reserve_pct / 100,
                            loss=float(now["mean_loss"]), p_ex=float(now["p_exhausted"]), shock=float(shock)))
@@ -361,21 +428,21 @@ with tabs[3]:
     ui.takeaway(T("lending.risk.takeaway"))
 
 # ================================================================== 5. custody and platform failure
-with tabs[4]:
+def fail() -> None:
+    summary = figures("fail")
     st.subheader(T("lending.fail.heading"))
     st.markdown(T("lending.fail.intro"))
     c1, c2, c3, c4, c5 = st.columns(5)
-    slow = c1.slider(T("lending.fail.slowdown"), 6, 36, ui.url_value("slow", 18, lo=6, hi=36), key="lend_slow",
-                     help=T("lending.fail.slowdown_help"))
-    promised = c2.slider(T("lending.fail.promised"), 4.0, 20.0, ui.url_value("promise", 12.0, lo=4.0, hi=20.0), 0.5,
-                         format="%.1f%%", key="lend_promise", help=T("lending.fail.promised_help"))
-    growth = c3.slider(T("lending.fail.growth"), 0.0, 15.0, ui.url_value("growth", 8.0, lo=0.0, hi=15.0), 1.0,
-                       format="%.0f%%", key="lend_growth", help=T("lending.fail.growth_help"))
-    siphon = c4.slider(T("lending.fail.siphon"), 0.0, 30.0, ui.url_value("siphon", 10.0, lo=0.0, hi=30.0), 1.0,
-                       format="%.0f%%", key="lend_siphon", help=T("lending.fail.siphon_help"))
-    dflt = c5.slider(T("lending.fail.default"), 0.0, 20.0, ui.url_value("dflt", 8.0, lo=0.0, hi=20.0), 1.0,
-                     format="%.0f%%", key="lend_dflt", help=T("lending.fail.default_help"))
-    ui.sync_url(slow=slow, promise=promised, growth=growth, siphon=siphon, dflt=dflt)
+    slow = c1.slider(T("lending.fail.slowdown"), 6, 36, 18, key="slow", help=T("lending.fail.slowdown_help"),
+                     **ui.BIND)
+    promised = c2.slider(T("lending.fail.promised"), 4.0, 20.0, 12.0, 0.5, format="%.1f%%", key="promise",
+                         help=T("lending.fail.promised_help"), **ui.BIND)
+    growth = c3.slider(T("lending.fail.growth"), 0.0, 15.0, 8.0, 1.0, format="%.0f%%", key="growth",
+                       help=T("lending.fail.growth_help"), **ui.BIND)
+    siphon = c4.slider(T("lending.fail.siphon"), 0.0, 30.0, 10.0, 1.0, format="%.0f%%", key="siphon",
+                       help=T("lending.fail.siphon_help"), **ui.BIND)
+    dflt = c5.slider(T("lending.fail.default"), 0.0, 20.0, 8.0, 1.0, format="%.0f%%", key="dflt",
+                     help=T("lending.fail.default_help"), **ui.BIND)
     story = None
     with ui.guard():
         params = p2p.PlatformParams(months=36, slowdown_month=int(slow), promised_rate=promised / 100,
@@ -418,13 +485,13 @@ with tabs[4]:
         else:
             ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, **custody))
         st.markdown(f"#### {T('lending.fail.rules_title')}")
-        rules = pd.read_csv(DATA / "p2p_rules.csv")
+        rules = _rules()
         for _, r in rules[rules["id"].isin(["self_financing", "pooling", "guarantee", "maturity_split",
                                             "false_promotion", "custody"])].iterrows():
             st.markdown(f"- **{r['rule']}** — {r['text_zh'] if ui.lang() == 'zh' else r['text_en']} "
                         f"→ {T('lending.fail.rule_link.' + r['id'])}")
         ui.source_note(T("lending.fail.rules_source"))
-        counts = pd.read_csv(DATA / "p2p_platforms.csv")
+        counts = _platform_counts()
         ui.chart(draw.platform_counts(counts, T), key="lend_counts")
         peak = counts.loc[counts["platforms"].idxmax()]
         st.markdown(T("lending.fail.counts_text", peak=int(peak["platforms"]), peak_date=peak["date"][:7],
@@ -435,21 +502,20 @@ with tabs[4]:
     ui.takeaway(T("lending.fail.takeaway"))
 
 # ================================================================== 6. disclosure and caps
-with tabs[5]:
+def disclose() -> None:
+    summary = figures("disclose")
     st.subheader(T("lending.disc.heading"))
     st.markdown(T("lending.disc.intro"))
     c1, c2, c3 = st.columns(3)
-    bseed = c1.number_input(T("lending.disc.seed"), 0, 9999, ui.url_value("bseed", 11, lo=0, hi=9999), key="lend_bseed",
-                            help=T("lending.disc.seed_help"))
-    n_bor = c2.slider(T("lending.disc.borrowers"), 50, 1000, ui.url_value("borrowers", 300, lo=50, hi=1000), 50,
-                      key="lend_borrowers", help=T("lending.disc.borrowers_help"))
-    month = c3.slider(T("lending.disc.month"), 1, 12, ui.url_value("month", 12, lo=1, hi=12), key="lend_month",
-                      help=T("lending.disc.month_help"))
-    ui.sync_url(bseed=bseed, borrowers=n_bor, month=month)
-    book = None
+    bseed = whole_number(c1, T("lending.disc.seed"), 0, 9999, 11, key="bseed", help=T("lending.disc.seed_help"))
+    n_bor = c2.slider(T("lending.disc.borrowers"), 50, 1000, 300, 50, key="borrowers",
+                      help=T("lending.disc.borrowers_help"), **ui.BIND)
+    month = c3.slider(T("lending.disc.month"), 1, 12, 12, key="month", help=T("lending.disc.month_help"), **ui.BIND)
+    disc = viol = None
     with ui.guard():
-        book, disc = _book(int(bseed), int(n_bor), 12)
-    if book is not None:
+        _, disc = _book(int(bseed), int(n_bor), 12)
+        viol = _violations(int(bseed), int(n_bor), 12, int(month))
+    if disc is not None and viol is not None:
         row = disc[disc["month"] == month].iloc[0]
         items = [("cum_volume", ui.yuan(row["cum_volume"])), ("cum_loans", ui.num(row["cum_loans"])),
                  ("balance", ui.yuan(row["balance"])), ("interest_balance", ui.yuan(row["interest_balance"])),
@@ -469,7 +535,6 @@ with tabs[5]:
         ui.chart(draw.disclosure_figure(disc, int(month), T), key="lend_disc_fig")
         st.markdown(f"#### {T('lending.disc.caps_title')}")
         st.markdown(T("lending.disc.caps_rule"))
-        viol = p2p.cap_violations(book, int(month))
         if len(viol):
             show = viol.assign(kind=[T(f"lending.disc.kind_{k}") for k in viol["kind"]],
                                broken=[" + ".join(([T("lending.disc.broke_here")] if h else [])
@@ -493,7 +558,12 @@ with tabs[5]:
         ui.download_csv(disc, "lending-disclosure.csv", key="dl_lend_disc")
     ui.takeaway(T("lending.disc.takeaway"))
 
+SECTIONS = {"score": score, "match": match, "repay": repay, "risk": risk, "fail": fail, "disclose": disclose}
+ui.sections("lending", SECTIONS)
+
 st.divider()
 ui.quiz("lending", ["q1", "q2", "q3", "q4", "q5"])
+kept = st.session_state.get("lend_summary", {})
+summary = {k: v for name in SECTIONS for k, v in kept.get(name, {}).items()}
 ui.download_csv(pd.DataFrame({"figure": list(summary), "value": [str(v) for v in summary.values()]}),
                 "lending-run-summary.csv", key="dl_lend_summary", label=T("lending.summary_download"))
