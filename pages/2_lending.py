@@ -3,7 +3,6 @@
 Six sections, one per tab; only the open one runs (``?tab=<name>``).  Scenario controls are bound to
 the URL under their key (``?seed=``, ``?r=``, ...), so a lecturer's link opens the exact scenario.
 """
-import math
 import time
 from pathlib import Path
 
@@ -109,20 +108,6 @@ def level_name(short: str, value) -> str:
     return str(value)
 
 
-def whole_number(where, label: str, lo: int, hi: int, value: int, *, key: str, **kwargs) -> int:
-    """A whole-number input bound to ``?<key>=``.  Streamlit 1.67 drops a malformed or out-of-range value
-    itself, but raises OverflowError on ``?key=inf`` or ``?key=1e309`` (checked): such a link is cleaned first."""
-    raw = st.query_params.get(key)
-    try:
-        infinite = raw is not None and not math.isfinite(float(raw))
-    except ValueError:
-        infinite = False  # not a number at all: Streamlit drops it itself
-    if infinite:
-        del st.query_params[key]
-        st.rerun()  # widgets are seeded from the URL the run started with: start again without it
-    return where.number_input(label, lo, hi, value, key=key, **kwargs, **ui.BIND)
-
-
 def figures(section: str) -> dict:
     """Headline figures of ``section``'s latest run in this session, offered as one CSV at the end of the page."""
     kept = st.session_state.setdefault("lend_summary", {})
@@ -136,13 +121,14 @@ def score() -> None:
     st.subheader(T("lending.score.heading"))
     st.markdown(T("lending.score.intro"))
     c1, c2, c3, c4 = st.columns(4)
-    seed = whole_number(c1, T("lending.score.seed"), 0, 9999, 42, step=1, key="seed",
-                        help=T("lending.score.seed_help"))
-    base_score = whole_number(c2, T("lending.score.base_score"), 300, 900, 600, step=10, key="base",
-                              help=T("lending.score.base_score_help"))
-    base_odds = whole_number(c3, T("lending.score.base_odds"), 1, 1000, 50, step=1, key="odds",
-                             help=T("lending.score.base_odds_help"))
-    pdo = whole_number(c4, T("lending.score.pdo"), 5, 100, 20, step=5, key="pdo", help=T("lending.score.pdo_help"))
+    seed = c1.number_input(T("lending.score.seed"), 0, 9999, 42, step=1, key="seed",
+                           help=T("lending.score.seed_help"), **ui.BIND)
+    base_score = c2.number_input(T("lending.score.base_score"), 300, 900, 600, step=10, key="base",
+                                 help=T("lending.score.base_score_help"), **ui.BIND)
+    base_odds = c3.number_input(T("lending.score.base_odds"), 1, 1000, 50, step=1, key="odds",
+                                help=T("lending.score.base_odds_help"), **ui.BIND)
+    pdo = c4.number_input(T("lending.score.pdo"), 5, 100, 20, step=5, key="pdo", help=T("lending.score.pdo_help"),
+                          **ui.BIND)
     fit = (int(seed), int(base_score), int(base_odds), int(pdo))
     card = None
     with ui.guard():
@@ -256,7 +242,8 @@ def match() -> None:
     st.subheader(T("lending.match.heading"))
     st.markdown(T("lending.match.intro"))
     c1, c2, c3, c4, c5 = st.columns(5)
-    mseed = whole_number(c1, T("lending.match.seed"), 0, 9999, 7, key="mseed", help=T("lending.match.seed_help"))
+    mseed = c1.number_input(T("lending.match.seed"), 0, 9999, 7, key="mseed", help=T("lending.match.seed_help"),
+                            **ui.BIND)
     n_loans = c2.slider(T("lending.match.n_loans"), 3, 12, 8, key="loans", help=T("lending.match.n_loans_help"),
                         **ui.BIND)
     n_inv = c3.slider(T("lending.match.n_investors"), 5, 40, 20, key="investors",
@@ -323,8 +310,8 @@ def repay() -> None:
                                 help=T("lending.sched.amount_help"), **ui.BIND)
     rate_pct = c2.number_input(T("lending.sched.rate"), 0.0, 1000.0, 4.9, step=0.1, format="%.2f", key="r",
                                help=T("lending.sched.rate_help"), **ui.BIND)
-    months_in = whole_number(c3, T("lending.sched.months"), 0, 360, 120, step=1, key="n",
-                             help=T("lending.sched.months_help"))
+    months_in = c3.number_input(T("lending.sched.months"), 0, 360, 120, step=1, key="n",
+                                help=T("lending.sched.months_help"), **ui.BIND)
     up_pct = c4.number_input(T("lending.sched.upfront"), 0.0, 30.0, 3.0, step=0.5, key="up",
                              help=T("lending.sched.upfront_help"), **ui.BIND)
     mf_pct = c5.number_input(T("lending.sched.monthly_fee"), 0.0, 3.0, 0.2, step=0.05, format="%.2f", key="mf",
@@ -507,7 +494,8 @@ def disclose() -> None:
     st.subheader(T("lending.disc.heading"))
     st.markdown(T("lending.disc.intro"))
     c1, c2, c3 = st.columns(3)
-    bseed = whole_number(c1, T("lending.disc.seed"), 0, 9999, 11, key="bseed", help=T("lending.disc.seed_help"))
+    bseed = c1.number_input(T("lending.disc.seed"), 0, 9999, 11, key="bseed", help=T("lending.disc.seed_help"),
+                            **ui.BIND)
     n_bor = c2.slider(T("lending.disc.borrowers"), 50, 1000, 300, 50, key="borrowers",
                       help=T("lending.disc.borrowers_help"), **ui.BIND)
     month = c3.slider(T("lending.disc.month"), 1, 12, 12, key="month", help=T("lending.disc.month_help"), **ui.BIND)
