@@ -6,6 +6,7 @@ Screenshots go to artifacts/screenshots (ignored by git).  Only 127.0.0.1 is con
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.apptest import page_paths
 from tools.localserver import local_only, serve
@@ -35,7 +36,6 @@ def _open(page, url):
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=90_000)
     page.wait_for_selector("h1", timeout=30_000)
-    page.wait_for_timeout(500)
 
 
 def _title(lang, path):
@@ -83,8 +83,8 @@ def test_presenter_mode_enlarges_text_and_collapses_sidebar(server, browser):
         _open(page, server + "/?lang=en")
         normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
         _open(page, server + "/?lang=en&present=1")
-        large = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
-        assert large > normal * 1.2
+        page.wait_for_function(  # the presenter style arrives with the page's first run
+            f"parseFloat(getComputedStyle(document.querySelector('h1')).fontSize) > {normal * 1.2}", timeout=30_000)
         assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
         page.screenshot(path=str(SHOTS / "home-en-presenter.png"))
     finally:
@@ -131,10 +131,13 @@ def test_step_player_autoplays_in_the_browser(server, browser):
             "[...document.querySelectorAll('[data-testid=stAlertContentInfo]')]"
             ".some(e => /Step [3-9] of/.test(e.innerText))", timeout=30_000)
         page.get_by_role("button", name="⏸ Pause").click()
-        page.wait_for_timeout(1500)
-        frozen = info.inner_text()
-        page.wait_for_timeout(4000)
-        assert info.inner_text() == frozen
+        page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)  # the timer is off
+        frozen = int(info.inner_text().split("Step ")[1].split(" ")[0])
+        page.get_by_role("button", name="▶", exact=True).click()  # one step by hand: exactly one more
+        page.wait_for_function(
+            "[...document.querySelectorAll('[data-testid=stAlertContentInfo]')]"
+            f".some(e => e.innerText.includes('Step {frozen + 1} of'))", timeout=30_000)
+        assert page.get_by_role("button", name="▶ Play").count() == 1
     finally:
         ctx.close()
 
@@ -143,10 +146,6 @@ def _open_tab(page) -> str:
     return page.locator('[role="tab"][aria-selected="true"]').first.inner_text()
 
 
-def _settle(page):
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_timeout(300)
 
 
 def test_a_lecturers_link_opens_the_tab_and_scenario_and_values_survive_tab_switches(server, browser):
@@ -157,7 +156,8 @@ def test_a_lecturers_link_opens_the_tab_and_scenario_and_values_survive_tab_swit
     try:
         _open(page, server + "/?lang=zh&tab=history&years=2005&years=2015")
         assert _open_tab(page).endswith(i18n.catalog("zh")["home.tab.history"].split(" ", 1)[-1])
-        assert "2005" in page.locator(".st-key-years").inner_text()
+        expect(page.locator(".st-key-years")).to_contain_text("2005", timeout=30_000)
+        expect(page.locator('[data-testid="stAlertContentSuccess"]').first).to_contain_text("2015", timeout=30_000)
         happened = page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
         assert "2005" in happened and "2015" in happened  # the run used the link's scenario
         _open(page, server + "/?lang=en&tab=traits")
@@ -165,17 +165,18 @@ def test_a_lecturers_link_opens_the_tab_and_scenario_and_values_survive_tab_swit
         box = page.locator(".st-key-cost_amount input")
         box.fill("750")
         box.press("Enter")
-        _settle(page)
+        page.get_by_text("Sending $750 ").first.wait_for(timeout=30_000)  # the run used the new value
         page.get_by_role("tab", name=i18n.catalog("en")["home.tab.areas"]).click()
-        _settle(page)
-        assert "tab=areas" in page.url
-        assert page.locator(".st-key-cost_amount").count() == 0  # the hidden tab did not run
+        page.wait_for_url("**tab=areas**", timeout=30_000)
+        page.locator(".st-key-cost_amount").wait_for(state="detached", timeout=30_000)  # hidden tab: not run
         page.get_by_role("tab", name=i18n.catalog("en")["home.tab.traits"]).click()
-        _settle(page)
+        page.wait_for_url("**tab=traits**", timeout=30_000)
+        page.locator(".st-key-cost_amount input").wait_for(timeout=30_000)
         assert page.locator(".st-key-cost_amount input").input_value() == "750"
         page.get_by_text("中文", exact=True).click()
-        _settle(page)
-        assert "tab=traits" in page.url and "lang=zh" in page.url
+        page.wait_for_url("**lang=zh**", timeout=30_000)
+        page.get_by_role("tab", name=i18n.catalog("zh")["home.tab.traits"]).wait_for(timeout=30_000)
+        assert "tab=traits" in page.url
         assert i18n.catalog("zh")["home.tab.traits"] in _open_tab(page)
     finally:
         ctx.close()

@@ -8,7 +8,6 @@ pytestmark = pytest.mark.e2e
 
 
 def _idle(page):
-    page.wait_for_timeout(800)
     page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=90_000)
 
 
