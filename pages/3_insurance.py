@@ -1,5 +1,10 @@
 """Chapter 4 · Internet insurance: pricing a micro-policy, solvency and ruin, a parametric smart contract,
-mutual-aid cost sharing, usage-based pricing; the rules (CBIRC 2020) and the market."""
+mutual-aid cost sharing, usage-based pricing; the rules (CBIRC 2020) and the market.
+
+Only the open tab runs (``ui.sections``).  Each section's work is a cached function of its inputs; the
+run summary at the end quotes the sections opened on this visit (see ``remember``)."""
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -7,6 +12,7 @@ import streamlit as st
 import ui
 from core import insurance as ins
 from ui import draw_insurance as draw
+from ui.i18n import format_yuan
 
 T = ui.frame("insurance")
 ui.header("insurance")
@@ -17,19 +23,65 @@ else:
     st.markdown(T("insurance.intro"))
 
 
-@st.cache_data(show_spinner=False)
+# ------------------------------------------------------------------ the work, cached by its inputs
+# st.cache_resource objects are shared by every visitor and never mutated (their arrays are frozen);
+# small results use st.cache_data (a private copy per hit).
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _facts() -> pd.DataFrame:
     return ins.load_facts()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _ruin(u: float, theta: float, mu: float, lam: float, horizon: float, n_paths: int, seed: int):
-    return ins.simulate_ruin(u, theta, mu, lam, horizon, n_paths, seed)
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _facts_timeline() -> pd.DataFrame:
+    return ins.facts_timeline(_facts())
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _ubi_book(n: int, seed: int, base: float, cost: float) -> pd.DataFrame:
-    return ins.ubi_premiums(ins.ubi_population(n, seed), base, cost)
+def _frozen(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        a.setflags(write=False)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _price(p: float, cost: float, n: int, seed: int, principle: str, loading: float) -> SimpleNamespace:
+    """One pricing scenario: the loss moments, the premium, a simulated day (thinned) and a year of days."""
+    mean, var, sd = ins.bernoulli_loss_moments(p, cost)
+    premium = ins.micro_premium(principle, p, cost, loading)
+    day = ins.simulate_policy_day(n, p, cost, premium, seed)
+    return SimpleNamespace(mean=mean, sd=sd, premium=premium, running=day.running(), n_claims=day.n_claims,
+                           claims=day.claims, premiums=day.premiums, loss_ratio=day.loss_ratio, profit=day.profit,
+                           ratios=ins.simulate_loss_ratios(n, p, cost, premium, 365, seed + 1),
+                           p_loss=ins.underwriting_loss_probability(n, p, cost, premium),
+                           lr_sd=ins.loss_ratio_sd(n, p, cost, premium))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _ruin(u: float, theta: float, mu: float, lam: float, horizon: float, n_paths: int, seed: int) -> SimpleNamespace:
+    """The Monte Carlo of one ruin scenario, the shown surplus paths and the replay of the first: read-only."""
+    sim = ins.simulate_ruin(u, theta, mu, lam, horizon, n_paths, seed)
+    _frozen(sim.ruin_time, sim.min_gap, *(a for pair in sim.shown for a in pair))
+    paths = [ins.surplus_path(t, x, u, sim.c, horizon) for t, x in sim.shown]
+    times, claims = sim.shown[0]
+    return SimpleNamespace(sim=sim, paths=paths, trace=ins.claims_trace(times, claims, u, sim.c))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _pool(n: int, p_late: float, mean_late: float, seed: int, threshold: int, premium_fen: int, payout_fen: int,
+          capital_fen: int) -> ins.ParametricRun:
+    return ins.run_parametric_pool(ins.simulate_flights(n, p_late, mean_late, seed), premium_fen, payout_fen,
+                                   threshold, capital_fen)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _mutual(params: ins.MutualAidParams) -> tuple[pd.DataFrame, dict]:
+    df = ins.simulate_mutual_aid(params)
+    return df, ins.mutual_aid_summary(df)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _ubi_book(seed: int, base: float, cost: float) -> tuple[pd.DataFrame, dict]:
+    """2,000 drivers priced flat and by telematics, and who over-pays: read-only."""
+    book = ins.ubi_premiums(ins.ubi_population(2000, seed), base, cost)
+    return book, ins.ubi_summary(book)
 
 
 def fact_note(topic: str) -> None:
@@ -41,67 +93,80 @@ def fact_note(topic: str) -> None:
     ui.source_note(" · ".join(dict.fromkeys(rows["source"])))
 
 
-summary: dict = {}
-tabs = st.tabs([T("insurance.tab.price"), T("insurance.tab.ruin"), T("insurance.tab.param"), T("insurance.tab.mutual"),
-                T("insurance.tab.ubi")])
+SUMMARY = "ins_summary"
+
+
+def remember(section: str, controls: list[str], numbers: dict) -> None:
+    """File a section's headline numbers for the run summary, with the control values they came from."""
+    st.session_state.setdefault(SUMMARY, {})[section] = ({k: st.session_state.get(k) for k in controls}, numbers)
+
+
+def remembered(sections: list[str]) -> dict:
+    """The headline numbers of the sections whose controls still hold the values the numbers came from."""
+    filed = st.session_state.get(SUMMARY, {})
+    out: dict = {}
+    for section in sections:
+        if section in filed:
+            controls, numbers = filed[section]
+            if all(k in st.session_state and st.session_state[k] == v for k, v in controls.items()):
+                out.update(numbers)
+    return out
+
 
 # ================================================================== 1. pricing a micro-policy
-with tabs[0]:
+def price() -> None:
     st.subheader(T("insurance.price.heading"))
     st.markdown(T("insurance.price.intro"))
     c1, c2, c3, c4 = st.columns(4)
-    p_pct = c1.slider(T("insurance.price.p"), 0.5, 30.0, ui.url_value("p", 3.0, lo=0.5, hi=30.0), 0.5,
-                      key="ins_p", format="%.1f%%", help=T("insurance.price.p_help"))
-    cost = c2.number_input(T("insurance.price.cost"), 1.0, 100.0, ui.url_value("cost", 12.0, lo=1.0, hi=100.0), 0.5,
-                           key="ins_cost", format="%.2f", help=T("insurance.price.cost_help"))
-    n_pol = c3.number_input(T("insurance.price.n"), 100, 1_000_000, ui.url_value("n", 10_000, lo=100, hi=1_000_000),
-                            1000, key="ins_n", help=T("insurance.price.n_help"))
-    pseed = c4.number_input(T("insurance.price.seed"), 0, 9999, ui.url_value("s1", 2013, lo=0, hi=9999), 1,
-                            key="ins_pseed", help=T("insurance.price.seed_help"))
+    p_pct = c1.slider(T("insurance.price.p"), 0.5, 30.0, 3.0, 0.5, key="p", format="%.1f%%",
+                      help=T("insurance.price.p_help"), **ui.BIND)
+    cost = c2.number_input(T("insurance.price.cost"), 1.0, 100.0, 12.0, 0.5, key="cost", format="%.2f",
+                           help=T("insurance.price.cost_help"), **ui.BIND)
+    n_pol = c3.number_input(T("insurance.price.n"), 100, 1_000_000, 10_000, 1000, key="n",
+                            help=T("insurance.price.n_help"), **ui.BIND)
+    pseed = c4.number_input(T("insurance.price.seed"), 0, 9999, 2013, 1, key="s1",
+                            help=T("insurance.price.seed_help"), **ui.BIND)
     c5, c6 = st.columns([2, 3])
+    # the principle's label is translated, and Streamlit would put the label in the URL: ?pr= is kept by hand
     principle = c5.radio(T("insurance.price.principle"), list(ins.PRINCIPLES), horizontal=False,
                          index=list(ins.PRINCIPLES).index(ui.url_value("pr", "expected_value",
                                                                        options=list(ins.PRINCIPLES))),
                          format_func=lambda x: T(f"insurance.price.principles.{x}"), key="ins_principle",
-                         help=T("insurance.price.principle_help"))
+                         persist_state="page", help=T("insurance.price.principle_help"))
+    ui.sync_url(pr=principle)
     # each principle's loading has its own unit and range: θ (share), β (per yuan), α (per SD)
     lo_hi = {"expected_value": (0.0, 2.0, 0.3, 0.05), "variance": (0.0, 0.5, 0.03, 0.005),
              "std_dev": (0.0, 1.0, 0.06, 0.01)}
     lo, hi, default, step = lo_hi[principle]
-    loading = c6.slider(T(f"insurance.price.loading.{principle}"), lo, hi,
-                        ui.url_value(f"ld_{principle}", default, lo=lo, hi=hi), step, key=f"ins_loading_{principle}",
-                        help=T("insurance.price.loading_help"))
-    ui.sync_url(p=p_pct, cost=cost, n=n_pol, s1=pseed, pr=principle, **{f"ld_{principle}": loading})
+    loading = c6.slider(T(f"insurance.price.loading.{principle}"), lo, hi, default, step, key=f"ld_{principle}",
+                        help=T("insurance.price.loading_help"), **ui.BIND)
     with ui.guard():
         p = p_pct / 100
-        mean, var, sd = ins.bernoulli_loss_moments(p, cost)
-        premium = ins.micro_premium(principle, p, cost, loading)
-        day = ins.simulate_policy_day(int(n_pol), p, cost, premium, int(pseed))
-        ratios = ins.simulate_loss_ratios(int(n_pol), p, cost, premium, 365, int(pseed) + 1)
-        p_loss = ins.underwriting_loss_probability(int(n_pol), p, cost, premium)
-        lr_sd = ins.loss_ratio_sd(int(n_pol), p, cost, premium)
-        exp_lr = mean / premium
+        r = _price(p, float(cost), int(n_pol), int(pseed), principle, float(loading))
+        exp_lr = r.mean / r.premium
         m = st.columns(5)
-        m[0].metric(T("insurance.price.pure"), ui.yuan(mean), help=T("insurance.price.pure_help"))
-        m[1].metric(T("insurance.price.premium"), ui.yuan(premium),
-                    delta=T("insurance.price.loading_pct", x=premium / mean - 1), delta_color="off", delta_arrow="off",
-                    help=T("insurance.price.premium_help"))
-        m[2].metric(T("insurance.price.profit_day"), ui.yuan((premium - mean) * n_pol),
+        m[0].metric(T("insurance.price.pure"), ui.yuan(r.mean), help=T("insurance.price.pure_help"))
+        m[1].metric(T("insurance.price.premium"), ui.yuan(r.premium),
+                    delta=T("insurance.price.loading_pct", x=r.premium / r.mean - 1), delta_color="off",
+                    delta_arrow="off", help=T("insurance.price.premium_help"))
+        m[2].metric(T("insurance.price.profit_day"), ui.yuan((r.premium - r.mean) * n_pol),
                     help=T("insurance.price.profit_day_help"))
-        m[3].metric(T("insurance.price.today_lr"), ui.pct(day.loss_ratio), help=T("insurance.price.today_lr_help"))
-        m[4].metric(T("insurance.price.p_loss"), ui.pct(p_loss, 2), help=T("insurance.price.p_loss_help"))
+        m[3].metric(T("insurance.price.today_lr"), ui.pct(r.loss_ratio), help=T("insurance.price.today_lr_help"))
+        m[4].metric(T("insurance.price.p_loss"), ui.pct(r.p_loss, 2), help=T("insurance.price.p_loss_help"))
         left, right = st.columns(2)
         with left:
-            ui.chart(draw.day_figure(day.running(), T), key="ins_day_chart")
+            ui.chart(draw.day_figure(r.running, T), key="ins_day_chart")
         with right:
-            ui.chart(draw.loss_ratio_figure(ratios, exp_lr, day.loss_ratio, T), key="ins_lr_chart")
-        ui.what_happened(T("insurance.price.happened", p=p, cost=cost, mean=mean, sd=sd,
-                           principle=T(f"insurance.price.principles.{principle}"), loading=loading, premium=premium,
-                           n=int(n_pol), returns=day.n_claims, claims=day.claims, premiums=day.premiums,
-                           lr=day.loss_ratio, profit=day.profit, exp_lr=exp_lr, lr_sd=lr_sd,
-                           loss_days=int((ratios > 1).sum()), p_loss=p_loss))
-        summary.update({"price_premium_yuan": premium, "price_pure_yuan": mean, "price_day_loss_ratio": day.loss_ratio,
-                        "price_p_underwriting_loss": p_loss})
+            ui.chart(draw.loss_ratio_figure(r.ratios, exp_lr, r.loss_ratio, T), key="ins_lr_chart")
+        ui.what_happened(T("insurance.price.happened", p=p, cost=cost, mean=r.mean, sd=r.sd,
+                           principle=T(f"insurance.price.principles.{principle}"), loading=loading, premium=r.premium,
+                           n=int(n_pol), returns=r.n_claims, claims=r.claims, premiums=r.premiums,
+                           lr=r.loss_ratio, profit=r.profit, exp_lr=exp_lr, lr_sd=r.lr_sd,
+                           loss_days=int((r.ratios > 1).sum()), p_loss=r.p_loss))
+        remember("price", ["p", "cost", "n", "s1", "ins_principle", f"ld_{principle}"],
+                 {"price_premium_yuan": r.premium, "price_pure_yuan": r.mean, "price_day_loss_ratio": r.loss_ratio,
+                  "price_p_underwriting_loss": r.p_loss})
+        ratios = r.ratios
         ui.download_csv(pd.DataFrame({"day": np.arange(1, len(ratios) + 1), "loss_ratio": ratios.round(6)}),
                         "insurance-loss-ratios.csv", key="dl_ins_lr", label=T("insurance.price.download"))
     with st.expander(T("insurance.price.facts_title")):
@@ -109,55 +174,55 @@ with tabs[0]:
         fact_note("shipping")
     ui.takeaway(T("insurance.price.takeaway"))
 
+
 # ================================================================== 2. solvency and ruin
-with tabs[1]:
+def ruin() -> None:
     st.subheader(T("insurance.ruin.heading"))
     st.markdown(T("insurance.ruin.intro"))
     c1, c2, c3, c4 = st.columns(4)
-    u0 = c1.slider(T("insurance.ruin.u"), 0.0, 100.0, ui.url_value("u", 10.0, lo=0.0, hi=100.0), 1.0, key="ins_u",
-                   help=T("insurance.ruin.u_help"))
-    theta = c2.slider(T("insurance.ruin.theta"), 0.0, 1.0, ui.url_value("th", 0.3, lo=0.0, hi=1.0), 0.05,
-                      key="ins_theta", help=T("insurance.ruin.theta_help"))
-    mu = c3.slider(T("insurance.ruin.mu"), 1.0, 20.0, ui.url_value("mu", 5.0, lo=1.0, hi=20.0), 0.5, key="ins_mu",
-                   help=T("insurance.ruin.mu_help"))
-    lam = c4.slider(T("insurance.ruin.lam"), 0.2, 5.0, ui.url_value("lam", 1.0, lo=0.2, hi=5.0), 0.1, key="ins_lam",
-                    help=T("insurance.ruin.lam_help"))
+    u0 = c1.slider(T("insurance.ruin.u"), 0.0, 100.0, 10.0, 1.0, key="u", help=T("insurance.ruin.u_help"), **ui.BIND)
+    theta = c2.slider(T("insurance.ruin.theta"), 0.0, 1.0, 0.3, 0.05, key="th", help=T("insurance.ruin.theta_help"),
+                      **ui.BIND)
+    mu = c3.slider(T("insurance.ruin.mu"), 1.0, 20.0, 5.0, 0.5, key="mu", help=T("insurance.ruin.mu_help"), **ui.BIND)
+    lam = c4.slider(T("insurance.ruin.lam"), 0.2, 5.0, 1.0, 0.1, key="lam", help=T("insurance.ruin.lam_help"),
+                    **ui.BIND)
     c5, c6, c7 = st.columns(3)
-    horizon = c5.slider(T("insurance.ruin.horizon"), 50, 1000, ui.url_value("hz", 200, lo=50, hi=1000), 50,
-                        key="ins_horizon", help=T("insurance.ruin.horizon_help"))
+    horizon = c5.slider(T("insurance.ruin.horizon"), 50, 1000, 200, 50, key="hz", help=T("insurance.ruin.horizon_help"),
+                        **ui.BIND)
+    # shown as "2,000": Streamlit would put that label in the URL, so ?np=2000 is kept by hand
     n_paths = c6.select_slider(T("insurance.ruin.paths"), [500, 1000, 2000, 5000, 10000],
                                ui.url_value("np", 2000, options=[500, 1000, 2000, 5000, 10000]), key="ins_paths",
-                               format_func=lambda v: f"{v:,}", help=T("insurance.ruin.paths_help"))
-    rseed = c7.number_input(T("insurance.ruin.seed"), 0, 9999, ui.url_value("s2", 7, lo=0, hi=9999), 1, key="ins_rseed",
-                            help=T("insurance.ruin.seed_help"))
-    ui.sync_url(u=u0, th=theta, mu=mu, lam=lam, hz=horizon, np=n_paths, s2=rseed)
+                               format_func=lambda v: f"{v:,}", persist_state="page",
+                               help=T("insurance.ruin.paths_help"))
+    ui.sync_url(np=n_paths)
+    rseed = c7.number_input(T("insurance.ruin.seed"), 0, 9999, 7, 1, key="s2", help=T("insurance.ruin.seed_help"),
+                            **ui.BIND)
     with ui.guard():
         psi = ins.ruin_probability_exponential(u0, theta, mu)
         R = ins.adjustment_coefficient_exponential(theta, mu)
-        sim = _ruin(float(u0), float(theta), float(mu), float(lam), float(horizon), int(n_paths), int(rseed))
+        run = _ruin(float(u0), float(theta), float(mu), float(lam), float(horizon), int(n_paths), int(rseed))
+        sim = run.sim
         bound = ins.lundberg_bound(u0, R)
         m = st.columns(5)
         m[0].metric(T("insurance.ruin.c"), ui.num(sim.c, 2), help=T("insurance.ruin.c_help"))
         m[1].metric(T("insurance.ruin.psi_exact"), ui.pct(psi, 2), help=T("insurance.ruin.psi_exact_help"))
         m[2].metric(T("insurance.ruin.psi_mc"), ui.pct(sim.estimate, 2),
-                    delta=f"± {ui.pct(1.96 * sim.stderr, 2)}", delta_color="off", delta_arrow="off", help=T("insurance.ruin.psi_mc_help"))
+                    delta=f"± {ui.pct(1.96 * sim.stderr, 2)}", delta_color="off", delta_arrow="off",
+                    help=T("insurance.ruin.psi_mc_help"))
         m[3].metric(T("insurance.ruin.bound"), ui.pct(bound, 2), help=T("insurance.ruin.bound_help"))
         m[4].metric(T("insurance.ruin.R"), ui.num(R, 4), help=T("insurance.ruin.R_help"))
-        paths = [ins.surplus_path(t, x, u0, sim.c, horizon) for t, x in sim.shown]
         shown_ruin = [float(sim.ruin_time[i]) for i in range(len(sim.shown))]
         us = np.linspace(0, max(4 * u0, 40.0), 13)
         mc_curve = sim.estimate_at(us)
         left, right = st.columns(2)
         with left:
-            ui.chart(draw.paths_figure(paths, shown_ruin, T), key="ins_paths_chart")
+            ui.chart(draw.paths_figure(run.paths, shown_ruin, T), key="ins_paths_chart")
         with right:
             ui.chart(draw.psi_figure(us, ins.ruin_probability_exponential(us, theta, mu), ins.lundberg_bound(us, R),
                                      mc_curve, np.sqrt(mc_curve * (1 - mc_curve) / sim.n_paths), u0, T),
                      key="ins_psi_chart")
         st.markdown(f"#### {T('insurance.ruin.replay')}")
-        times, claims = sim.shown[0]
-        trace = ins.claims_trace(times, claims, u0, sim.c)
-        path0 = paths[0]
+        path0 = run.paths[0]
 
         def draw_claim(step) -> None:
             s = step.state
@@ -167,49 +232,55 @@ with tabs[1]:
             c.metric(T("insurance.ruin.surplus_now"), ui.num(s["surplus"], 2))
             ui.chart(draw.claim_step_figure(path0, s["t"], T), key="ins_claim_step_chart")
 
-        ui.step_player(trace, draw_claim, key="ins_ruin_player")
+        ui.step_player(run.trace, draw_claim, key="ins_ruin_player")
         ruined = int(sim.ruined.sum())
         times_ruined = sim.ruin_time[sim.ruined]
+        early = ""
+        if ruined:
+            early = ("" if ui.lang() == "zh" else " ") + T("insurance.ruin.happened_early",
+                                                          median_t=float(np.median(times_ruined)),
+                                                          early=float((times_ruined <= horizon / 10).mean()))
         ui.what_happened(T("insurance.ruin.happened", u=u0, theta=theta, mu=mu, lam=lam, c=sim.c, n=sim.n_paths,
-                           horizon=horizon, ruined=ruined, est=sim.estimate, lo=max(0.0, sim.estimate - 1.96 * sim.stderr),
-                           hi=min(1.0, sim.estimate + 1.96 * sim.stderr), psi=psi, bound=bound, R=R,
-                           u2=2 * u0, psi2=ins.ruin_probability_exponential(2 * u0, theta, mu))
-                         + (("" if ui.lang() == "zh" else " ") + T("insurance.ruin.happened_early", median_t=float(np.median(times_ruined)),
-                                    early=float((times_ruined <= horizon / 10).mean())) if ruined else ""))
-        summary.update({"ruin_psi_exact": psi, "ruin_psi_mc": sim.estimate, "ruin_lundberg_bound": bound})
+                           horizon=horizon, ruined=ruined, est=sim.estimate,
+                           lo=max(0.0, sim.estimate - 1.96 * sim.stderr), hi=min(1.0, sim.estimate + 1.96 * sim.stderr),
+                           psi=psi, bound=bound, R=R, u2=2 * u0,
+                           psi2=ins.ruin_probability_exponential(2 * u0, theta, mu)) + early)
+        remember("ruin", ["u", "th", "mu", "lam", "hz", "ins_paths", "s2"],
+                 {"ruin_psi_exact": psi, "ruin_psi_mc": sim.estimate, "ruin_lundberg_bound": bound})
         ui.download_csv(pd.DataFrame({"path": np.arange(1, sim.n_paths + 1), "ruined": sim.ruined,
                                       "ruin_time": np.round(sim.ruin_time, 4), "min_gap": np.round(sim.min_gap, 4)}),
                         "insurance-ruin-paths.csv", key="dl_ins_ruin", label=T("insurance.ruin.download"))
     ui.takeaway(T("insurance.ruin.takeaway"))
 
+
 # ================================================================== 3. parametric insurance / smart contract
-with tabs[2]:
+def param() -> None:
     st.subheader(T("insurance.param.heading"))
     st.markdown(T("insurance.param.intro"))
     c1, c2, c3, c4 = st.columns(4)
-    n_fl = c1.slider(T("insurance.param.n"), 5, 60, ui.url_value("nf", 30, lo=5, hi=60), 1, key="ins_nf",
-                     help=T("insurance.param.n_help"))
-    p_late = c2.slider(T("insurance.param.p_late"), 5, 80, ui.url_value("pl", 35, lo=5, hi=80), 5, key="ins_plate",
-                       format="%d%%", help=T("insurance.param.p_late_help"))
-    mean_late = c3.slider(T("insurance.param.mean_late"), 30, 240, ui.url_value("ml", 100, lo=30, hi=240), 10,
-                          key="ins_mlate", help=T("insurance.param.mean_late_help"))
-    fseed = c4.number_input(T("insurance.param.seed"), 0, 9999, ui.url_value("s3", 28, lo=0, hi=9999), 1,
-                            key="ins_fseed", help=T("insurance.param.seed_help"))
+    n_fl = c1.slider(T("insurance.param.n"), 5, 60, 30, 1, key="nf", help=T("insurance.param.n_help"), **ui.BIND)
+    p_late = c2.slider(T("insurance.param.p_late"), 5, 80, 35, 5, key="pl", format="%d%%",
+                       help=T("insurance.param.p_late_help"), **ui.BIND)
+    mean_late = c3.slider(T("insurance.param.mean_late"), 30, 240, 100, 10, key="ml",
+                          help=T("insurance.param.mean_late_help"), **ui.BIND)
+    fseed = c4.number_input(T("insurance.param.seed"), 0, 9999, 28, 1, key="s3", help=T("insurance.param.seed_help"),
+                            **ui.BIND)
     c5, c6, c7, c8 = st.columns(4)
+    # shown as "120 min" / "120 分钟": Streamlit would put that label in the URL, so ?thr= is kept by hand
     threshold = c5.select_slider(T("insurance.param.threshold"), [60, 90, 120, 180, 240],
                                  ui.url_value("thr", 120, options=[60, 90, 120, 180, 240]), key="ins_thr",
-                                 format_func=lambda v: T("insurance.param.minutes_fmt", m=v),
+                                 format_func=lambda v: T("insurance.param.minutes_fmt", m=v), persist_state="page",
                                  help=T("insurance.param.threshold_help"))
-    prem_y = c6.number_input(T("insurance.param.premium"), 1, 500, ui.url_value("pm", 25, lo=1, hi=500), 1,
-                             key="ins_prem", help=T("insurance.param.premium_help"))
-    pay_y = c7.number_input(T("insurance.param.payout"), 10, 5000, ui.url_value("po", 200, lo=10, hi=5000), 10,
-                            key="ins_pay", help=T("insurance.param.payout_help"))
-    cap_y = c8.number_input(T("insurance.param.capital"), 0, 100_000, ui.url_value("cap", 1000, lo=0, hi=100_000), 100,
-                            key="ins_cap", help=T("insurance.param.capital_help"))
-    ui.sync_url(nf=n_fl, pl=p_late, ml=mean_late, s3=fseed, thr=threshold, pm=prem_y, po=pay_y, cap=cap_y)
+    ui.sync_url(thr=threshold)
+    prem_y = c6.number_input(T("insurance.param.premium"), 1, 500, 25, 1, key="pm",
+                             help=T("insurance.param.premium_help"), **ui.BIND)
+    pay_y = c7.number_input(T("insurance.param.payout"), 10, 5000, 200, 10, key="po",
+                            help=T("insurance.param.payout_help"), **ui.BIND)
+    cap_y = c8.number_input(T("insurance.param.capital"), 0, 100_000, 1000, 100, key="cap",
+                            help=T("insurance.param.capital_help"), **ui.BIND)
     with ui.guard():
-        flights = ins.simulate_flights(int(n_fl), p_late / 100, float(mean_late), int(fseed))
-        run = ins.run_parametric_pool(flights, int(prem_y) * 100, int(pay_y) * 100, int(threshold), int(cap_y) * 100)
+        run = _pool(int(n_fl), p_late / 100, float(mean_late), int(fseed), int(threshold), int(prem_y) * 100,
+                    int(pay_y) * 100, int(cap_y) * 100)
         p_trig = ins.delay_probability(threshold, p_late / 100, float(mean_late))
         fair = p_trig * pay_y
         st.info(T("insurance.param.rule", threshold=int(threshold), payout=run.payout_fen))
@@ -253,58 +324,57 @@ with tabs[2]:
                            loading=(prem_y / fair - 1) if fair > 0 else 0.0))
         if run.shortfall_fen:
             st.warning(T("insurance.param.short_warning", short=run.shortfall_fen))
-        summary.update({"param_premiums_yuan": run.premiums_fen / 100, "param_paid_yuan": run.paid_fen / 100,
-                        "param_basis_extra": int(cnt.get("extra", 0)), "param_basis_missed": int(cnt.get("missed", 0))})
-        out = run.flights.copy()
-        ui.download_csv(out, "insurance-flights.csv", key="dl_ins_flights", label=T("insurance.param.download"))
+        remember("param", ["nf", "pl", "ml", "s3", "ins_thr", "pm", "po", "cap"],
+                 {"param_premiums_yuan": run.premiums_fen / 100, "param_paid_yuan": run.paid_fen / 100,
+                  "param_basis_extra": int(cnt.get("extra", 0)), "param_basis_missed": int(cnt.get("missed", 0))})
+        ui.download_csv(run.flights, "insurance-flights.csv", key="dl_ins_flights", label=T("insurance.param.download"))
         ui.download_csv(run.postings_frame(), "insurance-pool-ledger.csv", key="dl_ins_ledger",
                         label=T("insurance.param.download_ledger"))
     with st.expander(T("insurance.param.facts_title")):
         fact_note("fizzy")
     ui.takeaway(T("insurance.param.takeaway"))
 
+
 # ================================================================== 4. mutual aid
-with tabs[3]:
+def mutual() -> None:
     st.subheader(T("insurance.mutual.heading"))
     st.markdown(T("insurance.mutual.intro"))
     c1, c2, c3, c4 = st.columns(4)
-    members0 = c1.number_input(T("insurance.mutual.members0"), 10_000, 50_000_000,
-                               ui.url_value("m0", 1_000_000, lo=10_000, hi=50_000_000), 100_000, key="ins_m0",
-                               help=T("insurance.mutual.members0_help"))
-    periods = c2.slider(T("insurance.mutual.periods"), 12, 96, ui.url_value("per", 48, lo=12, hi=96), 12,
-                        key="ins_periods", help=T("insurance.mutual.periods_help"))
-    incidence = c3.slider(T("insurance.mutual.incidence"), 0.5, 10.0, ui.url_value("inc", 1.75, lo=0.5, hi=10.0), 0.25,
-                          key="ins_inc", help=T("insurance.mutual.incidence_help"))
-    mseed = c4.number_input(T("insurance.mutual.seed"), 0, 9999, ui.url_value("s4", 11, lo=0, hi=9999), 1,
-                            key="ins_mseed", help=T("insurance.mutual.seed_help"))
+    members0 = c1.number_input(T("insurance.mutual.members0"), 10_000, 50_000_000, 1_000_000, 100_000, key="m0",
+                               help=T("insurance.mutual.members0_help"), **ui.BIND)
+    periods = c2.slider(T("insurance.mutual.periods"), 12, 96, 48, 12, key="per",
+                        help=T("insurance.mutual.periods_help"), **ui.BIND)
+    incidence = c3.slider(T("insurance.mutual.incidence"), 0.5, 10.0, 1.75, 0.25, key="inc",
+                          help=T("insurance.mutual.incidence_help"), **ui.BIND)
+    mseed = c4.number_input(T("insurance.mutual.seed"), 0, 9999, 11, 1, key="s4", help=T("insurance.mutual.seed_help"),
+                            **ui.BIND)
     with st.expander(T("insurance.mutual.more"), expanded=False):
         d1, d2, d3, d4 = st.columns(4)
-        growth = d1.slider(T("insurance.mutual.growth"), 0.0, 20.0, ui.url_value("g", 8.0, lo=0.0, hi=20.0), 0.5,
-                           key="ins_growth", format="%.1f%%", help=T("insurance.mutual.growth_help"))
-        decay = d2.slider(T("insurance.mutual.decay"), 0.80, 1.00, ui.url_value("gd", 0.93, lo=0.8, hi=1.0), 0.01,
-                          key="ins_decay", help=T("insurance.mutual.decay_help"))
-        drift = d3.slider(T("insurance.mutual.drift"), 0.0, 5.0, ui.url_value("dr", 2.0, lo=0.0, hi=5.0), 0.5,
-                          key="ins_drift", format="%.1f%%", help=T("insurance.mutual.drift_help"))
-        sens = d4.slider(T("insurance.mutual.exit"), 0.0, 10.0, ui.url_value("ex", 3.0, lo=0.0, hi=10.0), 0.5,
-                         key="ins_exit", format="%.1f%%", help=T("insurance.mutual.exit_help"))
+        growth = d1.slider(T("insurance.mutual.growth"), 0.0, 20.0, 8.0, 0.5, key="g", format="%.1f%%",
+                           help=T("insurance.mutual.growth_help"), **ui.BIND)
+        decay = d2.slider(T("insurance.mutual.decay"), 0.80, 1.00, 0.93, 0.01, key="gd",
+                          help=T("insurance.mutual.decay_help"), **ui.BIND)
+        drift = d3.slider(T("insurance.mutual.drift"), 0.0, 5.0, 2.0, 0.5, key="dr", format="%.1f%%",
+                          help=T("insurance.mutual.drift_help"), **ui.BIND)
+        sens = d4.slider(T("insurance.mutual.exit"), 0.0, 10.0, 3.0, 0.5, key="ex", format="%.1f%%",
+                         help=T("insurance.mutual.exit_help"), **ui.BIND)
         e1, e2, e3 = st.columns(3)
+        # shown as "¥200,000.00": Streamlit would put that label in the URL, so ?ben= is kept by hand
         benefit = e1.select_slider(T("insurance.mutual.benefit"), [100_000, 200_000, 300_000],
                                    ui.url_value("ben", 200_000, options=[100_000, 200_000, 300_000]),
-                                   key="ins_benefit", format_func=lambda v: ui.yuan(v),
-                                   help=T("insurance.mutual.benefit_help"))
-        fee = e2.slider(T("insurance.mutual.fee"), 0.0, 15.0, ui.url_value("fee", 8.0, lo=0.0, hi=15.0), 0.5,
-                        key="ins_fee", format="%.1f%%", help=T("insurance.mutual.fee_help"))
-        load4 = e3.slider(T("insurance.mutual.loading"), 0.0, 60.0, ui.url_value("ld4", 25.0, lo=0.0, hi=60.0), 5.0,
-                          key="ins_load4", format="%.0f%%", help=T("insurance.mutual.loading_help"))
-    ui.sync_url(m0=members0, per=periods, inc=incidence, s4=mseed, g=growth, gd=decay, dr=drift, ex=sens, ben=benefit,
-                fee=fee, ld4=load4)
+                                   key="ins_benefit", format_func=lambda v: format_yuan(v, T.lang),
+                                   persist_state="page", help=T("insurance.mutual.benefit_help"))
+        ui.sync_url(ben=benefit)
+        fee = e2.slider(T("insurance.mutual.fee"), 0.0, 15.0, 8.0, 0.5, key="fee", format="%.1f%%",
+                        help=T("insurance.mutual.fee_help"), **ui.BIND)
+        load4 = e3.slider(T("insurance.mutual.loading"), 0.0, 60.0, 25.0, 5.0, key="ld4", format="%.0f%%",
+                          help=T("insurance.mutual.loading_help"), **ui.BIND)
     with ui.guard():
         params = ins.MutualAidParams(members0=int(members0), periods=int(periods), growth=growth / 100,
                                      growth_decay=float(decay), exit_sensitivity=sens / 100, incidence=float(incidence),
                                      incidence_drift=drift / 100, benefit_yuan=int(benefit), fee_rate=fee / 100,
                                      loading=load4 / 100, seed=int(mseed))
-        mdf = ins.simulate_mutual_aid(params)
-        ms = ins.mutual_aid_summary(mdf)
+        mdf, ms = _mutual(params)
         m = st.columns(4)
         m[0].metric(T("insurance.mutual.first_share"), ui.money(ms["share_first_fen"]))
         m[1].metric(T("insurance.mutual.last_share"), ui.money(ms["share_last_fen"]),
@@ -324,8 +394,9 @@ with tabs[3]:
                            first=ms["share_first_fen"], last=ms["share_last_fen"], max=ms["share_max_fen"],
                            paid=ms["member_paid_fen"], fixed=ms["fixed_paid_fen"], above=ms["periods_above_fixed"],
                            years=ms["periods"] / ins.PERIODS_PER_YEAR))
-        summary.update({"mutual_member_paid_yuan": ms["member_paid_fen"] / 100,
-                        "mutual_fixed_paid_yuan": ms["fixed_paid_fen"] / 100, "mutual_members_end": ms["members_end"]})
+        remember("mutual", ["m0", "per", "inc", "s4", "g", "gd", "dr", "ex", "ins_benefit", "fee", "ld4"],
+                 {"mutual_member_paid_yuan": ms["member_paid_fen"] / 100,
+                  "mutual_fixed_paid_yuan": ms["fixed_paid_fen"] / 100, "mutual_members_end": ms["members_end"]})
         ui.download_csv(mdf, "insurance-mutual-aid.csv", key="dl_ins_mutual", label=T("insurance.mutual.download"))
     st.markdown(f"#### {T('insurance.mutual.why_title')}")
     st.markdown(T("insurance.mutual.why"))
@@ -333,30 +404,32 @@ with tabs[3]:
         fact_note("mutual")
     ui.takeaway(T("insurance.mutual.takeaway"))
 
+
 # ================================================================== 5. usage-based pricing
-with tabs[4]:
+def ubi() -> None:
     st.subheader(T("insurance.ubi.heading"))
     st.markdown(T("insurance.ubi.intro"))
     c1, c2, c3, c4 = st.columns(4)
-    brakes = c1.slider(T("insurance.ubi.brakes"), 0.0, 15.0, 2.0, 0.5, key="ins_brakes", help=T("insurance.ubi.brakes_help"))
-    night = c2.slider(T("insurance.ubi.night"), 0, 100, 5, 5, key="ins_night", format="%d%%",
+    brakes = c1.slider(T("insurance.ubi.brakes"), 0.0, 15.0, 2.0, 0.5, key="ins_brakes", persist_state="page",
+                       help=T("insurance.ubi.brakes_help"))
+    night = c2.slider(T("insurance.ubi.night"), 0, 100, 5, 5, key="ins_night", format="%d%%", persist_state="page",
                       help=T("insurance.ubi.night_help"))
     speeding = c3.slider(T("insurance.ubi.speeding"), 0, 50, 5, 1, key="ins_speeding", format="%d%%",
-                         help=T("insurance.ubi.speeding_help"))
-    km = c4.slider(T("insurance.ubi.km"), 1000, 50_000, 12_000, 1000, key="ins_km", help=T("insurance.ubi.km_help"))
+                         persist_state="page", help=T("insurance.ubi.speeding_help"))
+    km = c4.slider(T("insurance.ubi.km"), 1000, 50_000, 12_000, 1000, key="ins_km", persist_state="page",
+                   help=T("insurance.ubi.km_help"))
     c5, c6 = st.columns(2)
-    base = c5.number_input(T("insurance.ubi.base"), 500, 20_000, ui.url_value("base", 3000, lo=500, hi=20_000), 100,
-                           key="ins_base", help=T("insurance.ubi.base_help"))
-    useed = c6.number_input(T("insurance.ubi.seed"), 0, 9999, ui.url_value("s5", 5, lo=0, hi=9999), 1, key="ins_useed",
-                            help=T("insurance.ubi.seed_help"))
-    ui.sync_url(base=base, s5=useed)
+    base = c5.number_input(T("insurance.ubi.base"), 500, 20_000, 3000, 100, key="base",
+                           help=T("insurance.ubi.base_help"), **ui.BIND)
+    useed = c6.number_input(T("insurance.ubi.seed"), 0, 9999, 5, 1, key="s5", help=T("insurance.ubi.seed_help"),
+                            **ui.BIND)
     with ui.guard():
         cost_y = 0.8 * float(base)        # the flat book's expected claims: an 80 % expected loss ratio
-        book = _ubi_book(2000, int(useed), float(base), cost_y)
+        book, us = _ubi_book(int(useed), float(base), cost_y)
         you = ins.ubi_quote(book, brakes, night / 100, speeding / 100, km, float(base), cost_y)
-        us = ins.ubi_summary(book)
         m = st.columns(4)
-        m[0].metric(T("insurance.ubi.factor"), f"× {you['factor']:.2f}", help=T("insurance.ubi.factor_help", k=you["k"]))
+        m[0].metric(T("insurance.ubi.factor"), f"× {you['factor']:.2f}",
+                    help=T("insurance.ubi.factor_help", k=you["k"]))
         m[1].metric(T("insurance.ubi.your_premium"), ui.yuan(you["premium"]),
                     delta=("-" if you["premium"] < base else "+") + ui.yuan(abs(you["premium"] - float(base))),
                     delta_color="inverse")
@@ -378,18 +451,23 @@ with tabs[4]:
                            day_tele=us["day"]["telematics"],
                            night_markup=us["night"]["telematics"] / us["night"]["true_cost"] - 1,
                            day_markup=us["day"]["telematics"] / us["day"]["true_cost"] - 1))
-        summary.update({"ubi_your_factor": you["factor"], "ubi_your_premium_yuan": you["premium"]})
+        remember("ubi", ["ins_brakes", "ins_night", "ins_speeding", "ins_km", "base", "s5"],
+                 {"ubi_your_factor": you["factor"], "ubi_your_premium_yuan": you["premium"]})
     st.markdown(T("insurance.ubi.fairness"))
     with st.expander(T("insurance.ubi.facts_title")):
         fact_note("ubi")
     ui.takeaway(T("insurance.ubi.takeaway"))
+
+
+SECTIONS = {"price": price, "ruin": ruin, "param": param, "mutual": mutual, "ubi": ubi}
+ui.sections("insurance", SECTIONS)
 
 # ================================================================== rules and market
 st.divider()
 st.subheader(T("insurance.rules.heading"))
 st.markdown(T("insurance.rules.intro"))
 topics = ("zhongan", "shipping", "sales", "fizzy", "mutual", "regulation", "market", "ubi")
-ui.chart(draw.timeline_figure(ins.facts_timeline(_facts()), {t: T(f"insurance.rules.topic.{t}") for t in topics},
+ui.chart(draw.timeline_figure(_facts_timeline(), {t: T(f"insurance.rules.topic.{t}") for t in topics},
                               "label_zh" if ui.lang() == "zh" else "label_en", T), key="ins_timeline_chart")
 r1, r2 = st.columns(2)
 with r1:
@@ -405,5 +483,6 @@ st.divider()
 ui.quiz("insurance", ["q1", "q2", "q3", "q4"])
 st.markdown(f"#### {T('insurance.summary.heading')}")
 st.caption(T("insurance.summary.caption"))
+summary = remembered(list(SECTIONS))
 ui.download_csv(pd.DataFrame({"metric": list(summary), "value": list(summary.values())}), "insurance-run-summary.csv",
                 key="dl_ins_summary", label=T("insurance.summary.download"))
