@@ -41,21 +41,6 @@ def label_col() -> str:
     return "label_zh" if ui.lang() == "zh" else "label_en"
 
 
-def finite_url_numbers(*names: str) -> None:
-    """Drop ``?name=inf`` / ``1e309`` before ``ui.url_value`` reads an integer from it.
-
-    Both ``ui.url_value`` and Streamlit 1.67's own binding of an *integer* number_input turn such a
-    value into ``int(float('inf'))``, an OverflowError (a traceback on screen).  So the integer number
-    inputs stay on ``ui.url_value`` / ``ui.sync_url``, and this runs first."""
-    for name in names:
-        try:
-            bad = any(not math.isfinite(float(v)) for v in st.query_params.get_all(name))
-        except ValueError:
-            bad = False  # not a number at all: ui.url_value falls back to the default itself
-        if bad:
-            del st.query_params[name]
-
-
 def keep_numbers(section: str, numbers: dict) -> None:
     """Remember this section's key numbers (this student's session) for the summary download at the end."""
     st.session_state.setdefault(NUMBERS, {})[section] = numbers
@@ -221,7 +206,6 @@ def compare() -> None:
 def aml() -> None:
     st.subheader(T("regulation.aml.heading"))
     intro("regulation.aml.intro")
-    finite_url_numbers("aseed")
     c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
     # the regime's label is translated: bound to the URL it would put that label there, so ?areg= stays hand-made
     regime = c1.radio(T("regulation.aml.regime"), list(aml_core.REGIMES),
@@ -233,10 +217,8 @@ def aml() -> None:
                        help=T("regulation.aml.customers_help"), **ui.BIND)
     share = c3.slider(T("regulation.aml.share"), 0, 50, 10, 1, key="ash", format="%d%%",
                       help=T("regulation.aml.share_help"), **ui.BIND)
-    # integer number inputs stay on ui.url_value: Streamlit's binding crashes on ?aseed=inf (finite_url_numbers)
-    a_seed = c4.number_input(T("regulation.aml.seed"), 0, 9999, ui.url_value("aseed", 2017, lo=0, hi=9999), 1,
-                             key="aml_seed", persist_state="page", help=T("regulation.aml.seed_help"))
-    ui.sync_url(aseed=int(a_seed))
+    a_seed = c4.number_input(T("regulation.aml.seed"), 0, 9999, 2017, 1, key="aseed",
+                             help=T("regulation.aml.seed_help"), **ui.BIND)
     cur = CURRENCY[regime]
     rules_table = _table("aml_rules")
     rules_table = rules_table[rules_table["regime"] == regime]
@@ -323,7 +305,6 @@ def aml() -> None:
 def sandbox() -> None:
     st.subheader(T("regulation.sandbox.heading"))
     intro("regulation.sandbox.intro")
-    finite_url_numbers("sseed")
     real = _cohorts()
     c1, c2, c3, c4, c5 = st.columns(5)
     apps = c1.slider(T("regulation.sandbox.applications"), 5, 300, 69, 1, key="sapp",
@@ -345,9 +326,8 @@ def sandbox() -> None:
                      help=T("regulation.sandbox.show_help"), **ui.BIND)
     launch = c8.select_slider(T("regulation.sandbox.launch"), SANDBOX_LAUNCH, 5000, key="slaunch",
                               help=T("regulation.sandbox.launch_help"), **ui.BIND)
-    s_seed = c9.number_input(T("regulation.sandbox.seed"), 0, 9999, ui.url_value("sseed", 2016, lo=0, hi=9999), 1,
-                             key="sb_seed", persist_state="page", help=T("regulation.sandbox.seed_help"))
-    ui.sync_url(sseed=int(s_seed))
+    s_seed = c9.number_input(T("regulation.sandbox.seed"), 0, 9999, 2016, 1, key="sseed",
+                             help=T("regulation.sandbox.seed_help"), **ui.BIND)
     with ui.guard():
         params = reg.SandboxParams(int(apps), acc / 100, tst / 100, int(cap), int(months), flaw / 100, float(show),
                                    int(launch), int(s_seed))
@@ -407,22 +387,20 @@ def sandbox() -> None:
 def privacy() -> None:
     st.subheader(T("regulation.privacy.heading"))
     intro("regulation.privacy.intro")
-    finite_url_numbers("gto", "pto", "pseed")
     fines = _fines()
     st.markdown(f"#### {T('regulation.privacy.fines_title')}")
     c1, c2, c3 = st.columns([1, 1, 1])
-    turnover_m = c1.number_input(T("regulation.privacy.turnover"), 0, 1_000_000,
-                                 ui.url_value("gto", 800, lo=0, hi=1_000_000), 50, key="pv_turnover",
-                                 persist_state="page", help=T("regulation.privacy.turnover_help"))
+    turnover_m = c1.number_input(T("regulation.privacy.turnover"), 0, 1_000_000, 800, 50, key="gto",
+                                 help=T("regulation.privacy.turnover_help"), **ui.BIND)
     # the tier's label is translated: kept out of Streamlit's binding so ?gtier= holds the stable id
     tier = c2.radio(T("regulation.privacy.tier"), ["gdpr_83_5", "gdpr_83_4"],
                     index=["gdpr_83_5", "gdpr_83_4"].index(ui.url_value("gtier", "gdpr_83_5",
                                                                          options=["gdpr_83_5", "gdpr_83_4"])),
                     format_func=lambda t: T(f"regulation.privacy.tiers.{t}"), key="pv_tier", persist_state="page",
                     help=T("regulation.privacy.tier_help"))
-    cny_yi = c3.number_input(T("regulation.privacy.turnover_cny"), 0, 100_000, ui.url_value("pto", 20, lo=0, hi=100_000),
-                             1, key="pv_turnover_cny", persist_state="page", help=T("regulation.privacy.turnover_cny_help"))
-    ui.sync_url(gto=int(turnover_m), gtier=tier, pto=int(cny_yi))
+    cny_yi = c3.number_input(T("regulation.privacy.turnover_cny"), 0, 100_000, 20, 1, key="pto",
+                             help=T("regulation.privacy.turnover_cny_help"), **ui.BIND)
+    ui.sync_url(gtier=tier)
     numbers = {}
     with ui.guard():
         turnover = int(turnover_m) * 1_000_000
@@ -462,9 +440,8 @@ def privacy() -> None:
     pv_k = c3.slider(T("regulation.privacy.k"), 1, 10, 3, 1, key="pk", help=T("regulation.privacy.k_help"), **ui.BIND)
     pv_width = c4.select_slider(T("regulation.privacy.width"), [1, 5, 10, 20], 10, key="pw",
                                 help=T("regulation.privacy.width_help"), **ui.BIND)
-    pv_seed = c5.number_input(T("regulation.privacy.seed"), 0, 9999, ui.url_value("pseed", 7, lo=0, hi=9999), 1,
-                              key="pv_seed", persist_state="page", help=T("regulation.privacy.seed_help"))
-    ui.sync_url(pseed=int(pv_seed))
+    pv_seed = c5.number_input(T("regulation.privacy.seed"), 0, 9999, 7, 1, key="pseed",
+                              help=T("regulation.privacy.seed_help"), **ui.BIND)
     with ui.guard():
         exp, round_trip = _privacy(int(pv_n), int(pv_seed), pv_share / 100, int(pv_k), int(pv_width))
         name_col = "name_zh" if ui.lang() == "zh" else "name_en"

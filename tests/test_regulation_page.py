@@ -211,10 +211,10 @@ def test_controls_keep_their_values_when_the_student_comes_back():
     switch_tab(at, "aml")
     assert not at.multiselect                                   # the compare tab did not run
     at.slider(key="an").set_value(120)
-    at.number_input(key="aml_seed").set_value(7).run()
+    at.number_input(key="aseed").set_value(7).run()
     switch_tab(at, "sandbox")
     switch_tab(at, "aml")
-    assert at.slider(key="an").value == 120 and at.number_input(key="aml_seed").value == 7
+    assert at.slider(key="an").value == 120 and at.number_input(key="aseed").value == 7
     s = aml.simulate_day(120, 0.10, 7, "cn").summary()
     assert f"**{s['n_tx']}** transactions" in happened_texts(at)[0]
     switch_tab(at, "compare")
