@@ -27,8 +27,8 @@ seed = int(seed_col.number_input(T("blockchain.seed"), 0, 9999, 42, key="seed", 
 DEFAULT_DATA = ["Genesis", "Alice → Bob 5", "Bob → Carol 2", "Carol → Dave 1", "Dave → Eve 3",
                 "Eve → Alice 4", "Alice → Carol 1", "Bob → Dave 2"]
 CHUNK = 20_000          # nonces per chunk of the miner
-TICK_BUDGET = 0.4       # seconds of mining per tick of the mining fragment
-TICK_EVERY = 0.1        # seconds between ticks while a search runs
+TICK_BUDGET = 0.15      # seconds of mining per tick: the rest of the time the server serves everyone else
+TICK_EVERY = 0.25       # seconds between ticks while a search runs
 
 
 def utc(ts: int) -> str:
