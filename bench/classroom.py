@@ -34,6 +34,7 @@ import websockets  # noqa: E402  (comes with Streamlit's server, uvicorn)
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from tools.classroom_server import classroom  # noqa: E402
 from tools.localserver import serve  # noqa: E402
 from ui import i18n  # noqa: E402
 from ui.frame import PAGES  # noqa: E402
@@ -44,18 +45,36 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------------ the server process, from /proc
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` (all its threads, live and finished)."""
+def cpu_seconds(pid) -> float:
+    """User + system CPU seconds of process ``pid`` (or a list of pids; all threads, live and finished),
+    with the children it waited for (nginx's worker)."""
+    if isinstance(pid, (list, tuple)):
+        return sum(cpu_seconds(p) for p in pid)
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / TICK
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` in MB."""
+def rss_mb(pid) -> float:
+    """Resident memory of ``pid`` (or the sum over a list of pids) in MB."""
+    if isinstance(pid, (list, tuple)):
+        return sum(rss_mb(p) for p in pid)
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and its child processes (nginx's master and worker)."""
+    found = [pid]
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(proc.name))
+            except (OSError, ValueError):
+                pass
+    return found
 
 
 # ------------------------------------------------------------------ pages and their tabs
@@ -208,7 +227,8 @@ async def cpu_per_interaction(base: str, page: str, tabs: list[str], pid: int, b
                               seed: int, timeout: float) -> float:
     """Median over batches of server CPU seconds per interaction, one student, nothing else running.
 
-    /proc counts CPU in clock ticks (10 ms), so CPU is read per batch of ``per_batch`` interactions."""
+    /proc counts CPU in clock ticks (10 ms), so CPU is read per batch of ``per_batch`` interactions.
+    Behind nginx, ``pid`` may be a list: the CPU of every process is summed (the proxy's included)."""
     s = Student(base, page, tabs, random.Random(seed), timeout)
     await s.connect()
     await s.request()
@@ -244,6 +264,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds before a request counts as a timeout")
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--batches", type=int, default=9, help="batches for the CPU-per-interaction figure")
+    ap.add_argument("--procs", type=int, default=1,
+                    help="Streamlit processes behind nginx (tools/classroom_server.py); 1 = one process, no proxy")
     args = ap.parse_args()
     seconds = min(args.seconds, 600.0)
     sizes = [min(400, int(x)) for x in args.students.split(",") if x.strip()]
@@ -254,14 +276,18 @@ def main() -> None:
             sys.exit(f"unknown page {pid!r}; choose from: {', '.join(ids)} or all")
 
     pids: dict[str, int] = {}
+    app_pids: list[int] = []
     ratios: dict[str, float] = {}
-    print(f"# class benchmark · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores · one Streamlit "
-          f"process · think {args.think:g} s · timeout {args.timeout:g} s · {seconds:g} s a phase")
+    setup = "one Streamlit process" if args.procs == 1 else f"{args.procs} Streamlit processes behind nginx"
+    print(f"# class benchmark · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores · {setup} · "
+          f"think {args.think:g} s · timeout {args.timeout:g} s · {seconds:g} s a phase")
     print(f"{'page':11s} {'N':>4s} {'act/s':>6s} {'p50 s':>6s} {'p95 s':>6s} {'p99 s':>6s} {'tmo':>4s} "
           f"{'cpu %':>6s} {'RSS MB':>7s} {'MB/sess':>7s}")
+    app = (serve(options=CLASS_OPTIONS, on_start=lambda p: app_pids.append(p.pid)) if args.procs == 1 else
+           classroom(args.procs, options=CLASS_OPTIONS, on_start=lambda p: app_pids.append(p.pid)))
     with serve(script="bench/bare_app.py", options=CLASS_OPTIONS, on_start=lambda p: pids.__setitem__("bare", p.pid)) as bare, \
-            serve(options=CLASS_OPTIONS, on_start=lambda p: pids.__setitem__("app", p.pid)) as base:
-        app_pid = pids["app"]
+            app as base:
+        app_pid = app_pids if args.procs == 1 else app_pids[:-1] + family(app_pids[-1])
         for pid in chosen:
             page, tabs = url_name(ids[pid]), tab_names(pid)
             asyncio.run(run_class(base, page, tabs, 2, 3, 1.0, args.timeout, args.seed))  # warm imports
