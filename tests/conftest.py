@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MISSING_CHROMIUM = ("browser tests skipped: Chromium is not installed. Install it with "
-                    "`sudo apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji` (Debian/Ubuntu) "
-                    "to run them; under CI=true a missing browser fails the run.")
+INSTALL_CHROMIUM = ("install it with `sudo apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji` "
+                    "(Debian/Ubuntu)")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -22,10 +29,22 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: browser tests (real server on 127.0.0.1 + headless Chromium)")
 
 
-def pytest_report_header(config):
-    """One clear line up front when the browser tests will be skipped."""
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        return MISSING_CHROMIUM
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium (and outside CI) the browser tests are left out, with one line saying why."""
+    if _chromium() or _in_ci():
+        return
+    browser = [item for item in items if item.get_closest_marker("e2e")]
+    if browser:
+        items[:] = [item for item in items if not item.get_closest_marker("e2e")]
+        config.hook.pytest_deselected(items=browser)
+        config._fl_skipped_browser = len(browser)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = getattr(config, "_fl_skipped_browser", 0)
+    if skipped:
+        terminalreporter.write_line(f"{skipped} browser tests skipped: Chromium is not installed; "
+                                    f"{INSTALL_CHROMIUM} to run them.", yellow=True)
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +60,9 @@ def server():
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium under Playwright; fails with a clear message when either is missing."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(MISSING_CHROMIUM)  # CI must run the browser tests: a missing browser is a failure
-        pytest.skip(MISSING_CHROMIUM)
+    chromium = _chromium()
+    if not chromium:  # only reached under CI, where the browser tests must run
+        pytest.fail(f"Chromium is missing and CI=true: the browser tests must run; {INSTALL_CHROMIUM}.")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
