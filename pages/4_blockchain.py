@@ -6,16 +6,15 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import ui
 from core import blockchain as bc
 from core import consensus as cs
-from core import crypto
 from core import utxo
 from core.errors import InputError
 from ui import draw_blockchain as draw
+from ui.draw_blockchain import cached_avalanche, cached_chain, cached_csv, cached_lottery, cached_race
 
 T = ui.frame("blockchain")
 ui.header("blockchain")
@@ -50,39 +49,8 @@ def named(label: str):
         raise
 
 
-# Work is paid once for the whole class: results are cached by their inputs, with bounded caches.
-# cache_data hands every visitor their own copy (the chain is edited per visitor); cache_resource
-# objects are shared by all visitors and only ever read.
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_chain(datas: tuple, difficulty: int):
-    return bc.build_chain(list(datas), difficulty)   # 5–8 blocks × difficulty 1–4; up to a second each
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_avalanche(text: str, trials: int, seed_: int):
-    return bc.avalanche_sample(text, trials, seed_)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_lottery(difficulty: int, rounds: int, seed_: int):
-    return bc.mining_lottery(difficulty, rounds, seed_)
-
-
-@st.cache_data(max_entries=64, show_spinner=True)
-def cached_race(q: float, z: int, trials: int, seed_: int):
-    return cs.monte_carlo_race(q, z, trials, seed_)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def cached_table():
-    return bc.nakamoto_table()        # read only
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def cached_csv(name: str):
-    return bc.load_table(name)        # read only: every use selects or copies
-
-
+# Work is paid once for the whole class: results are cached by their inputs (bounded caches) and each chart is
+# built once per input and language, in ui/draw_blockchain.py (imported once, not re-created on every rerun).
 def download(df: pd.DataFrame, name: str) -> None:
     ui.download_csv(df, f"blockchain-{name}.csv", key=f"bc_dl_{name}", label=T(f"blockchain.download.{name}"))
 
@@ -104,20 +72,12 @@ def hash_section() -> None:
     m3.metric(T("blockchain.hash.hex_changed"), f"{result['hex_changed']} / 64")
     left, right = st.columns([1, 1.2])
     with left:
-        ui.chart(draw.bit_grid(result["flips"], T("blockchain.hash.grid_title"), T("blockchain.hash.flipped"),
-                               T("blockchain.hash.same")), key="bc_bit_grid")
+        ui.chart(draw.bit_grid_figure("".join(map(str, result["flips"]))), key="bc_bit_grid")
     with right:
         trials = st.slider(T("blockchain.hash.trials"), 50, 2000, 300, step=50, key="bc_hash_trials",
                            persist_state="page", help=T("blockchain.hash.trials_help"))
         counts = cached_avalanche(text_a, trials, seed)
-        ks = np.arange(96, 161)
-        fig = go.Figure(go.Histogram(x=counts, xbins=dict(start=95.5, end=160.5, size=1), histnorm="probability",
-                                     name=T("blockchain.hash.observed")))
-        fig.add_trace(go.Scatter(x=ks, y=bc.binomial_pmf(256, 0.5, ks), mode="lines",
-                                 name=T("blockchain.hash.binomial")))
-        fig.update_layout(height=300, xaxis_title=T("blockchain.hash.bits_axis"), yaxis_title=T("blockchain.share_axis"),
-                          legend=dict(orientation="h", y=1.12))
-        ui.chart(fig, key="bc_avalanche_hist")
+        ui.chart(draw.avalanche_figure(text_a, trials, seed), key="bc_avalanche_hist")
     ui.what_happened(T("blockchain.hash.happened", count=result["count"], share=result["count"] / 256,
                        trials=trials, mean=float(counts.mean()), sd=float(counts.std()),
                        lo=int(counts.min()), hi=int(counts.max())))
@@ -228,17 +188,7 @@ def mining() -> None:
                        key="rounds", help=T("blockchain.mining.rounds_help"), **ui.BIND)
     tries_hist = cached_lottery(lot_d, rounds, seed)
     p_hit = 1.0 / bc.expected_tries(lot_d)
-    fig = go.Figure(go.Histogram(x=tries_hist, nbinsx=30, histnorm="probability",
-                                 name=T("blockchain.mining.observed")))
-    grid = np.linspace(0, max(tries_hist.max(), 1), 30 + 1)
-    width = grid[1] - grid[0]
-    fig.add_trace(go.Scatter(x=(grid[:-1] + grid[1:]) / 2,
-                             y=bc.geometric_cdf(p_hit, grid[1:]) - bc.geometric_cdf(p_hit, grid[:-1]),
-                             mode="lines+markers", name=T("blockchain.mining.geometric")))
-    fig.add_vline(x=1 / p_hit, line_dash="dash", annotation_text=T("blockchain.mining.mean_line", mean=int(1 / p_hit)))
-    fig.update_layout(height=320, xaxis_title=T("blockchain.mining.tries_axis"), yaxis_title=T("blockchain.share_axis"),
-                      legend=dict(orientation="h", y=1.15), bargap=0.05)
-    ui.chart(fig, key="bc_lottery_chart")
+    ui.chart(draw.lottery_figure(lot_d, rounds, seed), key="bc_lottery_chart")
     ui.what_happened(T("blockchain.mining.lottery_happened", rounds=rounds, mean=float(tries_hist.mean()),
                        expected=int(1 / p_hit), lo=int(tries_hist.min()), hi=int(tries_hist.max()),
                        share=float((tries_hist > 2 / p_hit).mean()),
@@ -331,7 +281,6 @@ def network() -> None:
                         **ui.BIND)
 
     st.markdown(f"#### {T('blockchain.net.vote_heading')}")
-    base_chain, _ = cached_chain(tuple(DEFAULT_DATA[:5]), 2)
     v1, v2, v3 = st.columns(3)
     bad_peer_label = v1.selectbox(T("blockchain.net.bad_peer"), [f"P{i}" for i in range(1, n_peers + 1)],
                                   index=n_peers - 1, key="bc_bad_peer", persist_state="page",
@@ -341,10 +290,7 @@ def network() -> None:
                              persist_state="page", help=T("blockchain.net.bad_block_help"))
     remine = v3.toggle(T("blockchain.net.remine"), False, key="bc_bad_remine", persist_state="page",
                        help=T("blockchain.net.remine_help"))
-    copies = [list(base_chain) for _ in range(n_peers)]
-    copies[bad_peer - 1] = cs.tamper_copy(base_chain, bad_block - 1, base_chain[bad_block - 1].data + " ×10",
-                                          2, remine)
-    votes = cs.majority_vote(copies, 2)
+    votes = draw.peer_votes(tuple(DEFAULT_DATA[:5]), 2, n_peers, bad_peer, bad_block, remine)
     vote_df = pd.DataFrame([{T("blockchain.net.col_peer"): f"P{v['peer']}",
                              T("blockchain.net.col_tip"): draw.short(v["fingerprint"], 16),
                              T("blockchain.net.col_differs"): f"{v['differs_at']}" if v["differs_at"] else "—",
@@ -357,14 +303,12 @@ def network() -> None:
                                "blockchain.net.state_invalid")))
 
     st.markdown(f"#### {T('blockchain.net.prop_heading')}")
-    trace = cs.network_trace(n_peers, seed)
-    branch_names = {"main": T("blockchain.net.branch_main"), "A": T("blockchain.net.branch_a"),
-                    "B": T("blockchain.net.branch_b")}
+    trace = draw.network_trace(n_peers, seed)
 
     def draw_network(step) -> None:
         left, right = st.columns([3, 2])
         with left:
-            ui.chart(draw.network_figure(step.state, branch_names, height=480), key="bc_net_fig")
+            ui.chart(draw.network_figure(n_peers, seed, draw.step_index(trace, step), height=480), key="bc_net_fig")
         with right:
             active = set(step.state["active"])
             st.table(pd.DataFrame({T("blockchain.net.col_chain"): [" → ".join(c) for c in step.state["chains"]]},
@@ -385,54 +329,29 @@ def network() -> None:
     trials = r3.select_slider(T("blockchain.net.trials"), options=[1000, 5000, 10000, 20000], value=10000,
                               key="bc_trials", persist_state="page", help=T("blockchain.net.trials_help"))
     with ui.guard():
-        p_formula = bc.attacker_success_probability(q, z)
-        p_exact = cs.exact_race_probability(q, z)
+        curves = draw.race_curves(q, z)
+        p_formula, p_exact = curves["p_formula"], curves["p_exact"]
         mc = cached_race(q, z, trials, seed)
         m1, m2, m3 = st.columns(3)
         m1.metric(T("blockchain.net.p_formula"), f"{p_formula:.7f}")
         m2.metric(T("blockchain.net.p_exact"), f"{p_exact:.7f}")
         m3.metric(T("blockchain.net.p_mc"), f"{mc['rate']:.5f}",
                   help=T("blockchain.net.ci", lo=mc["ci_low"], hi=mc["ci_high"]))
-        zs = np.arange(0, max(z, 12) + 1)
-        fig = go.Figure()
-        fig.add_trace(go.Scatter(x=zs, y=[bc.attacker_success_probability(q, int(k)) for k in zs],
-                                 mode="lines+markers", name=T("blockchain.net.p_formula")))
-        fig.add_trace(go.Scatter(x=zs, y=[cs.exact_race_probability(q, int(k)) for k in zs], mode="lines",
-                                 line=dict(dash="dash"), name=T("blockchain.net.p_exact")))
-        fig.add_trace(go.Scatter(x=[z], y=[max(mc["rate"], 1e-7)], mode="markers", marker=dict(size=14, symbol="x"),
-                                 error_y=dict(type="data", symmetric=False, array=[mc["ci_high"] - mc["rate"]],
-                                              arrayminus=[mc["rate"] - mc["ci_low"]]),
-                                 name=T("blockchain.net.p_mc")))
-        fig.update_layout(height=360, yaxis=dict(type="log", dtick=1, exponentformat="power"),
-                          yaxis_title=T("blockchain.net.p_axis"),
-                          xaxis_title=T("blockchain.net.z_axis"), legend=dict(orientation="h", y=1.15))
-        ui.chart(fig, key="bc_race_chart")
+        ui.chart(draw.race_figure(q, z, trials, seed), key="bc_race_chart")
         ui.what_happened(T("blockchain.net.race_happened", q=q, z=z, p=p_formula, exact=p_exact, rate=mc["rate"],
-                           trials=trials, wins=mc["successes"], need=bc.min_confirmations(q)))
-        download(pd.DataFrame({"z": zs, "nakamoto": [bc.attacker_success_probability(q, int(k)) for k in zs],
-                               "exact_race": [cs.exact_race_probability(q, int(k)) for k in zs]}).assign(q=q), "race")
+                           trials=trials, wins=mc["successes"], need=curves["need"]))
+        download(pd.DataFrame({"z": curves["zs"], "nakamoto": curves["formula"],
+                               "exact_race": curves["exact"]}).assign(q=q), "race")
     with st.expander(T("blockchain.net.paper_heading"), expanded=False):
-        table = cached_table()
-        paper10 = [1.0, 0.2045873, 0.0509779, 0.0131722, 0.0034552, 0.0009137, 0.0002428, 0.0000647, 0.0000173,
-                   0.0000046, 0.0000012]
-        paper30 = [1.0, 0.1773523, 0.0416605, 0.0101008, 0.0024804, 0.0006132, 0.0001522, 0.0000379, 0.0000095,
-                   0.0000024, 0.0000006]
-        paper_solve = [5, 8, 11, 15, 24, 41, 89, 340]
+        paper = draw.paper_tables(ui.lang())
         t1, t2, t3 = st.columns(3)
         t1.markdown("**q = 0.1**")
-        t1.dataframe(pd.DataFrame({"z": [z_ for z_, _ in table["q10"]], T("blockchain.net.col_paper"): paper10,
-                                   T("blockchain.net.col_here"): [round(p, 7) for _, p in table["q10"]]}),
-                     hide_index=True, width="stretch")
+        t1.dataframe(paper["q10"], hide_index=True, width="stretch")
         t2.markdown("**q = 0.3**")
-        t2.dataframe(pd.DataFrame({"z": [z_ for z_, _ in table["q30"]], T("blockchain.net.col_paper"): paper30,
-                                   T("blockchain.net.col_here"): [round(p, 7) for _, p in table["q30"]]}),
-                     hide_index=True, width="stretch")
+        t2.dataframe(paper["q30"], hide_index=True, width="stretch")
         t3.markdown(f"**{T('blockchain.net.solve')}**")
-        t3.dataframe(pd.DataFrame({"q": [q_ for q_, _ in table["solve"]], T("blockchain.net.col_paper"): paper_solve,
-                                   T("blockchain.net.col_here"): [z_ for _, z_ in table["solve"]]}),
-                     hide_index=True, width="stretch")
-        same = all(round(p, 7) == r for (_, p), r in zip(table["q10"] + table["q30"], paper10 + paper30)) and \
-            [z_ for _, z_ in table["solve"]] == paper_solve
+        t3.dataframe(paper["solve"], hide_index=True, width="stretch")
+        same = paper["same"]
         st.markdown(T("blockchain.net.paper_match" if same else "blockchain.net.paper_mismatch"))
         ui.source_note(T("blockchain.net.paper_source"))
     ui.takeaway(T("blockchain.net.takeaway"))
@@ -442,8 +361,7 @@ def merkle() -> None:
     st.subheader(T("blockchain.merkle.heading"))
     st.markdown(T("blockchain.merkle.intro"))
     n_tx = st.slider(T("blockchain.merkle.n"), 2, 16, 5, key="ntx", help=T("blockchain.merkle.n_help"), **ui.BIND)
-    names = ["Alice", "Bob", "Carol", "Dave", "Eve"]
-    txs = [f"{names[i % 5]} → {names[(i + 2) % 5]} {i + 1} BTC" for i in range(n_tx)]
+    txs = draw.merkle_texts(n_tx)
     e1, e2, e3 = st.columns([1, 2, 1])
     tx_labels = [f"tx{i}" for i in range(n_tx)]
     edit_i = tx_labels.index(e1.selectbox(T("blockchain.merkle.edit"), tx_labels, index=min(2, n_tx - 1),
@@ -454,52 +372,38 @@ def merkle() -> None:
                              help=T("blockchain.merkle.new_text_help"))
     prove_i = tx_labels.index(e3.selectbox(T("blockchain.merkle.prove"), tx_labels, index=0, key="bc_mk_prove",
                                            persist_state="page", help=T("blockchain.merkle.prove_help")))
-    ids = [bc.toy_txid(t) for t in txs]
-    edited = list(txs)
-    edited[edit_i] = new_text
-    ids_new = [bc.toy_txid(t) for t in edited]
-    levels_old = bc.merkle_levels(ids)
-    levels_new = bc.merkle_levels(ids_new)
-    changed = {(lv, i) for lv, (a, b) in enumerate(zip(levels_old, levels_new)) for i, (x, y) in enumerate(zip(a, b))
-               if x != y}
-    proof = bc.merkle_proof(ids, prove_i)
-    roles = {"changed": T("blockchain.merkle.role_changed"), "path": T("blockchain.merkle.role_path"),
-             "sibling": T("blockchain.merkle.role_sibling"), "plain": T("blockchain.merkle.role_plain")}
+    tree = draw.merkle_edit(n_tx, edit_i, new_text)
+    levels_old, levels_new = tree["levels_old"], tree["levels_new"]
+    check = draw.merkle_proof_check(n_tx, prove_i)
+    proof, ok, path = check["proof"], check["ok"], check["path"]
     g1, g2 = st.columns(2)
     with g1:
         st.markdown(f"**{T('blockchain.merkle.tree_changed')}**")
-        ui.chart(draw.merkle_figure(levels_new, changed, set(), set(), [f"tx{i}: {t}" for i, t in enumerate(edited)],
-                                    roles, height=420), key="bc_mk_changed")
+        ui.chart(draw.merkle_changed_figure(n_tx, edit_i, new_text, height=420), key="bc_mk_changed")
     with g2:
         st.markdown(f"**{T('blockchain.merkle.tree_proof', i=prove_i)}**")
-        proof_trace = bc.merkle_proof_trace(ids, prove_i)
+        proof_trace = draw.merkle_proof_trace(n_tx, prove_i)
 
         def draw_proof(step) -> None:
-            ui.chart(draw.merkle_figure(levels_old, set(), set(step.state["path"]), set(step.state["siblings"]),
-                                        [f"tx{i}: {t}" for i, t in enumerate(txs)], roles, height=360),
+            ui.chart(draw.merkle_proof_figure(n_tx, prove_i, draw.step_index(proof_trace, step), height=360),
                      key="bc_mk_proof")
 
         ui.step_player(proof_trace, draw_proof, key="bc_mk_player")
-    ok, path = bc.verify_merkle_proof(ids[prove_i], proof, levels_old[-1][0])
     proof_df = pd.DataFrame([{T("blockchain.merkle.col_level"): p["level"], T("blockchain.merkle.col_side"):
                               T(f"blockchain.merkle.side_{p['side']}"), T("blockchain.merkle.col_sibling"): p["sibling"],
                               T("blockchain.merkle.col_result"): path[k + 1]} for k, p in enumerate(proof)])
     if len(proof_df):
         st.dataframe(proof_df, hide_index=True, width="stretch")
-    forged_ok, _ = bc.verify_merkle_proof(ids_new[prove_i], proof, levels_old[-1][0])
-    ui.what_happened(T("blockchain.merkle.happened", i=edit_i, changed=len(changed), levels=len(levels_old),
+    ui.what_happened(T("blockchain.merkle.happened", i=edit_i, changed=len(tree["changed"]), levels=len(levels_old),
                        root_old=levels_old[-1][0][:12], root_new=levels_new[-1][0][:12], p=prove_i, k=len(proof),
                        n=n_tx, ok=T("blockchain.yes" if ok else "blockchain.no")))
     with st.expander(T("blockchain.merkle.real_heading"), expanded=False):
-        real = cached_csv("bitcoin_block100000_txids")
-        root_real = bc.merkle_root(list(real["txid"]))
-        header_root = cached_csv("bitcoin_headers").set_index("height").loc["100000", "header_hex"]
-        st.dataframe(real[["position", "txid", "role"]], hide_index=True, width="stretch")
-        st.code(root_real, language=None)
-        in_header = bc.parse_header(header_root)["merkle_root"]
-        st.markdown(T("blockchain.merkle.real_result", root=root_real[:16], same=T(
-            "blockchain.yes" if root_real == in_header else "blockchain.no")))
-        ui.source_note(real["source"].iloc[0])
+        real = draw.block_100000()
+        st.dataframe(real["txids"], hide_index=True, width="stretch")
+        st.code(real["root"], language=None)
+        st.markdown(T("blockchain.merkle.real_result", root=real["root"][:16], same=T(
+            "blockchain.yes" if real["root"] == real["in_header"] else "blockchain.no")))
+        ui.source_note(real["source"])
     download(pd.DataFrame([{"level": lv, "index": i, "hash": h} for lv, level in enumerate(levels_new)
                            for i, h in enumerate(level)]), "merkle")
     ui.takeaway(T("blockchain.merkle.takeaway"))
@@ -521,8 +425,7 @@ def keys() -> None:
                   ["private_key", "point_x", "point_y", "public_key", "sha256", "hash160", "versioned", "checksum",
                    "address"]}
         kc1, kc2 = st.columns(2)
-        steps_u = bc.address_steps(k, compressed=False)
-        steps_c = bc.address_steps(k, compressed=True)
+        steps_u, steps_c = draw.address_steps(k)
         for col, steps, title in ((kc1, steps_u, "uncompressed"), (kc2, steps_c, "compressed")):
             with col:
                 st.markdown(f"**{T('blockchain.keys.' + title)}**")
@@ -536,11 +439,8 @@ def keys() -> None:
         which = st.radio(T("blockchain.keys.verify_with"), ["own", "other"], horizontal=True, key="bc_verify_with",
                          persist_state="page", format_func=lambda w: T(f"blockchain.keys.verify_{w}"),
                          help=T("blockchain.keys.verify_help"))
-        signature = crypto.sign(k, message.encode("utf-8"))
-        r, s = crypto.signature_rs(signature)
-        other = k + 1 if k + 1 < crypto.SECP256K1_N else 1
-        pub = crypto.public_key(k if which == "own" else other)
-        valid = crypto.verify(pub, checked.encode("utf-8"), signature)
+        signed = draw.signature_check(k, message, checked, which)
+        signature, r, s, valid = signed["signature"], signed["r"], signed["s"], signed["valid"]
         st.code(f"DER = {signature.hex()}\nr   = {r:064x}\ns   = {s:064x}", language=None)
         (st.success if valid else st.error)(T("blockchain.keys.valid" if valid else "blockchain.keys.invalid"))
         ui.what_happened(T("blockchain.keys.happened", address=steps_c[-1][1], address_u=steps_u[-1][1],
@@ -605,14 +505,10 @@ def wallets() -> None:
              T("blockchain.wallets.col_spendable"): btc(ledger.spendable(n)),
              T("blockchain.wallets.col_coins"): len(ledger.coins(n, include_pending=False))} for n in ledger.names]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    bal = go.Figure(go.Bar(x=list(ledger.names), y=[ledger.balance(n) / cs.COIN for n in ledger.names],
-                           name=T("blockchain.wallets.col_balance")))
-    bal.add_trace(go.Bar(x=list(ledger.names), y=[ledger.spendable(n) / cs.COIN for n in ledger.names],
-                         name=T("blockchain.wallets.col_spendable")))
-    bal.update_layout(height=260, yaxis_title="BTC", barmode="group", legend=dict(orientation="h", y=1.2))
     m1, m2 = st.columns([1, 1])
     with m1:
-        ui.chart(bal, key="bc_wallet_chart")
+        ui.chart(draw.balance_figure(tuple(ledger.names), tuple(ledger.balance(n) for n in ledger.names),
+                                     tuple(ledger.spendable(n) for n in ledger.names)), key="bc_wallet_chart")
     with m2:
         st.markdown(f"**{T('blockchain.wallets.mempool', n=len(ledger.mempool))}**")
         if ledger.mempool:
@@ -644,12 +540,9 @@ def wallets() -> None:
 def bitcoin() -> None:
     st.subheader(T("blockchain.btc.heading"))
     st.markdown(T("blockchain.btc.intro"))
-    headers = cached_csv("bitcoin_headers")
-    genesis_hex = bc.serialize_header(1, "0" * 64, "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b",
-                                      1231006505, 0x1D00FFFF, 2083236893).hex()
-    presets = {row["height"]: (row["header_hex"] or genesis_hex) for _, row in headers.iterrows()}
-    name_col = "name_zh" if ui.lang() == "zh" else "name_en"
-    preset_names = dict(zip(headers["height"], headers[name_col]))
+    known_headers = draw.header_presets()
+    presets = known_headers["hex"]
+    preset_names = known_headers["name"]["zh" if ui.lang() == "zh" else "en"]
     preset = st.radio(T("blockchain.btc.preset"), list(presets) + ["own"], horizontal=True, key="bc_hdr_preset",
                       persist_state="page", format_func=lambda h: T("blockchain.btc.own") if h == "own" else
                       preset_names[h], help=T("blockchain.btc.preset_help"))
@@ -661,8 +554,7 @@ def bitcoin() -> None:
         fields = bc.parse_header(header_text)
         check = bc.check_header(**fields)
         field_labels = {n: T(f"blockchain.btc.field.{n}") for n in bc.HEADER_FIELDS}
-        ui.chart(draw.header_bytes_figure(check["fields"], field_labels, T("blockchain.btc.byte_axis")),
-                 key="bc_hdr_bytes")
+        ui.chart(draw.header_bytes_figure(tuple(tuple(f) for f in check["fields"])), key="bc_hdr_bytes")
         shown = {"version": str(fields["version"]), "prev_hash": fields["prev_hash"], "merkle_root": fields["merkle_root"],
                  "timestamp": f"{fields['timestamp']} = {utc(fields['timestamp'])}", "bits": f"0x{fields['bits']:08x}",
                  "nonce": f"{fields['nonce']:,}"}
@@ -676,14 +568,14 @@ def bitcoin() -> None:
                 f"SHA256(SHA256(header)) = {check['sha256d']}\n"
                 f"{T('blockchain.btc.reversed')} = {check['hash']}\n"
                 f"target (bits)         = {check['target_hex']}", language=None)
-        known = headers[headers["block_hash"] == check["hash"]]
+        known = draw.known_header(check["hash"])
         h1, h2, h3 = st.columns(3)
         h1.metric(T("blockchain.btc.meets"), T("blockchain.yes" if check["meets_target"] else "blockchain.no"))
         h2.metric(T("blockchain.btc.zero_bits"), check["leading_zero_bits"])
         h3.metric(T("blockchain.btc.difficulty"), ui.num(check["difficulty"], 2))
-        if len(known):
-            st.success(T("blockchain.btc.known", name=known.iloc[0][name_col]))
-            ui.source_note(known.iloc[0]["source"])
+        if known:
+            st.success(T("blockchain.btc.known", name=known["name"]))
+            ui.source_note(known["source"])
         ui.what_happened(T("blockchain.btc.happened", hash=check["hash"][:20], zeros=check["leading_zero_bits"],
                            meets=T("blockchain.yes" if check["meets_target"] else "blockchain.no"),
                            difficulty=check["difficulty"], tries=2.0 ** check["leading_zero_bits"]))
@@ -693,24 +585,13 @@ def bitcoin() -> None:
 def economics() -> None:
     st.subheader(T("blockchain.econ.heading"))
     st.markdown(T("blockchain.econ.intro"))
-    schedule = pd.DataFrame(cs.supply_schedule())
+    schedule = draw.supply_table()
     e1, e2, e3 = st.columns(3)
     total_sat = int(schedule["cumulative_sat"].iloc[-1])
     e1.metric(T("blockchain.econ.total"), f"{total_sat / cs.COIN:,.8f} BTC")
     e2.metric(T("blockchain.econ.eras"), len(schedule))
     e3.metric(T("blockchain.econ.last_year"), f"≈ {int(schedule['approx_year'].iloc[-1])}")
-    era_years = cs.HALVING_INTERVAL * cs.TARGET_SPACING / (365.25 * 86400)
-    fig = go.Figure(go.Scatter(x=[2009.0] + list(schedule["approx_year"] + era_years),
-                               y=[0.0] + list(schedule["cumulative_sat"] / cs.COIN / 1e6),
-                               mode="lines+markers", name=T("blockchain.econ.supply")))
-    fig.add_trace(go.Bar(x=schedule["approx_year"] + era_years / 2, y=schedule["subsidy_sat"] / cs.COIN, yaxis="y2",
-                         opacity=0.45, width=era_years * 0.9, name=T("blockchain.econ.subsidy")))
-    fig.update_layout(height=360, xaxis_title=T("blockchain.econ.year_axis"),
-                      yaxis=dict(title=T("blockchain.econ.supply_axis"), range=[0, 22.5]),
-                      yaxis2=dict(title=T("blockchain.econ.subsidy_axis"), overlaying="y", side="right", type="log",
-                                  dtick=2, exponentformat="power", showgrid=False),
-                      legend=dict(orientation="h", y=1.15))
-    ui.chart(fig, key="bc_supply_chart")
+    ui.chart(draw.supply_figure(), key="bc_supply_chart")
     first4 = schedule.head(5)
     ui.what_happened(T("blockchain.econ.supply_happened", half=first4["cumulative_sat"].iloc[0] / cs.COIN,
                        four=first4["cumulative_sat"].iloc[3] / total_sat, total=total_sat / cs.COIN,
@@ -726,18 +607,8 @@ def economics() -> None:
     factors = [0.25, 0.5, 0.75, 1.25, 1.5, 2.0, 3.0, 6.0]
     factor = d3.select_slider(T("blockchain.econ.factor"), options=factors, value=2.0, key="factor",
                               help=T("blockchain.econ.factor_help"), **ui.BIND)
-    sim = pd.DataFrame(cs.retarget_simulation(cs.hash_power_path(epochs, change_at - 1, factor), seed))
-    fig = go.Figure(go.Scatter(x=sim["epoch"], y=sim["mean_block_minutes"], mode="lines+markers",
-                               name=T("blockchain.econ.block_time")))
-    fig.add_trace(go.Scatter(x=sim["epoch"], y=sim["difficulty"], mode="lines+markers", yaxis="y2",
-                             name=T("blockchain.econ.difficulty")))
-    fig.add_hline(y=10, line_dash="dot", annotation_text=T("blockchain.econ.ten_minutes"))
-    fig.update_layout(height=340, xaxis_title=T("blockchain.econ.epoch_axis"),
-                      yaxis=dict(title=T("blockchain.econ.minutes_axis"), rangemode="tozero"),
-                      yaxis2=dict(title=T("blockchain.econ.difficulty"), overlaying="y", side="right",
-                                  tickformat=".2f", showgrid=False, rangemode="tozero"),
-                      legend=dict(orientation="h", y=1.15))
-    ui.chart(fig, key="bc_retarget_chart")
+    sim = draw.retarget(epochs, change_at, factor, seed)
+    ui.chart(draw.retarget_figure(epochs, change_at, factor, seed), key="bc_retarget_chart")
     hit = sim.iloc[change_at - 1]
     after = sim.iloc[min(change_at, len(sim) - 1)]
     ui.what_happened(T("blockchain.econ.retarget_happened", epoch=change_at, factor=factor,

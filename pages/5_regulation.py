@@ -1,16 +1,13 @@
 """Regulation: chapter 3 (compliance, supervisors, risk reserve), chapter 7 (better regulation and risk control)
 and the article's §2, §5, §6 — three jurisdictions compared, AML rules as code, a sandbox cohort, data
 protection and crypto rules.  Each tab is a section; only the open one runs (ui.sections)."""
-import inspect
-import math
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 import ui
-from core import aml as aml_core, privacy as privacy_core, regulation as reg
+from core import aml as aml_core, regulation as reg
 from ui import draw_regulation as draw
+from ui.draw_regulation import title_col
 
 T = ui.frame("regulation")
 ui.header("regulation")
@@ -27,14 +24,9 @@ def intro(key: str) -> None:
 
 intro("regulation.intro")
 
-CURRENCY = {"cn": "¥", "us": "$"}
 SANDBOX_CAPS = [100, 250, 500, 1000, 2500, 5000, 10000, 20000]
 SANDBOX_LAUNCH = [100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000]
 NUMBERS = "_regulation_numbers"   # session state: each opened section's key numbers, for the summary download
-
-
-def title_col() -> str:
-    return "title_zh" if ui.lang() == "zh" else "title_en"
 
 
 def label_col() -> str:
@@ -46,87 +38,15 @@ def keep_numbers(section: str, numbers: dict) -> None:
     st.session_state.setdefault(NUMBERS, {})[section] = numbers
 
 
-# ---------------------------------------------------------------------- cached work (shared, read only)
-# cache_resource objects are shared by every visitor: nothing below is ever mutated by the page.
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _milestones() -> pd.DataFrame:
-    return reg.load_milestones()
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _table(name: str) -> pd.DataFrame:
-    return reg.load_table(name)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _cohorts() -> pd.DataFrame:
-    return reg.real_cohorts()
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _fines() -> pd.DataFrame:
-    return reg.fine_rules()
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _crypto_rules() -> pd.DataFrame:
-    return reg.crypto_rules().set_index("rule_id")
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _rule_source() -> str:
-    return inspect.getsource(aml_core.ReportingRule)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _compare(jurs: tuple, areas: tuple, start: int, end: int):
-    """The chosen milestones with their comparison matrix, area counts and replay (None when nothing is chosen)."""
-    shown = reg.filter_milestones(_milestones(), jurs, areas, start, end)
-    if shown.empty:
-        return shown, None, None, None
-    return shown, reg.comparison_matrix(shown), reg.area_counts(shown), reg.milestones_trace(shown)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _aml_day(n: int, share: float, seed: int, regime: str):
-    """One simulated day: the result, its replay, its summary and the CSV table (with hh:mm times)."""
-    result = aml_core.simulate_day(n, share, seed, regime)
-    day_csv = result.day.assign(time=[f"{m // 60:02d}:{m % 60:02d}" for m in result.day["minute"]])
-    return result, aml_core.day_trace(result), result.summary(), day_csv
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _sandbox(params: reg.SandboxParams):
-    firms = reg.simulate_sandbox(params)
-    return firms, reg.sandbox_summary(firms), reg.sandbox_trace(firms, params)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _privacy(n: int, seed: int, share: float, k: int, width: int) -> tuple[dict, int]:
-    """The pseudonymisation experiment and how many rows the controller's lookup maps back to the right person."""
-    exp = privacy_core.privacy_experiment(n, seed, share, k, width)
-    back = privacy_core.reidentify(exp["keyed"], exp["customers"])
-    return exp, int((back["id"].to_numpy() == exp["customers"]["id"].to_numpy()).sum())
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _verdict_grid() -> pd.DataFrame:
-    """Verdict of every (jurisdiction, activity) row at every date of the crypto timeline."""
-    long = reg.crypto_timeline(reg.ACTIVITIES)
-    grid = long.pivot(index=["jurisdiction", "activity"], columns="date", values="verdict")
-    return grid.reindex(index=[(j, a) for j in ("cn", "eu") for a in reg.ACTIVITIES], columns=list(reg.CRYPTO_DATES))
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _checklist(business: str, on_text: str) -> pd.DataFrame:
-    return reg.crypto_checklist(reg.BUSINESSES[business], date.fromisoformat(on_text))
+# Work is paid once for the whole class: results, tables and charts are cached by their inputs (and language) and
+# shared read-only, in ui/draw_regulation.py (imported once, not re-created on every rerun).
 
 
 # ====================================================================== 1. three jurisdictions
 def compare() -> None:
     st.subheader(T("regulation.compare.heading"))
     intro("regulation.compare.intro")
-    milestones = _milestones()
+    milestones = draw.milestones()
     years = (int(milestones["year"].min()), int(milestones["year"].max()))
     c1, c2, c3 = st.columns([1, 2, 2])
     jurs = c1.multiselect(T("regulation.compare.jurisdictions"), list(reg.JURISDICTIONS), default=list(reg.JURISDICTIONS),
@@ -140,11 +60,11 @@ def compare() -> None:
     start, end = sorted(span)  # a hand-written link may give the two years in either order
     shown = pd.DataFrame()
     with ui.guard():
-        shown, matrix, area_table, trace = _compare(tuple(jurs), tuple(areas), start, end)
+        shown, _, _, trace = draw.compare(tuple(jurs), tuple(areas), start, end)
     if shown.empty:
         st.warning(T("regulation.compare.none"))
     else:
-        ui.chart(draw.timeline_figure(shown, T, title_col()), key="cmp_timeline")
+        ui.chart(draw.timeline_figure(tuple(jurs), tuple(areas), start, end), key="cmp_timeline")
         st.caption(T("regulation.compare.legend"))
         st.markdown(f"#### {T('regulation.compare.replay')}")
 
@@ -157,45 +77,32 @@ def compare() -> None:
                               aim=T(f"regulation.aim.{row['aim']}")))
                 ui.source_note(row["source"])
             with right:
-                ui.chart(draw.counts_figure({j: counts[j] for j in jurs}, T, row["jurisdiction"]),
+                ui.chart(draw.counts_figure(tuple((j, counts[j]) for j in jurs), row["jurisdiction"]),
                          key="cmp_counts")
 
         ui.step_player(trace, draw_milestone, key="cmp_player")
 
         st.markdown(f"#### {T('regulation.compare.matrix')}")
-        approaches = _table("approaches").set_index("jurisdiction")
-        cols = st.columns(max(1, len(matrix)))
-        for col, row in zip(cols, matrix.itertuples()):
+        words = draw.compare_words(tuple(jurs), tuple(areas), start, end, ui.lang())
+        cols = st.columns(max(1, len(words["cards"])))
+        for col, card in zip(cols, words["cards"]):
             with col.container(border=True):
-                j = row.jurisdiction
-                st.markdown(f"##### {T('regulation.jur.' + j)}")
-                approach = approaches.loc[j, "approach_zh" if ui.lang() == "zh" else "approach_en"]
-                st.markdown(f"**{T('regulation.compare.approach')}** {approach}")
-                keys = shown.loc[row.key_rows]
-                laws = "\n".join(f"- {r.date} · {getattr(r, title_col())}" for r in keys.itertuples())
-                st.markdown(f"**{T('regulation.compare.key_laws')}**\n{laws or '- ' + T('regulation.compare.no_key')}")
-                aims = " · ".join(f"{T('regulation.aim.' + a)} ({n})" for a, n in row.aims.items() if n)
-                st.markdown(f"**{T('regulation.compare.aims')}** {aims}")
-                ui.source_note(approaches.loc[j, "source"])
-        ui.chart(draw.area_heatmap(area_table, T), key="cmp_heat")
-        per = shown["jurisdiction"].value_counts()
-        tops = "; ".join(f"{T('regulation.jur.' + r.jurisdiction)}: {' / '.join(T('regulation.aim.' + a) for a in r.top_aims)}"
-                         for r in matrix.itertuples())
+                st.markdown(f"##### {T('regulation.jur.' + card['jurisdiction'])}")
+                st.markdown(f"**{T('regulation.compare.approach')}** {card['approach']}")
+                st.markdown(f"**{T('regulation.compare.key_laws')}**\n"
+                            f"{card['laws'] or '- ' + T('regulation.compare.no_key')}")
+                st.markdown(f"**{T('regulation.compare.aims')}** {card['aims']}")
+                ui.source_note(card["source"])
+        ui.chart(draw.area_heatmap(tuple(jurs), tuple(areas), start, end), key="cmp_heat")
+        per = words["per"]
         ui.what_happened(T("regulation.compare.happened", n=len(shown), start=start, end=end,
-                           cn=int(per.get("cn", 0)), us=int(per.get("us", 0)), eu=int(per.get("eu", 0)),
-                           first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=tops)
-                         + (" " + T("regulation.compare.happened_cn")
-                            if per.get("cn", 0) > max(per.get("us", 0), per.get("eu", 0)) else ""))
+                           cn=per["cn"], us=per["us"], eu=per["eu"],
+                           first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=words["tops"])
+                         + (" " + T("regulation.compare.happened_cn") if per["cn"] > max(per["us"], per["eu"]) else ""))
         keep_numbers("compare", {"milestones_shown": len(shown)})
         with st.expander(T("regulation.compare.table_title")):
-            st.dataframe(pd.DataFrame({
-                T("regulation.compare.col_date"): shown["date"],
-                T("regulation.compare.jurisdictions"): [T(f"regulation.jur.{j}") for j in shown["jurisdiction"]],
-                T("regulation.compare.areas"): [T(f"regulation.area.{a}") for a in shown["area"]],
-                T("regulation.compare.col_title"): shown[title_col()],
-                T("regulation.compare.col_source"): shown["source"]}), hide_index=True, width="stretch")
-        ui.download_csv(shown.drop(columns=["when"]), "regulation-milestones.csv", key="dl_cmp",
-                        label=T("regulation.compare.download"))
+            st.dataframe(words["table"], hide_index=True, width="stretch")
+        ui.download_csv(words["csv"], "regulation-milestones.csv", key="dl_cmp", label=T("regulation.compare.download"))
     with st.expander(T("regulation.compare.ch3_title")):
         st.markdown(T("regulation.compare.ch3_body"))
         ui.source_note(T("regulation.compare.ch3_source"))
@@ -219,20 +126,18 @@ def aml() -> None:
                       help=T("regulation.aml.share_help"), **ui.BIND)
     a_seed = c4.number_input(T("regulation.aml.seed"), 0, 9999, 2017, 1, key="aseed",
                              help=T("regulation.aml.seed_help"), **ui.BIND)
-    cur = CURRENCY[regime]
-    rules_table = _table("aml_rules")
-    rules_table = rules_table[rules_table["regime"] == regime]
+    cur = draw.CURRENCY[regime]
+    line_units = draw.aml_rules(regime)[1]
     with st.expander(T("regulation.aml.rules_title"), expanded=True):
-        st.dataframe(pd.DataFrame({T("regulation.aml.col_rule"): rules_table[label_col()],
-                                   T("regulation.aml.col_line"): [f"{cur}{int(v):,}" for v in
-                                                                  rules_table["threshold_units"]]}),
-                     hide_index=True, width="stretch")
-        ui.source_note(" · ".join(dict.fromkeys(rules_table["source"])))
+        rules_shown, rules_source = draw.aml_rule_table(regime, ui.lang())
+        st.dataframe(rules_shown, hide_index=True, width="stretch")
+        ui.source_note(rules_source)
     with st.expander(T("regulation.aml.code_title")):
         st.markdown(T("regulation.aml.code_note"))
-        st.code(_rule_source(), language="python")
+        st.code(draw.rule_source(), language="python")
     with ui.guard():
-        result, trace, s, day_csv = _aml_day(int(n_cust), share / 100, int(a_seed), regime)
+        day = (int(n_cust), share / 100, int(a_seed), regime)
+        _, trace, s, day_csv, _ = draw.aml_day(*day)
         m = st.columns(5)
         m[0].metric(T("regulation.aml.m_tx"), ui.num(s["n_tx"]), help=T("regulation.aml.m_tx_help"))
         m[1].metric(T("regulation.aml.m_daily"), ui.num(s["daily_reports"]), help=T("regulation.aml.m_daily_help"))
@@ -241,55 +146,34 @@ def aml() -> None:
                     help=T("regulation.aml.m_caught_help"))
         m[4].metric(T("regulation.aml.m_flagged"), ui.num(s["flagged"]), help=T("regulation.aml.m_flagged_help"))
         st.markdown(f"#### {T('regulation.aml.replay')}")
-        line_units = aml_core.cash_line(regime) / 100
 
         def draw_hour(step) -> None:
-            ui.chart(draw.running_cash_figure(step.state, line_units, cur, T), key="aml_running")
+            ui.chart(draw.running_cash_figure(*day, draw.step_index(trace, step)), key="aml_running")
             st.caption(T("regulation.aml.chart_note"))
 
         ui.step_player(trace, draw_hour, key="aml_player")
 
-        rule_label = {r: T(f"regulation.aml.rule_short.{r}") for r in rules_table["rule_id"]}
-        single_keys = set(zip(result.single["customer"], result.single["rule"], result.single["direction"]))
+        tables = draw.aml_day_tables(*day, ui.lang())
         left, right = st.columns([3, 2])
         with left:
             st.markdown(f"#### {T('regulation.aml.reports_title')}")
-            if result.daily.empty:
+            if tables["reports"] is None:
                 st.info(T("regulation.aml.no_reports"))
             else:
-                d = result.daily
-                st.dataframe(pd.DataFrame({
-                    T("regulation.aml.col_customer"): [T("regulation.aml.customer", c=c) for c in d["customer"]],
-                    T("regulation.aml.col_rule"): [rule_label[r] for r in d["rule"]],
-                    T("regulation.aml.col_direction"): [T(f"regulation.aml.dir.{x}") for x in d["direction"]],
-                    T("regulation.aml.col_n"): d["n_tx"],
-                    T("regulation.aml.col_total"): [f"{cur}{v / 100:,.0f}" for v in d["total"]],
-                    T("regulation.aml.col_crossed"): [f"{m // 60:02d}:{m % 60:02d}" for m in d["crossed_at"]],
-                    T("regulation.aml.col_single"): ["✓" if k in single_keys else "✗" for k in
-                                                     zip(d["customer"], d["rule"], d["direction"])],
-                }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(d)))
+                st.dataframe(tables["reports"], hide_index=True, width="stretch",
+                             height=min(400, 38 + 35 * len(tables["reports"])))
         with right:
             st.markdown(f"#### {T('regulation.aml.flags_title')}")
-            flags_src = _table("red_flags").set_index("flag_id")
-            if result.flags.empty:
+            if tables["flags"] is None:
                 st.info(T("regulation.aml.no_flags"))
             else:
-                f = result.flags
-                truth = result.structurers
-                st.dataframe(pd.DataFrame({
-                    T("regulation.aml.col_customer"): [T("regulation.aml.customer", c=c) for c in f["customer"]],
-                    **{T(f"regulation.aml.flag.{k}"): ["⚑" if v else "" for v in f[k]]
-                       for k in ("just_below", "burst", "cash_then_wire")},
-                    T("regulation.aml.col_truth"): [T("regulation.aml.truth_struct") if c in truth
-                                                    else T("regulation.aml.truth_other") for c in f["customer"]],
-                }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(f)))
-            three = flags_src.loc[["just_below", "burst", "cash_then_wire"]]
-            st.caption("\n".join(f"⚑ {T('regulation.aml.flag.' + k)}: {three.loc[k, label_col()]}"
-                                 for k in three.index))
-            ui.source_note(" · ".join(dict.fromkeys(three["source"])))
+                st.dataframe(tables["flags"], hide_index=True, width="stretch",
+                             height=min(400, 38 + 35 * len(tables["flags"])))
+            st.caption(tables["flag_notes"])
+            ui.source_note(tables["flag_source"])
             st.markdown(T(f"regulation.aml.str_{regime}", flagged=s["flagged"], sar=s["suspicious_reports"]))
             if regime == "us":
-                ui.source_note(flags_src.loc["us_sar_floor", "source"])
+                ui.source_note(draw.red_flags().loc["us_sar_floor", "source"])
         ui.what_happened(T("regulation.aml.happened", n=s["n_customers"], n_tx=s["n_tx"], total=s["total"] / 100,
                            cur=cur, daily=s["daily_reports"], daily_amount=s["daily_amount"] / 100,
                            single=s["single_reports"], single_amount=s["single_amount"] / 100,
@@ -305,7 +189,7 @@ def aml() -> None:
 def sandbox() -> None:
     st.subheader(T("regulation.sandbox.heading"))
     intro("regulation.sandbox.intro")
-    real = _cohorts()
+    real = draw.cohorts()
     c1, c2, c3, c4, c5 = st.columns(5)
     apps = c1.slider(T("regulation.sandbox.applications"), 5, 300, 69, 1, key="sapp",
                      help=T("regulation.sandbox.applications_help"), **ui.BIND)
@@ -331,7 +215,7 @@ def sandbox() -> None:
     with ui.guard():
         params = reg.SandboxParams(int(apps), acc / 100, tst / 100, int(cap), int(months), flaw / 100, float(show),
                                    int(launch), int(s_seed))
-        firms, sb, sb_trace = _sandbox(params)
+        firms, sb, sb_trace = draw.sandbox(params)
         m = st.columns(4)
         m[0].metric(T("regulation.sandbox.m_tested"), f"{sb['tested']} / {sb['applications']}",
                     help=T("regulation.sandbox.m_tested_help"))
@@ -342,10 +226,10 @@ def sandbox() -> None:
         m[3].metric(T("regulation.sandbox.m_full"), ui.num(sb["full_exposed"]), help=T("regulation.sandbox.m_full_help"))
         left, right = st.columns([3, 2])
         with left:
-            ui.chart(draw.funnel_figure(real[real["cohort"] <= 2], sb, T), key="sb_funnel")
+            ui.chart(draw.funnel_figure(sb["applications"], sb["accepted"], sb["tested"]), key="sb_funnel")
             st.caption(T("regulation.sandbox.funnel_note"))
         with right:
-            ui.chart(draw.outcome_figure(sb, T), key="sb_outcomes")
+            ui.chart(draw.outcome_figure(sb["sound"], sb["fixed"], sb["missed"]), key="sb_outcomes")
             r1 = real.iloc[0]
             st.markdown(T("regulation.sandbox.real_vs_sim", acc_real=float(r1["accept_rate"]),
                           test_real=float(r1["test_rate"]), acc_sim=sb["accepted"] / sb["applications"]
@@ -357,7 +241,7 @@ def sandbox() -> None:
             if not step.state["flawed"].any():
                 st.info(T("regulation.sandbox.no_flawed"))
                 return
-            ui.chart(draw.exposure_figure(step.state, T), key="sb_exposure")
+            ui.chart(draw.exposure_figure(params, draw.step_index(sb_trace, step)), key="sb_exposure")
 
         ui.step_player(sb_trace, draw_month, key="sb_player")
         ui.what_happened(T("regulation.sandbox.happened", apps=sb["applications"], accepted=sb["accepted"],
@@ -367,19 +251,11 @@ def sandbox() -> None:
         keep_numbers("sandbox", {f"sandbox_{k}": v for k, v in sb.items()})
         ui.download_csv(firms, "regulation-sandbox-firms.csv", key="dl_sb", label=T("regulation.sandbox.download"))
     with st.expander(T("regulation.sandbox.facts_title")):
-        st.dataframe(pd.DataFrame({
-            T("regulation.sandbox.col_cohort"): real["cohort"].astype(int),
-            T("regulation.sandbox.stage.applications"): real["applications"],
-            T("regulation.sandbox.stage.accepted"): real["accepted"],
-            T("regulation.sandbox.stage.tested"): real["tested"].astype("string").fillna("—"),
-            T("regulation.sandbox.col_note"): real["note_zh" if ui.lang() == "zh" else "note_en"]}),
-            hide_index=True, width="stretch")
-        ui.source_note(" · ".join(dict.fromkeys(real["source"])))
-        others = _milestones()
-        others = others[others["area"] == "sandbox"]
-        st.markdown("\n".join(f"- **{r.date}** · {T('regulation.jur.' + r.jurisdiction)} · {getattr(r, title_col())}"
-                              for r in others.itertuples()))
-        ui.source_note(" · ".join(dict.fromkeys(others["source"])))
+        facts = draw.sandbox_facts(ui.lang())
+        st.dataframe(facts["table"], hide_index=True, width="stretch")
+        ui.source_note(facts["source"])
+        st.markdown(facts["others"])
+        ui.source_note(facts["others_source"])
     ui.takeaway(T("regulation.sandbox.takeaway"))
 
 
@@ -387,7 +263,7 @@ def sandbox() -> None:
 def privacy() -> None:
     st.subheader(T("regulation.privacy.heading"))
     intro("regulation.privacy.intro")
-    fines = _fines()
+    fines = draw.fines()
     st.markdown(f"#### {T('regulation.privacy.fines_title')}")
     c1, c2, c3 = st.columns([1, 1, 1])
     turnover_m = c1.number_input(T("regulation.privacy.turnover"), 0, 1_000_000, 800, 50, key="gto",
@@ -409,8 +285,7 @@ def privacy() -> None:
         fixed_pipl, pct_pipl = reg.pipl_ceilings(int(cny_yi) * 100_000_000)
         left, right = st.columns([3, 2])
         with left:
-            curve = reg.gdpr_curve(tier, max(2 * turnover, 2 * kink))
-            ui.chart(draw.fine_figure(curve, (turnover, ceiling), kink, T), key="pv_fine_chart")
+            ui.chart(draw.fine_figure(tier, turnover), key="pv_fine_chart")
         with right:
             st.metric(T("regulation.privacy.gdpr_ceiling"), f"€{ceiling:,}", help=T("regulation.privacy.gdpr_ceiling_help"))
             ui.source_note(fines.loc[tier, "source"])
@@ -443,40 +318,19 @@ def privacy() -> None:
     pv_seed = c5.number_input(T("regulation.privacy.seed"), 0, 9999, 7, 1, key="pseed",
                               help=T("regulation.privacy.seed_help"), **ui.BIND)
     with ui.guard():
-        exp, round_trip = _privacy(int(pv_n), int(pv_seed), pv_share / 100, int(pv_k), int(pv_width))
-        name_col = "name_zh" if ui.lang() == "zh" else "name_en"
+        exp, round_trip = draw.privacy(int(pv_n), int(pv_seed), pv_share / 100, int(pv_k), int(pv_width))
+        shown = draw.privacy_tables(int(pv_n), int(pv_seed), pv_share / 100, int(pv_k), int(pv_width), ui.lang())
         t1, t2, t3 = st.columns([4, 4, 3])
         with t1:
             st.markdown(f"**{T('regulation.privacy.original')}**")
-            orig = exp["customers"].head(6)
-            st.dataframe(pd.DataFrame({T("regulation.privacy.col.name"): orig[name_col],
-                                       T("regulation.privacy.col.phone"): orig["phone"],
-                                       T("regulation.privacy.col.birth"): orig["birth_year"].astype(str),
-                                       T("regulation.privacy.col.gender"): [T(f"regulation.privacy.gender.{g}")
-                                                                            for g in orig["gender"]],
-                                       T("regulation.privacy.col.city"): [T(f"regulation.privacy.city.{c}")
-                                                                          for c in orig["city"]]}),
-                         hide_index=True, width="stretch")
+            st.dataframe(shown["original"], hide_index=True, width="stretch")
         with t2:
             st.markdown(f"**{T('regulation.privacy.pseudonymised')}**")
-            ps = exp["keyed"].table.head(6)
-            st.dataframe(pd.DataFrame({T("regulation.privacy.col.pseudonym"): ps["pseudonym"],
-                                       T("regulation.privacy.col.birth"): ps["birth_year"].astype(str),
-                                       T("regulation.privacy.col.gender"): [T(f"regulation.privacy.gender.{g}")
-                                                                            for g in ps["gender"]],
-                                       T("regulation.privacy.col.city"): [T(f"regulation.privacy.city.{c}")
-                                                                          for c in ps["city"]]}),
-                         hide_index=True, width="stretch")
+            st.dataframe(shown["pseudonymised"], hide_index=True, width="stretch")
         with t3:
             st.markdown(f"**{T('regulation.privacy.anonymised', k=int(pv_k))}**")
-            an = exp["anonymous"].head(6)
-            st.dataframe(pd.DataFrame({T("regulation.privacy.col.band"): an["birth_band"],
-                                       T("regulation.privacy.col.gender"): [T(f"regulation.privacy.gender.{g}")
-                                                                            for g in an["gender"]],
-                                       T("regulation.privacy.col.region"): [T(f"regulation.privacy.region.{r}")
-                                                                            for r in an["region"]]}),
-                         hide_index=True, width="stretch")
-        ui.chart(draw.attack_figure(exp["counts"], exp["known"], T), key="pv_attack")
+            st.dataframe(shown["anonymised"], hide_index=True, width="stretch")
+        ui.chart(draw.attack_figure(tuple(exp["counts"].items()), exp["known"]), key="pv_attack")
         c = exp["counts"]
         ui.what_happened(T("regulation.privacy.pseudo_happened", n=exp["n"], known=exp["known"], trip=round_trip,
                            sha=c["sha256"], secret=c["hmac_secret"], leaked=c["hmac_leaked"], quasi=c["quasi"],
@@ -511,11 +365,9 @@ def crypto() -> None:
                                help=T("regulation.crypto.date_help"), **ui.BIND)
     activities = reg.BUSINESSES[business]
     with ui.guard():
-        key_table = _checklist(business, on_text)
-        grid = _verdict_grid()
-        grid = grid.set_axis([f"{T('regulation.jur.' + j)} · {T('regulation.crypto.activity.' + a)}"
-                              for j, a in grid.index], axis=0)
-        ui.chart(draw.verdict_heatmap(grid, T, on_text), key="cr_heat")
+        key_table = draw.checklist(business, on_text)
+        checklist = draw.checklist_rows(business, on_text)
+        ui.chart(draw.verdict_heatmap(on_text), key="cr_heat")
         st.caption(T("regulation.crypto.heat_note"))
 
         st.markdown(f"#### {T('regulation.crypto.checklist_title', business=T('regulation.crypto.businesses.' + business), on=on_text)}")
@@ -525,7 +377,7 @@ def crypto() -> None:
         heads = st.columns(2)
         for col, j in zip(heads, ("cn", "eu")):
             col.markdown(f"**{T('regulation.jur.' + j)}**")
-        for row in key_table.itertuples():
+        for row in checklist["rows"]:
             col = heads[0] if row.jurisdiction == "cn" else heads[1]
             choice = col.selectbox(
                 T(f"regulation.crypto.activity.{row.activity}"), verdict_labels, index=None,
@@ -537,27 +389,26 @@ def crypto() -> None:
         grade = reg.grade_checklist(answers, key_table)
         if st.toggle(T("regulation.crypto.reveal"), key=f"cr_reveal_{business}", persist_state="page",
                      help=T("regulation.crypto.reveal_help")):
-            rules = _crypto_rules()
+            rules = draw.crypto_rules()
             st.dataframe(pd.DataFrame({
                 T("regulation.crypto.col_item"): [f"{T('regulation.jur.' + r.jurisdiction)} · "
                                                   f"{T('regulation.crypto.activity.' + r.activity)}"
-                                                  for r in key_table.itertuples()],
+                                                  for r in checklist["rows"]],
                 T("regulation.crypto.col_yours"): [T(f"regulation.crypto.verdict.{answers[(r.activity, r.jurisdiction)]}")
                                                    if (r.activity, r.jurisdiction) in answers else "—"
-                                                   for r in key_table.itertuples()],
+                                                   for r in checklist["rows"]],
                 T("regulation.crypto.col_key"): [T(f"regulation.crypto.verdict.{r.verdict}")
-                                                 for r in key_table.itertuples()],
+                                                 for r in checklist["rows"]],
                 T("regulation.crypto.col_mark"): ["✓" if answers.get((r.activity, r.jurisdiction)) == r.verdict else
                                                   ("✗" if (r.activity, r.jurisdiction) in answers else "")
-                                                  for r in key_table.itertuples()],
+                                                  for r in checklist["rows"]],
                 T("regulation.crypto.col_rule"): [(f"{r.from_date} · {rules.loc[r.rule_id, title_col()]}" if r.rule_id
-                                                   else T("regulation.crypto.no_rule")) for r in key_table.itertuples()],
+                                                   else T("regulation.crypto.no_rule")) for r in checklist["rows"]],
             }), hide_index=True, width="stretch")
             ui.source_note(" · ".join(dict.fromkeys(s for s in key_table["source"] if s)) or T("regulation.crypto.no_rule"))
-        counts = key_table.groupby("jurisdiction")["verdict"].value_counts()
         ui.what_happened(T("regulation.crypto.happened", business=T(f"regulation.crypto.businesses.{business}"),
-                           on=on_text, n=len(activities), cn_banned=int(counts.get(("cn", "banned"), 0)),
-                           eu_licence=int(counts.get(("eu", "licence"), 0)), right=grade["right"],
+                           on=on_text, n=len(activities), cn_banned=checklist["cn_banned"],
+                           eu_licence=checklist["eu_licence"], right=grade["right"],
                            answered=grade["answered"], total=grade["total"]))
         keep_numbers("crypto", {"crypto_business": business, "crypto_date": on_text, "crypto_right": grade["right"],
                                 "crypto_total": grade["total"]})
