@@ -5,8 +5,6 @@ Only the open tab runs (``ui.sections``): each tab is a function below, in the o
 import time
 
 import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import ui
@@ -14,16 +12,14 @@ from core import biometrics, crypto, payments
 from core import crossborder as xborder  # the names risk and crossborder are this page's sections
 from core import risk as fraud
 from core.errors import InputError
+# this script runs again on every rerun: its cached functions, tables and chart builders live in
+# ui.draw_payments, imported once (a cache defined here would be re-created, and its source re-read, each rerun)
 from ui import draw_payments as draw
+from ui.draw_payments import (arrivals, bio_run, chain_steps, fact_rows, gcm_steps, label_col, live_trace, message_path,
+                              rfc6238_check, risk_at, risk_cost_at, risk_stream, sealed, signed_order, stored_passwords)
 
 T = ui.frame("payments")
 ui.header("payments")
-
-
-# shared read-only by every visitor (never mutated), so a cache hit costs no copy
-@st.cache_resource(show_spinner=False, max_entries=4)
-def facts(name: str) -> pd.DataFrame:
-    return payments.load_facts(name)
 
 
 def intro(key: str) -> None:
@@ -33,10 +29,6 @@ def intro(key: str) -> None:
             st.markdown(T(key))
     else:
         st.markdown(T(key))
-
-
-def label_col() -> str:
-    return "label_zh" if ui.lang() == "zh" else "label_en"
 
 
 def scenario_seed() -> int:
@@ -89,7 +81,7 @@ def lifecycle() -> None:
                        received_fen=settle["received_fen"], refund_fen=trace[6].params["amount_fen"],
                        reserve_fen=final.ledger.balance(payments.RESERVE),
                        customers_fen=final.customer_total(), postings=len(final.ledger.postings)))
-    fact = facts("payments_facts").loc["reserve_100pct"]
+    fact = fact_rows("payments_facts")["reserve_100pct"]
     ui.source_note(f"{fact[label_col()]} ({fact['date']}): {fact['source']}")
     ui.download_csv(payments.ledger_frame(final), "payments-ledger.csv", key="dl_life",
                     label=T("payments.life.download"))
@@ -140,10 +132,8 @@ def lifecycle() -> None:
             done, fen = st.session_state["pay_try_msg"]
             st.info(T(f"payments.try.done_{done}", amount_fen=fen))
         bal = plat.ledger.balances()
-        rows = [{T("payments.life.col_account"): draw.account_label(a.replace("u0", "user").replace("m0", "merchant")),
-                 T("payments.try.col_balance"): ui.money(bal[a])}
-                for a in ["u0.bank", "u0.wallet", "m0.wallet", "m0.bank", "reserve", "fee_income"]]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(draw.try_balances_table(tuple(bal[a] for a in draw.TRY_ACCOUNTS), ui.lang()), hide_index=True,
+                     width="stretch")
         chk = plat.checks()
         last = plat.payments[-1] if plat.payments else None
         st.markdown(("✅ " if chk["balanced"] and chk["reserve_ok"] else "❌ ") +
@@ -158,12 +148,6 @@ def lifecycle() -> None:
 
 
 # ====================================================================== 2 models and clearing
-@st.cache_resource(show_spinner=False, max_entries=4)
-def message_path(model: str):
-    """The message path of one payment model (a read-only trace shared by every visitor)."""
-    return payments.message_path_trace(model)
-
-
 def clearing() -> None:
     st.subheader(T("payments.clear.heading"))
     intro("payments.clear.intro")
@@ -175,8 +159,8 @@ def clearing() -> None:
                      help=T("payments.clear.model_help"))
     path_trace = message_path(model)
     ui.step_player(path_trace, draw.draw_path_step, key=f"pay_path_{model}")
-    fact_table = facts("payments_facts")
-    cutover = fact_table.loc["netsunion_cutover"]
+    fact = fact_rows("payments_facts")
+    cutover = fact["netsunion_cutover"]
     ui.source_note(f"{cutover[label_col()]} ({cutover['date']}): {cutover['source']}")
 
     st.markdown(f"#### {T('payments.clear.links_heading')}")
@@ -190,39 +174,27 @@ def clearing() -> None:
     m1.metric(T("payments.clear.direct_links"), ui.num(nm))
     m2.metric(T("payments.clear.switch_links"), ui.num(npm))
     m3.metric(T("payments.clear.ratio"), f"{nm / npm:,.1f}×")
+    # at most 10 of each are drawn: one picture for every count above 10
     n_show, m_show = min(n_inst, 10), min(n_banks, 10)
     g1, g2 = st.columns(2)
     with g1:
-        ui.chart(draw.mesh_figure(n_inst, n_banks, False, T("payments.clear.mesh_title", n=n_show, m=m_show,
-                                                            links=n_show * m_show)), key="clear_mesh")
+        ui.chart(draw.mesh_figure(n_show, m_show, False, T("payments.clear.mesh_title", n=n_show, m=m_show,
+                                                           links=n_show * m_show)), key="clear_mesh")
     with g2:
-        ui.chart(draw.mesh_figure(n_inst, n_banks, True, T("payments.clear.star_title", n=n_show, m=m_show,
-                                                           links=n_show + m_show)), key="clear_star")
+        ui.chart(draw.mesh_figure(n_show, m_show, True, T("payments.clear.star_title", n=n_show, m=m_show,
+                                                          links=n_show + m_show)), key="clear_star")
     st.caption(T("payments.clear.mesh_note"))
-    connected = {y: (int(fact_table.loc[f"netsunion_pis_{y}", "value"]),
-                     int(fact_table.loc[f"netsunion_banks_{y}", "value"])) for y in (2017, 2018)}
-    markers = [(T("payments.clear.marker", year=y, n=n, m=m), n, m) for y, (n, m) in connected.items()]
+    connected = {y: (int(fact[f"netsunion_pis_{y}"]["value"]), int(fact[f"netsunion_banks_{y}"]["value"]))
+                 for y in (2017, 2018)}
+    markers = tuple((T("payments.clear.marker", year=y, n=n, m=m), n, m) for y, (n, m) in connected.items())
     ui.chart(draw.links_figure(n_inst, n_banks, markers), key="clear_links")
-    ui.source_note(f"{fact_table.loc['netsunion_banks_2018', 'source']}; "
-                   f"{fact_table.loc['netsunion_banks_2017', 'source']}")
+    ui.source_note(f"{fact['netsunion_banks_2018']['source']}; {fact['netsunion_banks_2017']['source']}")
     ui.what_happened(T("payments.clear.happened", n=n_inst, m=n_banks, nm=nm, npm=npm, ratio=nm / npm,
                        hops=len(path_trace), model=T(f"payments.clear.model_{model}")))
     ui.takeaway(T("payments.clear.takeaway"))
 
 
 # ====================================================================== 3a encryption
-@st.cache_data(show_spinner=False, max_entries=64)
-def sealed(seed: int, amount_fen: int) -> tuple[bytes, dict]:
-    """The payment order and its AES-GCM box (key, nonce, ciphertext, tag), derived from the seed."""
-    message = payments.payment_message("user-1024", "shop-88", amount_fen, f"A{seed:04d}")
-    return message, payments.encrypt_payment(seed, message)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def gcm_steps(seed: int, message: bytes, changed_at: int | None, xor: int):
-    return payments.gcm_trace(seed, message, changed_at, xor)
-
-
 def encryption() -> None:
     st.subheader(T("payments.enc.heading"))
     intro("payments.enc.intro")
@@ -268,32 +240,6 @@ def encryption() -> None:
 
 
 # ====================================================================== 3b identity
-@st.cache_data(show_spinner=False, max_entries=16)
-def guess_cost(scheme: str, iters: int) -> float:
-    return payments.seconds_per_guess(scheme, iters)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def stored(pw: str, scheme: str, salt: bytes, iters: int) -> str:
-    return payments.store_password(pw, scheme, salt, iters)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def signed_order(seed: int, signed_fen: int, received_fen: int) -> tuple[bytes, bytes, dict, bool]:
-    """The order as signed, the order as received, the key and signature, and whether it verifies."""
-    order = payments.payment_message("user-1024", "shop-88", signed_fen, f"A{seed:04d}")
-    received = payments.payment_message("user-1024", "shop-88", received_fen, f"A{seed:04d}")
-    signed = payments.sign_order(seed, order)
-    return order, received, signed, payments.verify_order(signed["public_key"], received, signed["signature"])
-
-
-@st.cache_data(show_spinner=False, max_entries=1)
-def rfc6238_check() -> list[tuple[int, str, str]]:
-    """RFC 6238 appendix B test vectors (SHA-1, 8 digits): time, expected code, code computed here."""
-    vectors = [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")]
-    return [(t, want, crypto.totp(b"12345678901234567890", t, digits=8)) for t, want in vectors]
-
-
 def identity() -> None:
     st.subheader(T("payments.id.heading"))
     intro("payments.id.intro")
@@ -310,43 +256,15 @@ def identity() -> None:
                         help=T("payments.id.alphabet_help"))
     length = c3.slider(T("payments.id.length"), 4, 12, 6, key="id_len", persist_state="page",
                        help=T("payments.id.length_help"))
-    salts = [payments.demo_key(seed, "salt-a"), payments.demo_key(seed, "salt-b")]
-
-    def duration(seconds: float) -> str:
-        if seconds < 120:
-            return T("payments.id.duration", value=f"{seconds:,.1f}", unit_name=T("payments.id.unit_s"))
-        if seconds < 3 * 86_400:
-            return T("payments.id.duration", value=f"{seconds / 3600:,.1f}", unit_name=T("payments.id.unit_h"))
-        if seconds < 730 * 86_400:
-            return T("payments.id.duration", value=f"{seconds / 86_400:,.1f}", unit_name=T("payments.id.unit_d"))
-        return T("payments.id.duration", value=f"{seconds / 31_557_600:,.0f}", unit_name=T("payments.id.unit_y"))
-
-    rows, cost = [], {}
+    cost = {}
     with ui.guard():
-        for scheme in payments.SCHEMES:
-            a = stored(password, scheme, salts[0], iterations)
-            b = stored(password, scheme, salts[1], iterations)
-            # a salt does not change the work of one SHA-256, so both rows use one measurement
-            cost[scheme] = guess_cost("salted_sha256" if scheme == "sha256" else scheme, iterations)
-            seconds = payments.brute_force_seconds(alphabet, length, cost[scheme])
-            rows.append({T("payments.id.col_scheme"): T(f"payments.id.scheme_{scheme}"),
-                         T("payments.id.col_user_a"): a[:24] + ("…" if len(a) > 24 else ""),
-                         T("payments.id.col_user_b"): b[:24] + ("…" if len(b) > 24 else ""),
-                         T("payments.id.col_same"): "⚠️" if a == b else "—",
-                         T("payments.id.col_guess"): f"{cost[scheme] * 1e6:,.1f} µs",
-                         T("payments.id.col_crack"): T("payments.id.instant") if scheme == "plain" else duration(seconds)})
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        slow = [sc for sc in payments.SCHEMES if sc != "plain"]
-        crack = [max(payments.brute_force_seconds(alphabet, length, cost[sc]), 1e-3) for sc in slow]
-        marks = [(1, "s"), (3600, "h"), (86_400, "d"), (31_557_600, "y")]
-        fig = go.Figure(go.Bar(x=[T(f"payments.id.scheme_{sc}") for sc in slow], y=crack,
-                               marker_color=[ui.OKABE_ITO[5], ui.OKABE_ITO[1], ui.OKABE_ITO[2], ui.OKABE_ITO[0]],
-                               text=[duration(v) for v in crack], textposition="outside"))
-        fig.update_layout(height=320, yaxis=dict(type="log", tickvals=[m for m, _ in marks],
-                                                 ticktext=[T(f"payments.id.tick_{u}") for _, u in marks]),
-                          title=T("payments.id.crack_title", length=length))
-        ui.chart(fig, key="id_crack")
+        cost = {scheme: per_guess for scheme, _, _, per_guess in stored_passwords(password, seed, iterations)}
+    if cost:
+        st.dataframe(draw.password_table(password, seed, iterations, alphabet, length, ui.lang()), hide_index=True,
+                     width="stretch")
+        slow = tuple(sc for sc in payments.SCHEMES if sc != "plain")
+        crack = tuple(max(payments.brute_force_seconds(alphabet, length, cost[sc]), 1e-3) for sc in slow)
+        ui.chart(draw.crack_figure(slow, crack, length), key="id_crack")
         space = payments.keyspace(alphabet, length)
         ratio = cost["pbkdf2"] / max(cost["salted_sha256"], 1e-9)
         st.caption(T("payments.id.pw_note", space=space, iterations=iterations, ratio=ratio))
@@ -403,31 +321,6 @@ def identity() -> None:
 
 
 # ====================================================================== 3c risk monitoring
-# shared read-only across visitors (never mutated), so no per-run copy of the stream or its scores
-@st.cache_resource(show_spinner=False, max_entries=8)
-def risk_stream(seed_: int, n: int, d: int, a: int) -> pd.DataFrame:
-    return fraud.generate_stream(seed_, n, d, a)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def risk_scores(seed_: int, n: int, d: int, a: int, w: tuple) -> tuple[pd.Series, pd.DataFrame]:
-    """Every payment's score under the rule weights ``w``, and precision/recall at every threshold."""
-    stream = risk_stream(seed_, n, d, a)
-    scores = fraud.score(stream, dict(w))
-    return scores, fraud.threshold_sweep(stream["is_fraud"], scores, np.arange(0, 171, 5))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def risk_costs(seed_: int, n: int, d: int, a: int, w: tuple, review: int) -> pd.DataFrame:
-    stream = risk_stream(seed_, n, d, a)
-    return fraud.cost_curve(stream, risk_scores(seed_, n, d, a, w)[0], float(review), np.arange(0, 171, 5))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def live_trace(seed_: int, n: int, d: int, a: int, w: tuple, thr: int):
-    return fraud.stream_trace(risk_stream(seed_, n, d, a), risk_scores(seed_, n, d, a, w)[0], thr, steps=24, tail=8)
-
-
 def risk() -> None:
     st.subheader(T("payments.risk.heading"))
     intro("payments.risk.intro")
@@ -451,139 +344,84 @@ def risk() -> None:
                           help=T("payments.risk.threshold_help"), **ui.BIND)
 
     scenario = (int(r_seed), n_cust, days, attacks)
-    w = tuple(sorted(weights.items()))
-    stream = risk_stream(*scenario)
-    scores, sweep = risk_scores(*scenario, w)
-    conf = fraud.confusion(stream["is_fraud"], scores, threshold)
-    fraud_n = int(stream["is_fraud"].sum())
+    w = draw.weights_key(weights)
+    n_payments = len(risk_stream(*scenario))
+    view = risk_at(*scenario, w, threshold)
+    conf, fraud_n = view["conf"], view["fraud_n"]
     m = st.columns(5)
-    m[0].metric(T("payments.risk.m_payments"), ui.num(len(stream)))
+    m[0].metric(T("payments.risk.m_payments"), ui.num(n_payments))
     m[1].metric(T("payments.risk.m_alerts"), ui.num(conf["alerts"]))
     m[2].metric(T("payments.risk.m_precision"), "—" if np.isnan(conf["precision"]) else ui.pct(conf["precision"]))
     m[3].metric(T("payments.risk.m_recall"), "—" if np.isnan(conf["recall"]) else ui.pct(conf["recall"]))
     m[4].metric(T("payments.risk.m_missed"), ui.num(conf["fn"]))
     left, right = st.columns(2)
     with left:
-        ui.chart(draw.confusion_figure(conf), key="risk_matrix")
+        ui.chart(draw.confusion_figure(conf["tp"], conf["fn"], conf["fp"], conf["tn"]), key="risk_matrix")
     with right:
-        fig = go.Figure()
-        fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["precision"] * 100, name=T("payments.risk.m_precision")))
-        fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["recall"] * 100, name=T("payments.risk.m_recall")))
-        draw.reference_lines(fig, [(threshold, "", "dash", "#D55E00")], vertical=True)
-        fig.update_layout(height=300, xaxis_title=T("payments.risk.threshold"), yaxis_title="%",
-                          title=T("payments.risk.sweep_title"), legend=dict(orientation="h", y=-0.3))
-        ui.chart(fig, key="risk_sweep")
-    alerted = scores >= threshold
-    per_pattern = (stream.assign(alert=alerted)[stream["is_fraud"] == 1].groupby("pattern")["alert"]
-                   .agg(["sum", "count"]))
+        ui.chart(draw.sweep_figure(scenario, w, threshold), key="risk_sweep")
     st.markdown(T("payments.risk.per_pattern") + " " + " · ".join(
-        T("payments.risk.pattern_line", name=T(f"payments.risk.pattern.{p}"), caught=int(r["sum"]), total=int(r["count"]))
-        for p, r in per_pattern.iterrows()))
+        T("payments.risk.pattern_line", name=T(f"payments.risk.pattern.{p}"), caught=caught, total=total)
+        for p, caught, total in view["per_pattern"]))
 
     st.markdown(f"#### {T('payments.risk.cost_heading')}")
     c1, c2 = st.columns([1, 3])
     # a slider, like the seed above: a URL-bound integer number input crashes on ?review=inf (Streamlit 1.67)
     review = c1.slider(T("payments.risk.review_cost"), 0, 500, 20, 5, key="review",
                              help=T("payments.risk.review_cost_help"), **ui.BIND)
-    costs = risk_costs(*scenario, w, int(review))
-    here = fraud.cost_curve(stream, scores, float(review), [threshold]).iloc[0]
-    best = costs.loc[costs["total"].idxmin()]
+    cost_at = risk_cost_at(*scenario, w, int(review), threshold)
+    here, best = cost_at["here"], cost_at["best"]
     with c1:
         st.metric(T("payments.risk.cost_here"), ui.yuan(here["total"]))
         st.metric(T("payments.risk.cost_best", t=int(best["threshold"])), ui.yuan(best["total"]))
     with c2:
-        fig = go.Figure()
-        for col, colour in (("review_cost", ui.OKABE_ITO[1]), ("fraud_loss", ui.OKABE_ITO[5]), ("total", ui.OKABE_ITO[0])):
-            fig.add_trace(go.Scatter(x=costs["threshold"], y=costs[col], name=T(f"payments.risk.cost_{col}"),
-                                     line=dict(color=colour, width=3 if col == "total" else 2)))
-        fig.add_trace(go.Scatter(x=[best["threshold"]], y=[best["total"]], mode="markers", showlegend=False,
-                                 marker=dict(size=12, color=ui.OKABE_ITO[0], symbol="star"), hoverinfo="skip"))
-        draw.reference_lines(fig, [(threshold, "", "dash", "#D55E00")], vertical=True)
-        # log scale: a few large structured payments would otherwise flatten the interesting low region
-        fig.update_layout(height=320, xaxis_title=T("payments.risk.threshold"), yaxis=dict(type="log", title="¥"),
-                          legend=dict(orientation="h", y=-0.3))
-        ui.chart(fig, key="risk_cost")
+        ui.chart(draw.risk_cost_figure(scenario, w, int(review), threshold), key="risk_cost")
     st.caption(T("payments.risk.cost_text", t=threshold, review_yuan=here["review_cost"], loss=here["fraud_loss"],
                  best=int(best["threshold"]), best_total=best["total"], per=int(review)))
 
     st.markdown(f"#### {T('payments.risk.queue')}")
-    queue = fraud.alert_queue(stream, scores, threshold, limit=12)
-
-    def queue_table(frame: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame({
-            T("payments.risk.col_tx"): frame["tx"],
-            T("payments.risk.col_time"): [f"D{int(mi // 1440) + 1} {int(mi % 1440 // 60):02d}:{int(mi % 60):02d}"
-                                          for mi in frame["minute"]],
-            T("payments.risk.col_customer"): frame["customer"],
-            T("payments.risk.col_amount"): [ui.yuan(a) for a in frame["amount"]],
-            T("payments.risk.col_score"): frame["score"],
-            T("payments.risk.col_rules"): [T("payments.risk.sep").join(T(f"payments.risk.rule.{r}") for r in rules) or "—"
-                                           for rules in frame["rules"]],
-            T("payments.risk.col_truth"): [T(f"payments.risk.pattern.{p}") for p in frame["pattern"]],
-        })
-
-    if queue.empty:
+    queue = draw.alert_table(*scenario, w, threshold, ui.lang())
+    if queue is None:
         st.info(T("payments.risk.no_alerts"))
     else:
-        st.dataframe(queue_table(queue), hide_index=True, width="stretch")
+        st.dataframe(queue, hide_index=True, width="stretch")
 
     st.markdown(f"#### {T('payments.risk.live')}")
     live = live_trace(*scenario, w, threshold)
 
     def draw_live(step) -> None:
-        hist = pd.DataFrame(step.state["history"])
+        history = step.state["history"]
         l1, l2 = st.columns([2, 3])
         with l1:
-            fig = go.Figure()
-            for col, colour in (("tp", ui.OKABE_ITO[2]), ("fp", ui.OKABE_ITO[1]), ("fn", ui.OKABE_ITO[5])):
-                fig.add_trace(go.Scatter(x=hist["seen"], y=hist[col], mode="lines+markers", line=dict(color=colour),
-                                         name=T(f"payments.risk.live_{col}")))
-            fig.update_layout(height=300, xaxis=dict(range=[0, step.state["total"]], title=T("payments.risk.live_x")),
-                              legend=dict(orientation="h", y=-0.3))
-            ui.chart(fig)
+            ui.chart(draw.live_figure(*(tuple(h[col] for h in history) for col in ("seen", "tp", "fp", "fn")),
+                                      step.state["total"]))
         with l2:
             st.markdown(f"**{T('payments.risk.live_latest')}**")
-            if step.state["latest"].empty:
+            index = next(i for i, s in enumerate(live) if s is step)
+            latest = draw.live_alert_table(*scenario, w, threshold, index, ui.lang())
+            if latest is None:
                 st.caption(T("payments.risk.no_alerts"))
             else:
-                st.dataframe(queue_table(step.state["latest"]), hide_index=True, width="stretch")
+                st.dataframe(latest, hide_index=True, width="stretch")
 
     ui.step_player(live, draw_live, key="pay_risk_live")
     if conf["alerts"] == 0:
-        ui.what_happened(T("payments.risk.happened_none", n=len(stream), fraud=fraud_n, threshold=threshold,
+        ui.what_happened(T("payments.risk.happened_none", n=n_payments, fraud=fraud_n, threshold=threshold,
                            max_score=max_score))
     else:
-        ui.what_happened(T("payments.risk.happened", n=len(stream), fraud=fraud_n, threshold=threshold,
+        ui.what_happened(T("payments.risk.happened", n=n_payments, fraud=fraud_n, threshold=threshold,
                            alerts=conf["alerts"], tp=conf["tp"], fp=conf["fp"], fn=conf["fn"],
                            precision=0.0 if np.isnan(conf["precision"]) else conf["precision"],
                            recall=0.0 if np.isnan(conf["recall"]) else conf["recall"], max_score=max_score))
     ui.source_note(T("payments.risk.source"))
-    ui.download_csv(stream.assign(score=scores, alert=alerted.astype(int)).drop(columns=["x", "y"]),
-                    "payments-risk-stream.csv", key="dl_risk", label=T("payments.risk.download"))
+    ui.download_csv(draw.risk_download(*scenario, w, threshold), "payments-risk-stream.csv", key="dl_risk",
+                    label=T("payments.risk.download"))
     ui.takeaway(T("payments.risk.takeaway"))
 
 
 # ====================================================================== 4 cross-border
-@st.cache_resource(show_spinner=False, max_entries=64)
-def chain_steps(amount_usd: float, hops: int, sender_fee: float, hop_fee: float, recv_fee: float, fx: float,
-                leg_hours: float):
-    return xborder.chain_trace(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx, leg_hours)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def arrivals(leg: int, cut: int) -> list[tuple[float, float, float]]:
-    """For 0–6 intermediaries: share credited within 1 h and within 24 h, and the median hours (Monte Carlo)."""
-    out = []
-    for k in range(7):
-        h = xborder.arrival_hours(1, k, leg, cut / 100, 20_000)
-        out.append((xborder.share_within(h, 1), xborder.share_within(h, 24), float(np.median(h))))
-    return out
-
-
 def crossborder() -> None:
     st.subheader(T("payments.xb.heading"))
     intro("payments.xb.intro")
-    xb = facts("crossborder")
     c1, c2, c3, c4 = st.columns(4)
     hops = c1.slider(T("payments.xb.hops"), 0, 6, 2, key="hops", help=T("payments.xb.hops_help"), **ui.BIND)
     sender_fee = c2.slider(T("payments.xb.sender_fee"), 0.0, 30.0, 5.0, 0.5, key="xb_sfee", persist_state="page",
@@ -607,60 +445,25 @@ def crossborder() -> None:
 
     chain_pct = xborder.chain_cost(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100)
     ledger_pct = xborder.ledger_cost(amount_usd, dlt_fee, fx / 100)
-    by_hops = arrivals(leg_min, cutoff)
-    within1, within24, median_h = by_hops[hops]
-    ledger_within1 = 1.0      # one atomic update: seconds, no cut-off windows in this model
-    ks = list(range(7))
+    within1, within24, median_h = arrivals(leg_min, cutoff)[hops]
     left, right = st.columns(2)
     with left:
-        fig = go.Figure()
-        fig.add_trace(go.Bar(x=ks, y=[xborder.chain_cost(amount_usd, k, sender_fee, hop_fee, recv_fee, fx / 100) * 100
-                                      for k in ks], name=T("payments.xb.chain"), showlegend=False,
-                             marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
-        draw.legend_lines(fig, [(ledger_pct * 100, f"{T('payments.xb.ledger')} {ledger_pct * 100:.1f}%", "solid",
-                                 ui.OKABE_ITO[2])] + [
-            (float(xb.loc[fid, "value"]), f"{xb.loc[fid, label_col()]} {xb.loc[fid, 'value']:g}%", dash, colour)
-            for fid, dash, colour in (("wb_global_avg_q3_2025", "dot", "#000000"),
-                                      ("g20_remittance_cost", "dash", ui.OKABE_ITO[3]),
-                                      ("g20_retail_cost", "dashdot", ui.OKABE_ITO[4]))], (-0.5, 6.5))
-        fig.update_layout(height=440, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
-                          yaxis_title="%", legend=dict(orientation="h", y=-0.25, x=0))
-        ui.chart(fig, key="xb_cost")
+        ui.chart(draw.xb_cost_figure(amount_usd, hops, sender_fee, hop_fee, recv_fee, fx / 100, ledger_pct),
+                 key="xb_cost")
     with right:
-        shares = [by_hops[k][0] * 100 for k in ks]
-        fig = go.Figure()
-        fig.add_trace(go.Bar(x=ks, y=shares, name=T("payments.xb.chain"), showlegend=False,
-                             marker_color=[ui.OKABE_ITO[5] if k == hops else ui.OKABE_ITO[0] for k in ks]))
-        draw.legend_lines(fig, [(ledger_within1 * 100, T("payments.xb.ledger"), "solid", ui.OKABE_ITO[2])] + [
-            (float(xb.loc[fid, "value"]), f"{xb.loc[fid, label_col()]} {xb.loc[fid, 'value']:g}%", dash, colour)
-            for fid, dash, colour in (("g20_speed_1h", "dash", ui.OKABE_ITO[3]),
-                                      ("gpi_bank_1h_2024", "dot", "#000000"),
-                                      ("gpi_customer_1h_2024", "dashdot", ui.OKABE_ITO[4]))], (-0.5, 6.5))
-        fig.update_layout(height=440, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
-                          yaxis_title="%", yaxis_range=[0, 105], legend=dict(orientation="h", y=-0.25, x=0))
-        ui.chart(fig, key="xb_speed")
+        ui.chart(draw.xb_speed_figure(hops, leg_min, cutoff), key="xb_speed")
+    xb = fact_rows("crossborder")
     ui.what_happened(T("payments.xb.happened", hops=hops, legs=hops + 1, cost=chain_pct, cost_usd=chain_pct * amount_usd,
                        within1=within1, within24=within24, median=median_h, ledger=ledger_pct,
-                       wb=float(xb.loc["wb_global_avg_q3_2025", "value"]) / 100,
-                       target=float(xb.loc["g20_speed_1h", "value"]) / 100))
+                       wb=float(xb["wb_global_avg_q3_2025"]["value"]) / 100,
+                       target=float(xb["g20_speed_1h"]["value"]) / 100))
     with st.expander(T("payments.xb.facts")):
-        table = xb.reset_index()[[label_col(), "value", "unit", "period", "source"]]   # a new frame: xb is shared
-        table.columns = [T("payments.xb.col_fact"), T("payments.xb.col_value"), T("payments.xb.col_unit"),
-                         T("payments.xb.col_period"), T("common.source")]
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(draw.crossborder_fact_table(ui.lang()), hide_index=True, width="stretch")
     st.caption(T("payments.xb.model_note"))
     ui.takeaway(T("payments.xb.takeaway"))
 
 
 # ====================================================================== 5 future payments
-@st.cache_resource(show_spinner=False, max_entries=16)
-def bio_run(seed_: int, d: float, s_: float):
-    """Simulated genuine and impostor scores, the equal error rate and the FAR/FRR curve (shared read-only)."""
-    scores_ = biometrics.simulate_scores(seed_, 5_000, 50_000, d, s_)
-    return scores_, biometrics.equal_error_rate(scores_["genuine"], scores_["impostor"]), \
-        biometrics.error_curve(scores_["genuine"], scores_["impostor"])
-
-
 def future() -> None:
     st.subheader(T("payments.bio.heading"))
     intro("payments.bio.intro")
@@ -674,7 +477,8 @@ def future() -> None:
     bio_t = c4.slider(T("payments.bio.threshold"), 0.0, 100.0, 55.0, 0.5, key="bthr",
                       help=T("payments.bio.threshold_help"), **ui.BIND)
 
-    sc, (eer_t, eer), curve = bio_run(int(b_seed), float(dprime), float(spread))
+    scenario = (int(b_seed), float(dprime), float(spread))
+    sc, (eer_t, eer), curve = bio_run(*scenario)
     far_v, frr_v = biometrics.far(sc["impostor"], bio_t), biometrics.frr(sc["genuine"], bio_t)
     m = st.columns(4)
     m[0].metric(T("payments.bio.far"), ui.pct(far_v, 2))
@@ -683,30 +487,9 @@ def future() -> None:
     m[3].metric(T("payments.bio.eer_t"), ui.num(eer_t, 1))
     left, right = st.columns(2)
     with left:
-        fig = go.Figure()
-        edges = np.linspace(0, 100, 101)
-        for kind, colour in (("impostor", ui.OKABE_ITO[5]), ("genuine", ui.OKABE_ITO[0])):
-            density, _ = np.histogram(sc[kind], bins=edges, density=True)
-            fig.add_trace(go.Bar(x=edges[:-1] + 0.5, y=density, width=1.0, name=T(f"payments.bio.{kind}"),
-                                 opacity=0.6, marker_color=colour))
-        draw.reference_lines(fig, [(bio_t, "", "dash", "#000000")], vertical=True)
-        fig.update_layout(barmode="overlay", bargap=0, height=340, xaxis_title=T("payments.bio.score"),
-                          title=T("payments.bio.dist_title"), legend=dict(orientation="h", y=-0.25))
-        ui.chart(fig, key="bio_dist")
+        ui.chart(draw.bio_dist_figure(*scenario, bio_t), key="bio_dist")
     with right:
-        fig = go.Figure()
-        fig.add_trace(go.Scatter(x=biometrics.det_axes(curve["far"]), y=biometrics.det_axes(curve["frr"]),
-                                 mode="lines", name="DET", line=dict(color=ui.OKABE_ITO[0])))
-        fig.add_trace(go.Scatter(x=biometrics.det_axes([far_v]), y=biometrics.det_axes([frr_v]), mode="markers",
-                                 marker=dict(size=14, color="#D55E00"), name=T("payments.bio.here")))
-        fig.add_trace(go.Scatter(x=biometrics.det_axes([eer]), y=biometrics.det_axes([eer]), mode="markers",
-                                 marker=dict(size=10, color=ui.OKABE_ITO[2], symbol="diamond"), name="EER"))
-        ticks = [0.0001, 0.001, 0.01, 0.05, 0.2, 0.5]
-        axis = dict(tickvals=list(biometrics.det_axes(ticks)), ticktext=[f"{t * 100:g}%" for t in ticks],
-                    range=[float(biometrics.det_axes([0.00005])[0]), float(biometrics.det_axes([0.6])[0])])
-        fig.update_layout(height=340, title=T("payments.bio.det_title"), xaxis=dict(title=T("payments.bio.far"), **axis),
-                          yaxis=dict(title=T("payments.bio.frr"), **axis), legend=dict(orientation="h", y=-0.25))
-        ui.chart(fig, key="bio_det")
+        ui.chart(draw.bio_det_figure(*scenario, bio_t), key="bio_det")
     ui.what_happened(T("payments.bio.happened", t=bio_t, far=far_v, frr=frr_v, per_million=far_v * 1e6,
                        per_thousand=frr_v * 1000, eer=eer, eer_t=eer_t))
     ui.source_note(T("payments.bio.source"))

@@ -84,3 +84,10 @@ def test_table_without_source_is_refused(tmp_path, monkeypatch):
     with pytest.raises(InputError) as err:
         overview.load_table("x")
     assert err.value.key == "data_no_source"
+
+
+def test_the_home_page_script_keeps_no_cache_and_builds_no_chart_itself():
+    """app.py runs again on every rerun: its caches and chart builders live in ui.draw_home (imported once)."""
+    from tests.apptest import ROOT
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert "st.cache_" not in source and "go.Figure" not in source and "plotly" not in source

@@ -220,3 +220,11 @@ def test_controls_keep_their_values_when_the_student_comes_back_to_a_tab():
     at.query_params["tab"] = "crossborder"
     at.run()
     assert at.slider(key="xb_leg").value == 90
+
+
+def test_the_page_script_keeps_no_cache_and_builds_no_chart_itself():
+    """The script runs again on every rerun: a cache defined in it is re-created (and its source re-read) each
+    time, and a chart built in it is rebuilt; both belong in ui.draw_payments (imported once, charts shared)."""
+    from tests.apptest import ROOT
+    source = (ROOT / PAGE).read_text(encoding="utf-8")
+    assert "st.cache_" not in source and "go.Figure" not in source and "plotly" not in source
