@@ -129,6 +129,21 @@ def chart(fig: go.Figure, key: str | None = None) -> None:
                     config={"displaylogo": False, "locale": "zh-CN" if lang() == "zh" else "en"})
 
 
+class _SharedFigure(go.Figure):
+    """A finished figure shared by every visitor: its dict is made once.
+
+    ``st.plotly_chart`` turns a figure into a dict (a deep copy, ~1 ms a chart) on every rerun before it
+    writes the JSON; a shared figure never changes, so it hands over the dict it made when it was built."""
+
+    def __init__(self, fig: go.Figure):
+        super().__init__(fig)
+        self._fl_shared = True
+        self._fl_dict = go.Figure.to_dict(self)
+
+    def to_dict(self) -> dict:
+        return self._fl_dict
+
+
 def figure(builder=None, *, max_entries: int = 64):
     """Decorator for a function that builds a plotly figure from plain, hashable inputs.
 
@@ -139,9 +154,7 @@ def figure(builder=None, *, max_entries: int = 64):
     of the key.  Nobody may change the returned figure: ``ui.chart`` shows it as it is."""
     def wrap(fn):
         def build(args: tuple, kwargs: tuple, language: str, present: bool) -> go.Figure:
-            fig = style_figure(fn(*args, **dict(kwargs)))
-            fig._fl_shared = True
-            return fig
+            return _SharedFigure(style_figure(fn(*args, **dict(kwargs))))
 
         # Streamlit keys a cache by the function's module, qualified name and source: give each builder's
         # cache its own name, else every decorated builder would share one cache
