@@ -2,6 +2,8 @@
 
 Only the open tab runs, so a page costs what its open tab costs.  Prints page × tab in CPU ms (the
 script thread's process time, median of 4) and, last, the slowest tab.  Asserts nothing.
+AppTest compiles app.py and the page again on every run (~8–12 ms) where the server compiles them once,
+so these figures are higher than the server's; bench/classroom.py measures the server itself.
 Usage: python bench/tabs.py [--page insurance]
 """
 import argparse
