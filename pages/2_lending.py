@@ -3,8 +3,10 @@
 Six sections, one per tab; only the open one runs (``?tab=<name>``).  Scenario controls are bound to
 the URL under their key (``?seed=``, ``?r=``, ...), so a lecturer's link opens the exact scenario.
 """
+import pickle
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +14,7 @@ import streamlit as st
 import ui
 from core import credit, lending, p2p
 from ui import draw_lending as draw
+from ui.i18n import LANGS, Translator
 
 T = ui.frame("lending")
 ui.header("lending")
@@ -21,24 +24,39 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 # ------------------------------------------------------------------ work paid for once (cached by inputs)
 # cache_data hands every visitor their own copy; cache_resource objects are shared: read them, never mutate.
-@st.cache_data(max_entries=16, show_spinner=False)
-def _scorecard(seed: int, base_score: int, base_odds: int, pdo: int) -> credit.Scorecard:
-    return credit.fit_scorecard(seed=seed, base_score=base_score, base_odds=base_odds, pdo=pdo)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _quality(seed: int, base_score: int, base_odds: int, pdo: int) -> dict:
-    """The fitted scorecard's held-out ROC, AUC and KS, and its points table."""
-    card = _scorecard(seed, base_score, base_odds, pdo)
+# The page script runs top to bottom on every rerun, so each cached function here is re-created every time
+# (Streamlit reads its source, ~0.3 ms each): work that is always used together shares one cache.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _fit(seed: int, base_score: int, base_odds: int, pdo: int) -> SimpleNamespace:
+    """The fitted scorecard, its held-out ROC, AUC and KS, its points table and the tables shown in each
+    language: shared, read-only (as cache_data the scorecard was unpickled on every rerun, ~1 ms)."""
+    card = credit.fit_scorecard(seed=seed, base_score=base_score, base_odds=base_odds, pdo=pdo)
+    card.test_score.setflags(write=False)
+    card.test_bad.setflags(write=False)
     roc = credit.roc_curve(card.test_score, card.test_bad)
     ks, ks_cut = credit.ks_statistic(card.test_score, card.test_bad)
-    return {"roc": roc, "auc": credit.auc(card.test_score, card.test_bad), "ks": ks, "ks_cut": ks_cut,
-            "ks_at": credit.ks_index(roc), "points": card.points_table()}
+    points = card.points_table()
+    return SimpleNamespace(card=card, roc=roc, auc=credit.auc(card.test_score, card.test_bad), ks=ks, ks_cut=ks_cut,
+                           ks_at=credit.ks_index(roc), points=points,
+                           tables={lang: score_tables(card, points, Translator(lang)) for lang in LANGS})
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
-def _german() -> pd.DataFrame:
-    return credit.load_german_credit()
+def _tables() -> SimpleNamespace:
+    """The data shipped with the page, read once: German credit rows, the rules quoted in the failure tab and
+    the platform counts (with their headline numbers).  Shared, read-only."""
+    rules = pd.read_csv(DATA / "p2p_rules.csv")
+    rules = rules[rules["id"].isin(["self_financing", "pooling", "guarantee", "maturity_split", "false_promotion",
+                                    "custody"])]
+    counts = pd.read_csv(DATA / "p2p_platforms.csv")
+    peak = counts.loc[counts["platforms"].idxmax()]
+    return SimpleNamespace(
+        german=credit.load_german_credit(),
+        rules=[(r["id"], r["rule"], r["text_zh"], r["text_en"]) for _, r in rules.iterrows()],
+        counts=tuple(draw.column(counts, c) for c in ("date", "platforms", "kind", "source")),
+        counts_text=dict(peak=int(peak["platforms"]), peak_date=peak["date"][:7],
+                         y2018=int(counts.loc[counts["date"] == "2018-12-31", "platforms"].iloc[0]),
+                         last=int(counts["platforms"].iloc[-1]), last_date=counts["date"].iloc[-1][:7]))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -46,7 +64,8 @@ def _market(seed: int, n_loans: int, n_investors: int) -> tuple[pd.DataFrame, pd
     return p2p.make_market(seed, n_loans, n_investors)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# a DataFrame argument is keyed by its pickle (~0.06 ms) rather than Streamlit's own hash (~1.5 ms each)
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={pd.DataFrame: pickle.dumps})
 def _match(loans: pd.DataFrame, bids: pd.DataFrame, note: int, cap: int) -> tuple:
     """The matching trace and its per-loan and per-investor summaries."""
     trace = p2p.match_investors(loans, bids, note=note, max_per_loan=cap)
@@ -54,8 +73,10 @@ def _match(loans: pd.DataFrame, bids: pd.DataFrame, note: int, cap: int) -> tupl
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cost(principal: float, rate: float, months: int, upfront: float, monthly_fee: float, method: str) -> dict:
-    return lending.borrower_cost(principal, rate, months, upfront, monthly_fee, method)
+def _costs(principal: float, rate: float, months: int, upfront: float, monthly_fee: float) -> tuple[dict, dict]:
+    """The borrower's cost of the loan repaid in equal installments and in equal principal."""
+    return tuple(lending.borrower_cost(principal, rate, months, upfront, monthly_fee, method)
+                 for method in ("installment", "principal"))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -72,18 +93,10 @@ def _risk(n_loans: int, n_scen: int, rho: float, shock: float, fee: float, reser
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _platform(params: p2p.PlatformParams):
-    return p2p.platform_story(params)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _rules() -> pd.DataFrame:
-    return pd.read_csv(DATA / "p2p_rules.csv")
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _platform_counts() -> pd.DataFrame:
-    return pd.read_csv(DATA / "p2p_platforms.csv")
+def _platform(params: p2p.PlatformParams) -> tuple:
+    """The platform story and its month-by-month history as a table (the download)."""
+    story = p2p.platform_story(params)
+    return story, pd.DataFrame(story[-1].state["history"])
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -98,14 +111,51 @@ def _violations(seed: int, n_borrowers: int, months: int, month: int) -> pd.Data
     return p2p.cap_violations(book, month)
 
 
-def feature_name(short: str) -> str:
+def feature_name(short: str, T=T) -> str:
     return T(f"lending.feature.{short}")
 
 
-def level_name(short: str, value) -> str:
+def level_name(short: str, value, T=T) -> str:
     if credit.FEATURES[short][1] == "cat":
         return T.list(f"lending.levels.{short}")[credit.LEVELS[short].index(value)]
     return str(value)
+
+
+def score_tables(card: credit.Scorecard, points: pd.DataFrame, T) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The points table and the information values with translated names, as shown (built once per fit)."""
+    table = points.copy()
+    table["feature"] = [feature_name(f, T) for f in points["feature"]]
+    table["label"] = [level_name(f, lab, T) if credit.FEATURES[f][1] == "cat" else lab
+                      for f, lab in zip(points["feature"], points["label"])]
+    iv = card.iv.rename(index=lambda f: feature_name(f, T)).round(3).rename("IV").reset_index()
+    iv.columns = [T("lending.score.col_feature"), "IV"]
+    return table.drop(columns=["bin"]).round({"bad_rate": 3, "woe": 3, "points": 1}), iv
+
+
+def applicant_points(card: credit.Scorecard, fit: tuple, profile: dict) -> pd.DataFrame:
+    """This applicant's points per characteristic, kept in the session while the fit and the profile stay the
+    same (scoring costs ~1 ms, and most reruns change neither).  Read it, never change it."""
+    key = (fit, tuple(profile.items()))
+    kept = st.session_state.get("_lend_points")
+    if kept is None or kept[0] != key:
+        kept = (key, card.score_applicant(profile))
+        st.session_state["_lend_points"] = kept
+    return kept[1]
+
+
+def moves_tables(now: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The month's pool and custody ledger moves as shown, kept in the session while the same month is on
+    screen in the same language (most reruns).  Read them, never change them."""
+    key = (T.lang, tuple(map(tuple, now["pool_moves"])), tuple(map(tuple, now["cus_moves"])))
+    kept = st.session_state.get("_lend_moves")
+    if kept is None or kept[0] != key:
+        columns = [T("lending.fail.col_from"), T("lending.fail.col_to"), T("lending.fail.col_amount"),
+                   T("lending.fail.col_memo")]
+        kept = (key, tuple(pd.DataFrame([(T(f"lending.fail.acct.{a}"), T(f"lending.fail.acct.{b}"), ui.money(f),
+                                          T(f"lending.fail.memo.{m}")) for a, b, f, m in moves], columns=columns)
+                           for moves in (now["pool_moves"], now["cus_moves"])))
+        st.session_state["_lend_moves"] = kept
+    return kept[1]
 
 
 def figures(section: str) -> dict:
@@ -132,9 +182,10 @@ def score() -> None:
     fit = (int(seed), int(base_score), int(base_odds), int(pdo))
     card = None
     with ui.guard():
-        card = _scorecard(*fit)
+        fitted = _fit(*fit)
+        card = fitted.card
     if card is not None:
-        data = _german()
+        data = _tables().german
         dom = card.domain
 
         def load_row() -> None:
@@ -166,7 +217,7 @@ def score() -> None:
                                               help=T("lending.score.range_help", lo=lo, hi=hi, iv=float(card.iv[f])))
         pts = None
         with ui.guard():
-            pts = card.score_applicant(profile)
+            pts = applicant_points(card, fit, profile)
         if pts is not None:
             total = float(pts["points"].sum())
             pd_ = float(card.pd_from_score(total))
@@ -185,11 +236,13 @@ def score() -> None:
                 m4.metric(T("lending.score.rate"), ui.pct(rate), help=T("lending.score.rate_help"))
             left, right = st.columns([1, 1])
             with left:
-                ui.chart(draw.points_bar(pts, {f: feature_name(f) for f in card.features}, T), key="lend_points")
-            quality = _quality(*fit)
-            auc, ks, ks_cut = quality["auc"], quality["ks"], quality["ks_cut"]
+                ui.chart(draw.points_bar(tuple(pts["feature"]), pts["points"].to_numpy(), pts["woe"].to_numpy()),
+                         key="lend_points")
+            auc, ks, ks_cut = fitted.auc, fitted.ks, fitted.ks_cut
             with right:
-                ui.chart(draw.roc_figure(quality["roc"], auc, ks, quality["ks_at"], T), key="lend_roc")
+                roc = fitted.roc
+                ui.chart(draw.roc_figure(roc["fpr"].to_numpy(), roc["tpr"].to_numpy(), auc, ks, fitted.ks_at),
+                         key="lend_roc")
             # the bounds follow the fit (a new fit is a new slider); a ?cut= outside them is dropped, and so is
             # a cut-off kept from another fit: the slider then starts at this fit's KS point
             lo_s, hi_s = int(card.test_score.min()), int(card.test_score.max()) + 1
@@ -197,7 +250,7 @@ def score() -> None:
                 del st.session_state["cut"]
             cutoff = st.slider(T("lending.score.cutoff"), lo_s, hi_s, int(round(ks_cut)), key="cut",
                                help=T("lending.score.cutoff_help"), **ui.BIND)
-            ui.chart(draw.score_hist(card.test_score, card.test_bad, total, T, cutoff), key="lend_hist")
+            ui.chart(draw.score_hist(card.test_score, card.test_bad, total, cutoff), key="lend_hist")
             eff = credit.cutoff_effect(card.test_score, card.test_bad, cutoff)
             e1, e2, e3, e4 = st.columns(4)
             e1.metric(T("lending.score.approval_rate"), ui.pct(eff["approval_rate"]))
@@ -222,17 +275,10 @@ def score() -> None:
             if rate is not None:
                 st.markdown(T("lending.score.rate_text", pd_year=pd_year, rate=rate))
             with st.expander(T("lending.score.table_title")):
-                points = quality["points"]
-                table = points.copy()
-                table["feature"] = [feature_name(f) for f in points["feature"]]
-                table["label"] = [level_name(f, lab) if credit.FEATURES[f][1] == "cat" else lab
-                                  for f, lab in zip(points["feature"], points["label"])]
-                st.dataframe(table.drop(columns=["bin"]).round({"bad_rate": 3, "woe": 3, "points": 1}),
-                             hide_index=True, width="stretch")
-                iv = card.iv.rename(index=feature_name).round(3).rename("IV").reset_index()
-                iv.columns = [T("lending.score.col_feature"), "IV"]
+                table, iv = fitted.tables[T.lang]
+                st.dataframe(table, hide_index=True, width="stretch")
                 st.dataframe(iv, hide_index=True)
-            ui.download_csv(quality["points"], "lending-scorecard.csv", key="dl_lend_card")
+            ui.download_csv(fitted.points, "lending-scorecard.csv", key="dl_lend_card")
     ui.source_note(T("lending.score.source"))
     ui.takeaway(T("lending.score.takeaway"))
 
@@ -286,8 +332,10 @@ def match() -> None:
     if matched is not None:
         trace, lo_sum, inv_sum = matched
 
+        investors, loan_ids = tuple(trace.meta["investors"]), tuple(trace.meta["loans"])
+
         def draw_match(step) -> None:
-            ui.chart(draw.match_figure(step.state, trace.meta["investors"], trace.meta["loans"], T), key="lend_match_fig")
+            ui.chart(draw.match_figure(*draw.match_args(step.state), investors, loan_ids), key="lend_match_fig")
 
         ui.step_player(trace, draw_match, key="lend_match_player")
         done = trace[-1].params
@@ -318,15 +366,14 @@ def repay() -> None:
                              help=T("lending.sched.monthly_fee_help"), **ui.BIND)
     with ui.guard():
         terms = (float(principal), rate_pct / 100, int(months_in), up_pct / 100, mf_pct / 100)
-        cost_a = _cost(*terms, "installment")
-        cost_b = _cost(*terms, "principal")
+        cost_a, cost_b = _costs(*terms)
         st.session_state["lend_sched"] = (cost_a, cost_b, float(principal), rate_pct, int(months_in))
     if "lend_sched" in st.session_state:
         cost_a, cost_b, p_ok, r_ok, n_ok = st.session_state["lend_sched"]
         if (p_ok, r_ok, n_ok) != (float(principal), rate_pct, int(months_in)):
             st.caption(T("lending.sched.kept", p=p_ok, r=r_ok / 100, n=n_ok))
         a, b = cost_a["schedule"], cost_b["schedule"]
-        ui.chart(draw.schedule_figure(a, b, T), key="lend_sched_fig")
+        ui.chart(draw.schedule_figure(draw.schedule_args(a), draw.schedule_args(b)), key="lend_sched_fig")
         left, right = st.columns(2)
         for col, c, name in ((left, cost_a, "installment"), (right, cost_b, "principal")):
             with col.container(border=True):
@@ -395,10 +442,12 @@ def risk() -> None:
         m4.metric(T("lending.risk.p_exhausted"), ui.pct(float(now["p_exhausted"])))
         g1, g2 = st.columns(2)
         with g1:
-            ui.chart(draw.return_hist(book, T), key="lend_book_hist")
+            ui.chart(draw.return_hist(book), key="lend_book_hist")
         with g2:
-            ui.chart(draw.diversification_figure(sim["div"], T), key="lend_div")
-        ui.chart(draw.reserve_figure(res, float(shock), T), key="lend_reserve_fig")
+            div = sim["div"]
+            ui.chart(draw.diversification_figure(div["notes"].to_numpy(), div["ret"].to_numpy()), key="lend_div")
+        ui.chart(draw.reserve_figure(res["shock"].to_numpy(), res["p_exhausted"].to_numpy(),
+                                     res["mean_loss"].to_numpy(), float(shock)), key="lend_reserve_fig")
         sd, q05 = fig_sum["sd"], fig_sum["q05"]
         summary.update({"book_mean_return": round(fig_sum["mean"], 6), "book_p05_return": round(fig_sum["p05"], 6),
                         "reserve_exhausted_share": float(now["p_exhausted"])})
@@ -434,26 +483,22 @@ def fail() -> None:
     with ui.guard():
         params = p2p.PlatformParams(months=36, slowdown_month=int(slow), promised_rate=promised / 100,
                                     growth=growth / 100, siphon=siphon / 100, default_rate=dflt / 100)
-        story = _platform(params)
+        story, history = _platform(params)
     if story is not None:
         def draw_fail(step) -> None:
             now = step.state["now"]
             left, right = st.columns([1, 1])
             with left:
-                ui.chart(draw.platform_now(now, T), key="lend_fail_now")
+                ui.chart(draw.platform_now(draw.now_args(now)), key="lend_fail_now")
             with right:
-                ui.chart(draw.platform_history(step.state["history"], 36, T), key="lend_fail_hist")
+                ui.chart(draw.platform_history(draw.history_args(step.state["history"]), 36), key="lend_fail_hist")
             st.caption(T("lending.fail.published", rate=0.0, hidden=now["pool_hidden"] / 100,
                          losses=now["cus_losses"] / 100))
             with st.expander(T("lending.fail.moves_title", t=now["t"])):
                 m_left, m_right = st.columns(2)
-                for col, moves, name in ((m_left, now["pool_moves"], "pool"), (m_right, now["cus_moves"], "custody")):
+                for col, table, name in zip((m_left, m_right), moves_tables(now), ("pool", "custody")):
                     col.markdown(f"**{T(f'lending.fail.{name}_title')}**")
-                    col.dataframe(pd.DataFrame(
-                        [(T(f"lending.fail.acct.{a}"), T(f"lending.fail.acct.{b}"), ui.money(f), T(f"lending.fail.memo.{m}"))
-                         for a, b, f, m in moves],
-                        columns=[T("lending.fail.col_from"), T("lending.fail.col_to"), T("lending.fail.col_amount"),
-                                 T("lending.fail.col_memo")]), hide_index=True, width="stretch")
+                    col.dataframe(table, hide_index=True, width="stretch")
 
         ui.step_player(story, draw_fail, key="lend_fail_player")
         run = next((s for s in story if s.key.endswith(".run")), None)
@@ -472,20 +517,15 @@ def fail() -> None:
         else:
             ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, **custody))
         st.markdown(f"#### {T('lending.fail.rules_title')}")
-        rules = _rules()
-        for _, r in rules[rules["id"].isin(["self_financing", "pooling", "guarantee", "maturity_split",
-                                            "false_promotion", "custody"])].iterrows():
-            st.markdown(f"- **{r['rule']}** — {r['text_zh'] if ui.lang() == 'zh' else r['text_en']} "
-                        f"→ {T('lending.fail.rule_link.' + r['id'])}")
+        tables = _tables()
+        for rule_id, rule, text_zh, text_en in tables.rules:
+            st.markdown(f"- **{rule}** — {text_zh if ui.lang() == 'zh' else text_en} "
+                        f"→ {T('lending.fail.rule_link.' + rule_id)}")
         ui.source_note(T("lending.fail.rules_source"))
-        counts = _platform_counts()
-        ui.chart(draw.platform_counts(counts, T), key="lend_counts")
-        peak = counts.loc[counts["platforms"].idxmax()]
-        st.markdown(T("lending.fail.counts_text", peak=int(peak["platforms"]), peak_date=peak["date"][:7],
-                      y2018=int(counts.loc[counts["date"] == "2018-12-31", "platforms"].iloc[0]),
-                      last=int(counts["platforms"].iloc[-1]), last_date=counts["date"].iloc[-1][:7]))
+        ui.chart(draw.platform_counts(*tables.counts), key="lend_counts")
+        st.markdown(T("lending.fail.counts_text", **tables.counts_text))
         ui.source_note(T("lending.fail.counts_source"))
-        ui.download_csv(pd.DataFrame(story[-1].state["history"]), "lending-platform-story.csv", key="dl_lend_fail")
+        ui.download_csv(history, "lending-platform-story.csv", key="dl_lend_fail")
     ui.takeaway(T("lending.fail.takeaway"))
 
 # ================================================================== 6. disclosure and caps
@@ -520,7 +560,9 @@ def disclose() -> None:
             cols = st.columns(4)
             for col, (key, value) in zip(cols, items[start:start + 4]):
                 col.metric(T(f"lending.disc.item.{key}"), value, help=T("lending.disc.item_help"))
-        ui.chart(draw.disclosure_figure(disc, int(month), T), key="lend_disc_fig")
+        ui.chart(draw.disclosure_figure(*(disc[c].to_numpy() for c in ("month", "balance", "project_overdue_rate",
+                                                                       "amount_overdue_rate")), int(month)),
+                 key="lend_disc_fig")
         st.markdown(f"#### {T('lending.disc.caps_title')}")
         st.markdown(T("lending.disc.caps_rule"))
         if len(viol):

@@ -1,8 +1,9 @@
 """Chapter 4 · Internet insurance: pricing a micro-policy, solvency and ruin, a parametric smart contract,
 mutual-aid cost sharing, usage-based pricing; the rules (CBIRC 2020) and the market.
 
-Only the open tab runs (``ui.sections``).  Each section's work is a cached function of its inputs; the
-run summary at the end quotes the sections opened on this visit (see ``remember``)."""
+Only the open tab runs (``ui.sections``).  Each section's work is a cached function of its inputs and each
+chart a ``@ui.figure`` builder of ui/draw_insurance.py (built once per input and language, shared by every
+visitor); the run summary at the end quotes the sections opened on this visit (see ``remember``)."""
 from types import SimpleNamespace
 
 import numpy as np
@@ -26,19 +27,32 @@ else:
 # ------------------------------------------------------------------ the work, cached by its inputs
 # st.cache_resource objects are shared by every visitor and never mutated (their arrays are frozen);
 # small results use st.cache_data (a private copy per hit).
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _facts() -> pd.DataFrame:
-    return ins.load_facts()
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _facts_timeline() -> pd.DataFrame:
-    return ins.facts_timeline(_facts())
-
-
 def _frozen(*arrays: np.ndarray) -> None:
     for a in arrays:
         a.setflags(write=False)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _facts() -> SimpleNamespace:
+    """The chapter's sourced facts, prepared once (the page script re-creates every cached function on each
+    rerun, so the facts' two uses share one cache):
+
+    - ``notes[topic, lang]``: the topic's facts as a markdown list and their sources (a dict read per note,
+      where filtering the DataFrame per note cost ~8 % of a rerun);
+    - ``timeline``: the dated facts in time order as read-only arrays, the inputs of ``draw.timeline_figure``."""
+    facts = ins.load_facts()
+    notes = {}
+    for lang, label in (("zh", "label_zh"), ("en", "label_en")):
+        for topic in dict.fromkeys(facts["topic"]):
+            rows = facts[facts["topic"] == topic]
+            notes[topic, lang] = ("\n".join(f"- **{r.date}** · {getattr(r, label)}" for r in rows.itertuples()),
+                                  " · ".join(dict.fromkeys(rows["source"])))
+    tl = ins.facts_timeline(facts)
+    timeline = {"when": tl["when"].to_numpy()}
+    for col in ("topic", "date", "label_zh", "label_en"):
+        timeline[col] = tl[col].to_numpy(dtype=str)
+    _frozen(*timeline.values())
+    return SimpleNamespace(notes=notes, timeline=timeline)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -60,15 +74,23 @@ def _ruin(u: float, theta: float, mu: float, lam: float, horizon: float, n_paths
     sim = ins.simulate_ruin(u, theta, mu, lam, horizon, n_paths, seed)
     _frozen(sim.ruin_time, sim.min_gap, *(a for pair in sim.shown for a in pair))
     paths = [ins.surplus_path(t, x, u, sim.c, horizon) for t, x in sim.shown]
+    # the shown paths as (t, surplus) arrays: what the charts are built from (cheap to hash, unlike a DataFrame)
+    arrays = tuple((p["t"].to_numpy(), p["surplus"].to_numpy()) for p in paths)
+    _frozen(*(a for pair in arrays for a in pair))
     times, claims = sim.shown[0]
-    return SimpleNamespace(sim=sim, paths=paths, trace=ins.claims_trace(times, claims, u, sim.c))
+    return SimpleNamespace(sim=sim, paths=paths, arrays=arrays, trace=ins.claims_trace(times, claims, u, sim.c))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _pool(n: int, p_late: float, mean_late: float, seed: int, threshold: int, premium_fen: int, payout_fen: int,
-          capital_fen: int) -> ins.ParametricRun:
-    return ins.run_parametric_pool(ins.simulate_flights(n, p_late, mean_late, seed), premium_fen, payout_fen,
-                                   threshold, capital_fen)
+          capital_fen: int) -> tuple[ins.ParametricRun, dict]:
+    """The pool's run, and how many flights had each outcome (and triggered the payout)."""
+    run = ins.run_parametric_pool(ins.simulate_flights(n, p_late, mean_late, seed), premium_fen, payout_fen,
+                                  threshold, capital_fen)
+    outcome = run.flights["outcome"]
+    tally = {o: int((outcome == o).sum()) for o in ("hit", "extra", "missed", "none")}
+    tally["triggered"] = int(run.flights["triggered"].sum())
+    return run, tally
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -86,11 +108,9 @@ def _ubi_book(seed: int, base: float, cost: float) -> tuple[pd.DataFrame, dict]:
 
 def fact_note(topic: str) -> None:
     """The sourced facts of one topic, as a short list with their sources."""
-    facts = _facts()
-    label = "label_zh" if ui.lang() == "zh" else "label_en"
-    rows = facts[facts["topic"] == topic]
-    st.markdown("\n".join(f"- **{r.date}** · {getattr(r, label)}" for r in rows.itertuples()))
-    ui.source_note(" · ".join(dict.fromkeys(rows["source"])))
+    text, sources = _facts().notes.get((topic, ui.lang()), ("", ""))
+    st.markdown(text)
+    ui.source_note(sources)
 
 
 SUMMARY = "ins_summary"
@@ -155,9 +175,11 @@ def price() -> None:
         m[4].metric(T("insurance.price.p_loss"), ui.pct(r.p_loss, 2), help=T("insurance.price.p_loss_help"))
         left, right = st.columns(2)
         with left:
-            ui.chart(draw.day_figure(r.running, T), key="ins_day_chart")
+            day = r.running
+            ui.chart(draw.day_figure(day["policies"].to_numpy(), day["premiums"].to_numpy(), day["claims"].to_numpy()),
+                     key="ins_day_chart")
         with right:
-            ui.chart(draw.loss_ratio_figure(r.ratios, exp_lr, r.loss_ratio, T), key="ins_lr_chart")
+            ui.chart(draw.loss_ratio_figure(r.ratios, exp_lr, r.loss_ratio), key="ins_lr_chart")
         ui.what_happened(T("insurance.price.happened", p=p, cost=cost, mean=r.mean, sd=r.sd,
                            principle=T(f"insurance.price.principles.{principle}"), loading=loading, premium=r.premium,
                            n=int(n_pol), returns=r.n_claims, claims=r.claims, premiums=r.premiums,
@@ -216,13 +238,13 @@ def ruin() -> None:
         mc_curve = sim.estimate_at(us)
         left, right = st.columns(2)
         with left:
-            ui.chart(draw.paths_figure(run.paths, shown_ruin, T), key="ins_paths_chart")
+            ui.chart(draw.paths_figure(run.arrays, tuple(shown_ruin)), key="ins_paths_chart")
         with right:
             ui.chart(draw.psi_figure(us, ins.ruin_probability_exponential(us, theta, mu), ins.lundberg_bound(us, R),
-                                     mc_curve, np.sqrt(mc_curve * (1 - mc_curve) / sim.n_paths), u0, T),
+                                     mc_curve, np.sqrt(mc_curve * (1 - mc_curve) / sim.n_paths), u0),
                      key="ins_psi_chart")
         st.markdown(f"#### {T('insurance.ruin.replay')}")
-        path0 = run.paths[0]
+        t0, surplus0 = run.arrays[0]
 
         def draw_claim(step) -> None:
             s = step.state
@@ -230,7 +252,7 @@ def ruin() -> None:
             a.metric(T("insurance.ruin.claims_so_far"), s["k"])
             b.metric(T("insurance.ruin.time_now"), ui.num(s["t"], 2))
             c.metric(T("insurance.ruin.surplus_now"), ui.num(s["surplus"], 2))
-            ui.chart(draw.claim_step_figure(path0, s["t"], T), key="ins_claim_step_chart")
+            ui.chart(draw.claim_step_figure(t0, surplus0, s["t"]), key="ins_claim_step_chart")
 
         ui.step_player(run.trace, draw_claim, key="ins_ruin_player")
         ruined = int(sim.ruined.sum())
@@ -279,8 +301,8 @@ def param() -> None:
     cap_y = c8.number_input(T("insurance.param.capital"), 0, 100_000, 1000, 100, key="cap",
                             help=T("insurance.param.capital_help"), **ui.BIND)
     with ui.guard():
-        run = _pool(int(n_fl), p_late / 100, float(mean_late), int(fseed), int(threshold), int(prem_y) * 100,
-                    int(pay_y) * 100, int(cap_y) * 100)
+        run, cnt = _pool(int(n_fl), p_late / 100, float(mean_late), int(fseed), int(threshold), int(prem_y) * 100,
+                         int(pay_y) * 100, int(cap_y) * 100)
         p_trig = ins.delay_probability(threshold, p_late / 100, float(mean_late))
         fair = p_trig * pay_y
         st.info(T("insurance.param.rule", threshold=int(threshold), payout=run.payout_fen))
@@ -288,45 +310,45 @@ def param() -> None:
         m[0].metric(T("insurance.param.p_trigger"), ui.pct(p_trig), help=T("insurance.param.p_trigger_help"))
         m[1].metric(T("insurance.param.fair"), ui.yuan(fair), help=T("insurance.param.fair_help"))
         m[2].metric(T("insurance.param.paid"), ui.money(run.paid_fen),
-                    delta=T("insurance.param.paid_n", n=int(run.flights["triggered"].sum())), delta_color="off",
+                    delta=T("insurance.param.paid_n", n=cnt["triggered"]), delta_color="off",
                     delta_arrow="off")
         m[3].metric(T("insurance.param.result"), ui.money(run.premiums_fen - run.paid_fen),
                     help=T("insurance.param.result_help"))
-        names = {a: T(f"insurance.param.account.{a}") for a in ("insurer", "pool", "travellers")}
-        outcome_labels = {o: T(f"insurance.param.outcome.{o}") for o in ("hit", "extra", "missed", "none")}
 
         def draw_pool(step) -> None:
             s = step.state
-            ui.chart(draw.pool_step_figure(s, int(threshold), names, T), key="ins_pool_step_chart")
-            cnt = s["counts"]
+            ui.chart(draw.pool_step_figure(*draw.pool_step_args(s), int(threshold)), key="ins_pool_step_chart")
+            now = s["counts"]
             st.caption(T("insurance.param.step_caption", postings=s["postings"], total=s["total"],
-                         hit=cnt["hit"], extra=cnt["extra"], missed=cnt["missed"], none=cnt["none"]))
+                         hit=now["hit"], extra=now["extra"], missed=now["missed"], none=now["none"]))
 
         ui.step_player(run.trace, draw_pool, key="ins_param_player")
         left, right = st.columns([3, 2])
         with left:
-            ui.chart(draw.outcome_figure(run.flights, int(threshold), outcome_labels, T), key="ins_outcome_chart")
+            fl = run.flights
+            ui.chart(draw.outcome_figure(fl["flight"].to_numpy(), fl["delay_min"].to_numpy(),
+                                         fl["buffer_min"].to_numpy(), tuple(fl["outcome"]), int(threshold)),
+                     key="ins_outcome_chart")
         with right:
-            cnt = run.flights["outcome"].value_counts()
             grid = pd.DataFrame({
-                T("insurance.param.col_paid"): [int(cnt.get("hit", 0)), int(cnt.get("extra", 0))],
-                T("insurance.param.col_not_paid"): [int(cnt.get("missed", 0)), int(cnt.get("none", 0))],
+                T("insurance.param.col_paid"): [cnt["hit"], cnt["extra"]],
+                T("insurance.param.col_not_paid"): [cnt["missed"], cnt["none"]],
             }, index=[T("insurance.param.row_loss"), T("insurance.param.row_no_loss")])
             st.markdown(f"**{T('insurance.param.grid_title')}**")
             st.dataframe(grid, width="stretch")
             st.markdown(T("insurance.param.basis_text"))
         ui.what_happened(T("insurance.param.happened", n=len(run.flights), premium=run.premium_fen,
                            premiums=run.premiums_fen, threshold=int(threshold),
-                           k=int(run.flights["triggered"].sum()), paid=run.paid_fen, short=run.shortfall_fen,
+                           k=cnt["triggered"], paid=run.paid_fen, short=run.shortfall_fen,
                            result=run.premiums_fen - run.paid_fen, capital=run.capital_fen,
                            postings=len(run.ledger.postings), total=run.ledger.total(),
-                           extra=int(cnt.get("extra", 0)), missed=int(cnt.get("missed", 0)), p_trig=p_trig, fair=fair,
+                           extra=cnt["extra"], missed=cnt["missed"], p_trig=p_trig, fair=fair,
                            loading=(prem_y / fair - 1) if fair > 0 else 0.0))
         if run.shortfall_fen:
             st.warning(T("insurance.param.short_warning", short=run.shortfall_fen))
         remember("param", ["nf", "pl", "ml", "s3", "ins_thr", "pm", "po", "cap"],
                  {"param_premiums_yuan": run.premiums_fen / 100, "param_paid_yuan": run.paid_fen / 100,
-                  "param_basis_extra": int(cnt.get("extra", 0)), "param_basis_missed": int(cnt.get("missed", 0))})
+                  "param_basis_extra": cnt["extra"], "param_basis_missed": cnt["missed"]})
         ui.download_csv(run.flights, "insurance-flights.csv", key="dl_ins_flights", label=T("insurance.param.download"))
         ui.download_csv(run.postings_frame(), "insurance-pool-ledger.csv", key="dl_ins_ledger",
                         label=T("insurance.param.download_ledger"))
@@ -383,7 +405,9 @@ def mutual() -> None:
                     help=T("insurance.mutual.member_paid_help"))
         m[3].metric(T("insurance.mutual.fixed_paid"), ui.money(ms["fixed_paid_fen"]),
                     help=T("insurance.mutual.fixed_paid_help"))
-        ui.chart(draw.mutual_figure(mdf, T), key="ins_mutual_chart")
+        ui.chart(draw.mutual_figure(mdf["period"].to_numpy(), mdf["share_fen"].to_numpy(),
+                                    mdf["fixed_premium_fen"].to_numpy(), mdf["members"].to_numpy()),
+                 key="ins_mutual_chart")
         first = mdf.iloc[0]
         st.markdown(T("insurance.mutual.first_period", cases=int(first["cases"]), benefit=int(benefit) * 100,
                       benefits=int(first["benefits_fen"]), fee_rate=fee / 100, fee=int(first["fee_fen"]),
@@ -435,7 +459,9 @@ def ubi() -> None:
                     delta_color="inverse")
         m[2].metric(T("insurance.ubi.your_cost"), ui.yuan(you["true_cost"]), help=T("insurance.ubi.your_cost_help"))
         m[3].metric(T("insurance.ubi.flat"), ui.yuan(float(base)))
-        ui.chart(draw.ubi_figure(book, (you["true_cost"], you["premium"]), T), key="ins_ubi_chart")
+        ui.chart(draw.ubi_figure(book["night_worker"].to_numpy(), book["true_cost"].to_numpy(),
+                                 book["telematics"].to_numpy(), (you["true_cost"], you["premium"])),
+                 key="ins_ubi_chart")
         table = pd.DataFrame({
             T("insurance.ubi.col_group"): [T("insurance.ubi.day_group"), T("insurance.ubi.night_group")],
             T("insurance.ubi.col_n"): [us["day"]["n"], us["night"]["n"]],
@@ -466,9 +492,9 @@ ui.sections("insurance", SECTIONS)
 st.divider()
 st.subheader(T("insurance.rules.heading"))
 st.markdown(T("insurance.rules.intro"))
-topics = ("zhongan", "shipping", "sales", "fizzy", "mutual", "regulation", "market", "ubi")
-ui.chart(draw.timeline_figure(_facts_timeline(), {t: T(f"insurance.rules.topic.{t}") for t in topics},
-                              "label_zh" if ui.lang() == "zh" else "label_en", T), key="ins_timeline_chart")
+timeline = _facts().timeline
+ui.chart(draw.timeline_figure(timeline["when"], timeline["topic"], timeline["date"],
+                              timeline["label_zh" if ui.lang() == "zh" else "label_en"]), key="ins_timeline_chart")
 r1, r2 = st.columns(2)
 with r1:
     st.markdown(f"##### {T('insurance.rules.regulation')}")

@@ -295,3 +295,32 @@ def test_run_summary_quotes_the_tabs_opened_on_this_visit(monkeypatch):
     ms = ins.mutual_aid_summary(ins.simulate_mutual_aid(ins.MutualAidParams()))
     assert s["mutual_member_paid_yuan"] == pytest.approx(ms["member_paid_fen"] / 100)
     assert s["ubi_your_factor"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_a_plain_rerun_builds_no_chart(tab, monkeypatch):
+    """Every chart comes from a shared ``@ui.figure`` builder (``ui.chart`` restyles any other figure), so a
+    rerun that shows the same charts, the step player's and the timeline's included, builds and styles none."""
+    from ui import widgets
+
+    at = run_page(PAGE, "en", params={"tab": tab})
+    styled = []
+    original = widgets.style_figure
+    monkeypatch.setattr(widgets, "style_figure", lambda fig: styled.append(fig) or original(fig))
+    at.run()
+    assert not at.exception and not error_texts(at)
+    assert len(at.get("plotly_chart")) >= 2
+    assert styled == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_fact_notes_list_every_fact_of_their_topic_with_its_sources(lang):
+    at = run_page(PAGE, lang)
+    facts = ins.load_facts()
+    shown = "\n".join(str(m.value) for m in at.markdown)
+    captions = [str(c.value) for c in at.caption]
+    for topic in ("zhongan", "shipping", "regulation", "sales", "market"):      # the price tab's and the page's own
+        rows = facts[facts["topic"] == topic]
+        for row in rows.itertuples():
+            assert f"- **{row.date}** · {getattr(row, f'label_{lang}')}" in shown
+        assert any(c.endswith(" · ".join(dict.fromkeys(rows["source"]))) for c in captions), topic

@@ -222,3 +222,19 @@ def test_a_new_fit_moves_the_cutoff_into_its_own_range():
     assert cut.value == int(round(ks_cut))
     eff = credit.cutoff_effect(card.test_score, card.test_bad, cut.value)
     assert metric(at, "Approved") == [f"{eff['approval_rate'] * 100:.1f}%"]
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_a_plain_rerun_builds_no_chart(tab, monkeypatch):
+    """Every chart comes from a shared ``@ui.figure`` builder (``ui.chart`` restyles any other figure), so a
+    rerun that shows the same charts, the step players' included, builds and styles none."""
+    from ui import widgets
+
+    at = open_tab(tab)
+    styled = []
+    original = widgets.style_figure
+    monkeypatch.setattr(widgets, "style_figure", lambda fig: styled.append(fig) or original(fig))
+    at.run()
+    assert not at.exception and not error_texts(at)
+    assert at.get("plotly_chart")
+    assert styled == []

@@ -1,206 +1,281 @@
-"""Plotly figures for the internet insurance page (pages/3_insurance.py).  Drawing only: no insurance maths."""
+"""Plotly figures for the internet insurance page (pages/3_insurance.py).  Drawing only: no insurance maths.
+
+Every chart is a ``@figure`` builder (``ui.figure``): built once per distinct input, language and presenter
+mode, shared read-only by every visitor, so a rerun that shows the same chart is a lookup.  A builder takes
+what it shows as plain, cheaply hashed arguments (numbers, tuples, numeric or fixed-width ``str`` numpy
+arrays; never a DataFrame, whose hash costs 1–6 ms, nor an object array, which would be hashed by its
+pointers) and its words from ``translator()``; nobody changes the figure it returns.
+
+A new input still builds its chart (a slider moved, a step played), so each figure is built in one
+``go.Figure(data=..., layout=...)`` call, as in ui/draw_lending.py: plotly validates the spec once, where
+``add_trace``/``add_vline``/``update_layout``/``make_subplots`` validated it piece by piece (10–25 ms a chart,
+measured here, against 2–6 ms).  The figures are the same, spec for spec, as those built piece by piece."""
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+import copy
+from functools import cache
 
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.frame import translator
 from ui.i18n import format_yuan
-from ui.widgets import OKABE_ITO
+from ui.widgets import OKABE_ITO, figure
 
 BLUE, ORANGE, GREEN, PINK, SKY, RED, GREY, YELLOW = OKABE_ITO
 OUTCOME_COLOUR = {"hit": GREEN, "extra": SKY, "missed": RED, "none": GREY}
 
 
-def _legend_below(fig: go.Figure, y: float = -0.22) -> go.Figure:
-    fig.update_layout(legend=dict(orientation="h", y=y, x=0, yanchor="top"))
-    return fig
+def _legend_below(y: float = -0.22) -> dict:
+    return dict(orientation="h", y=y, x=0, yanchor="top")
+
+
+def _vline(x, line: dict, axis: str = "", **extra) -> dict:
+    """What ``fig.add_vline`` adds: a line across the plot's height at ``x`` (``axis`` "2" for the second panel)."""
+    return dict(type="line", x0=x, x1=x, xref=f"x{axis}", y0=0, y1=1, yref=f"y{axis} domain", line=line, **extra)
+
+
+def _hline(y, line: dict) -> dict:
+    """What ``fig.add_hline`` adds: a line across the plot's width at ``y``."""
+    return dict(type="line", x0=0, x1=1, xref="x domain", y0=y, y1=y, yref="y", line=line)
+
+
+@cache
+def _grid(name: str) -> dict:
+    """The axes and subplot-title annotations ``make_subplots`` lays out for one of this page's grids, computed
+    once per process (``make_subplots`` itself costs ~10 ms a figure).  Copy before use."""
+    from plotly.subplots import make_subplots
+
+    if name == "pool":
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.14,
+                            subplot_titles=("a", "b"))
+    else:  # "mutual"
+        fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.08,
+                            subplot_titles=("a", "b"))
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)        # the app's template is set when the figure is styled
+    return layout
+
+
+def _grid_layout(name: str, titles: tuple[str, str]) -> dict:
+    """A fresh copy of grid ``name``'s axes, its subplot titles set to ``titles``."""
+    layout = copy.deepcopy(_grid(name))
+    for annotation, title in zip(layout["annotations"], titles):
+        annotation["text"] = title
+    return layout
 
 
 # ------------------------------------------------------------------ 1. pricing
-def day_figure(running: pd.DataFrame, T) -> go.Figure:
+@figure
+def day_figure(policies: np.ndarray, premiums: np.ndarray, claims: np.ndarray) -> go.Figure:
     """Cumulative premiums and claims over one day's policies."""
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=running["policies"], y=running["premiums"], mode="lines", line=dict(color=BLUE, width=3),
-                             name=T("insurance.price.premiums_line"),
-                             hovertemplate="%{x:,}: ¥%{y:,.2f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=running["policies"], y=running["claims"], mode="lines", line=dict(color=ORANGE, width=3),
-                             name=T("insurance.price.claims_line"), line_shape="hv",
-                             hovertemplate="%{x:,}: ¥%{y:,.2f}<extra></extra>"))
-    fig.update_layout(height=360, title=T("insurance.price.day_title"), xaxis_title=T("insurance.price.policies_axis"),
-                      yaxis_title=T("insurance.price.yuan_axis"))
-    fig.update_xaxes(tickformat=",d")
-    return _legend_below(fig)
+    T = translator()
+    data = [go.Scatter(x=policies, y=premiums, mode="lines", line=dict(color=BLUE, width=3),
+                       name=T("insurance.price.premiums_line"), hovertemplate="%{x:,}: ¥%{y:,.2f}<extra></extra>"),
+            go.Scatter(x=policies, y=claims, mode="lines", line=dict(color=ORANGE, width=3, shape="hv"),
+                       name=T("insurance.price.claims_line"), hovertemplate="%{x:,}: ¥%{y:,.2f}<extra></extra>")]
+    return go.Figure(data=data, layout=dict(
+        height=360, title=dict(text=T("insurance.price.day_title")), legend=_legend_below(),
+        xaxis=dict(title=dict(text=T("insurance.price.policies_axis")), tickformat=",d"),
+        yaxis=dict(title=dict(text=T("insurance.price.yuan_axis")))))
 
 
-def loss_ratio_figure(ratios: np.ndarray, expected: float, today: float, T) -> go.Figure:
+@figure
+def loss_ratio_figure(ratios: np.ndarray, expected: float, today: float) -> go.Figure:
     """Histogram of simulated daily loss ratios, with break-even (100 %), the expectation and today's day."""
-    fig = go.Figure(go.Histogram(x=ratios * 100, nbinsx=40, marker_color=SKY, name=T("insurance.price.days"),
-                                 showlegend=False))
+    T = translator()
+    hist = go.Histogram(x=ratios * 100, nbinsx=40, marker_color=SKY, name=T("insurance.price.days"), showlegend=False)
     # vertical markers as legend entries: annotations would collide with each other and with the bars
-    fig.add_vline(x=100, line=dict(color=RED, width=3, dash="dash"), showlegend=True,
-                  name=T("insurance.price.break_even"))
-    fig.add_vline(x=expected * 100, line=dict(color=BLUE, width=3), showlegend=True, name=T("insurance.price.expected"))
-    fig.add_vline(x=today * 100, line=dict(color=ORANGE, width=3, dash="dot"), showlegend=True,
-                  name=T("insurance.price.today"))
-    fig.update_layout(height=360, title=T("insurance.price.hist_title"), xaxis_title=T("insurance.price.lr_axis"),
-                      yaxis_title=T("insurance.price.days_axis"), bargap=0.05)
-    fig.update_xaxes(range=[min(float(ratios.min()) * 100, today * 100) - 5, max(105.0, float(ratios.max()) * 100 + 5)])
-    return _legend_below(fig)
+    shapes = [_vline(100, dict(color=RED, width=3, dash="dash"), showlegend=True, name=T("insurance.price.break_even")),
+              _vline(expected * 100, dict(color=BLUE, width=3), showlegend=True, name=T("insurance.price.expected")),
+              _vline(today * 100, dict(color=ORANGE, width=3, dash="dot"), showlegend=True,
+                     name=T("insurance.price.today"))]
+    x_range = [min(float(ratios.min()) * 100, today * 100) - 5, max(105.0, float(ratios.max()) * 100 + 5)]
+    return go.Figure(data=[hist], layout=dict(
+        shapes=shapes, height=360, title=dict(text=T("insurance.price.hist_title")), bargap=0.05,
+        xaxis=dict(title=dict(text=T("insurance.price.lr_axis")), range=x_range),
+        yaxis=dict(title=dict(text=T("insurance.price.days_axis"))), legend=_legend_below()))
 
 
 # ------------------------------------------------------------------ 2. ruin
-def paths_figure(paths: list[pd.DataFrame], ruin_times: list[float], T) -> go.Figure:
-    """A few surplus paths U(t) (saw-tooth) and the ruin line U = 0; a cross where a path is ruined."""
-    fig = go.Figure()
-    for i, (path, rt) in enumerate(zip(paths, ruin_times)):
+@figure
+def paths_figure(paths: tuple[tuple[np.ndarray, np.ndarray], ...], ruin_times: tuple[float, ...]) -> go.Figure:
+    """A few surplus paths U(t) (saw-tooth), each as (t, surplus), and the ruin line U = 0; a cross where a
+    path is ruined."""
+    T = translator()
+    data = []
+    for i, ((t, surplus), rt) in enumerate(zip(paths, ruin_times)):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
-        fig.add_trace(go.Scatter(x=path["t"], y=path["surplus"], mode="lines", line=dict(color=colour, width=2),
-                                 name=T("insurance.ruin.path_name", i=i + 1),
-                                 hovertemplate="t = %{x:.1f}<br>U = %{y:.2f}<extra></extra>"))
+        data.append(go.Scatter(x=t, y=surplus, mode="lines", line=dict(color=colour, width=2),
+                               name=T("insurance.ruin.path_name", i=i + 1),
+                               hovertemplate="t = %{x:.1f}<br>U = %{y:.2f}<extra></extra>"))
         if rt is not None and np.isfinite(rt):
-            after = path[path["t"] == rt]["surplus"].min()
-            fig.add_trace(go.Scatter(x=[rt], y=[after], mode="markers", showlegend=False,
-                                     marker=dict(symbol="x", size=14, color=RED, line=dict(width=2)),
-                                     hovertemplate=T("insurance.ruin.ruined_at") + " t = %{x:.1f}<extra></extra>"))
-    fig.add_hline(y=0, line=dict(color=RED, width=2, dash="dash"))
-    fig.update_layout(height=380, title=T("insurance.ruin.paths_title"), xaxis_title=T("insurance.ruin.t_axis"),
-                      yaxis_title=T("insurance.ruin.u_axis"))
-    return _legend_below(fig)
+            at_ruin = surplus[t == rt]
+            after = at_ruin.min() if at_ruin.size else np.nan
+            data.append(go.Scatter(x=[rt], y=[after], mode="markers", showlegend=False,
+                                   marker=dict(symbol="x", size=14, color=RED, line=dict(width=2)),
+                                   hovertemplate=T("insurance.ruin.ruined_at") + " t = %{x:.1f}<extra></extra>"))
+    return go.Figure(data=data, layout=dict(
+        shapes=[_hline(0, dict(color=RED, width=2, dash="dash"))], height=380,
+        title=dict(text=T("insurance.ruin.paths_title")), xaxis=dict(title=dict(text=T("insurance.ruin.t_axis"))),
+        yaxis=dict(title=dict(text=T("insurance.ruin.u_axis"))), legend=_legend_below()))
 
 
+@figure
 def psi_figure(us: np.ndarray, exact: np.ndarray, bound: np.ndarray, mc: np.ndarray, se: np.ndarray,
-               u_now: float, T) -> go.Figure:
+               u_now: float) -> go.Figure:
     """ψ(u) against the initial capital: exact formula, Lundberg bound, Monte Carlo with 95 % bars."""
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=us, y=bound, mode="lines", line=dict(color=GREY, width=2, dash="dot"),
-                             name=T("insurance.ruin.bound_name")))
-    fig.add_trace(go.Scatter(x=us, y=exact, mode="lines", line=dict(color=BLUE, width=3),
-                             name=T("insurance.ruin.exact_name")))
-    fig.add_trace(go.Scatter(x=us, y=mc, mode="markers", marker=dict(color=ORANGE, size=9),
-                             error_y=dict(type="data", array=1.96 * se, color=ORANGE),
-                             name=T("insurance.ruin.mc_name")))
-    fig.add_vline(x=u_now, line=dict(color=GREEN, width=2), annotation_text=T("insurance.ruin.your_u"))
-    fig.update_layout(height=380, title=T("insurance.ruin.psi_title"), xaxis_title=T("insurance.ruin.u0_axis"),
-                      yaxis_title="ψ(u)")
-    fig.update_yaxes(range=[0, 1.05])
-    return _legend_below(fig)
+    T = translator()
+    data = [go.Scatter(x=us, y=bound, mode="lines", line=dict(color=GREY, width=2, dash="dot"),
+                       name=T("insurance.ruin.bound_name")),
+            go.Scatter(x=us, y=exact, mode="lines", line=dict(color=BLUE, width=3),
+                       name=T("insurance.ruin.exact_name")),
+            go.Scatter(x=us, y=mc, mode="markers", marker=dict(color=ORANGE, size=9),
+                       error_y=dict(type="data", array=1.96 * se, color=ORANGE), name=T("insurance.ruin.mc_name"))]
+    your_u = dict(showarrow=False, text=T("insurance.ruin.your_u"), x=u_now, xanchor="left", xref="x", y=1,
+                  yanchor="top", yref="y domain")
+    return go.Figure(data=data, layout=dict(
+        shapes=[_vline(u_now, dict(color=GREEN, width=2))], annotations=[your_u], height=380,
+        title=dict(text=T("insurance.ruin.psi_title")), xaxis=dict(title=dict(text=T("insurance.ruin.u0_axis"))),
+        yaxis=dict(title=dict(text="ψ(u)"), range=[0, 1.05]), legend=_legend_below()))
 
 
-def claim_step_figure(path: pd.DataFrame, t_now: float, T) -> go.Figure:
-    """The replayed path up to the current claim."""
-    part = path[path["t"] <= t_now + 1e-12]
-    fig = go.Figure(go.Scatter(x=part["t"], y=part["surplus"], mode="lines+markers", line=dict(color=BLUE, width=3),
-                               marker=dict(size=5), hovertemplate="t = %{x:.2f}<br>U = %{y:.2f}<extra></extra>"))
-    fig.add_hline(y=0, line=dict(color=RED, width=2, dash="dash"))
+@figure(max_entries=128)
+def claim_step_figure(t: np.ndarray, surplus: np.ndarray, t_now: float) -> go.Figure:
+    """The replayed path (t, surplus) up to the current claim: one entry per step, so replaying is a lookup."""
+    T = translator()
+    part = t <= t_now + 1e-12
+    line = go.Scatter(x=t[part], y=surplus[part], mode="lines+markers", line=dict(color=BLUE, width=3),
+                      marker=dict(size=5), hovertemplate="t = %{x:.2f}<br>U = %{y:.2f}<extra></extra>")
     x_hi = max(float(t_now) * 1.05, 1.0)
-    y_lo = min(0.0, float(path["surplus"].min())) - 1
-    y_hi = float(path[path["t"] <= x_hi]["surplus"].max()) + 1
-    fig.update_layout(height=300, xaxis_title=T("insurance.ruin.t_axis"), yaxis_title=T("insurance.ruin.u_axis"),
-                      showlegend=False)
-    fig.update_xaxes(range=[0, x_hi])
-    fig.update_yaxes(range=[y_lo, y_hi])
-    return fig
+    y_lo = min(0.0, float(surplus.min())) - 1
+    y_hi = float(surplus[t <= x_hi].max()) + 1
+    return go.Figure(data=[line], layout=dict(
+        shapes=[_hline(0, dict(color=RED, width=2, dash="dash"))], height=300, showlegend=False,
+        xaxis=dict(title=dict(text=T("insurance.ruin.t_axis")), range=[0, x_hi]),
+        yaxis=dict(title=dict(text=T("insurance.ruin.u_axis")), range=[y_lo, y_hi])))
 
 
 # ------------------------------------------------------------------ 3. parametric pool
-def pool_step_figure(state: dict, threshold: int, names: dict, T) -> go.Figure:
-    """Left: the three ledger balances (yuan).  Right: this flight's delay against the trigger and the traveller's buffer."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.14,
-                        subplot_titles=(T("insurance.param.balances_title"), T("insurance.param.flight_title")))
-    bal = state["balances"]
-    accounts = ["insurer", "pool", "travellers"]
-    values = [bal[a] / 100 for a in accounts]
-    fig.add_trace(go.Bar(x=[names[a] for a in accounts], y=values, marker_color=[PINK, BLUE, ORANGE],
-                         text=[format_yuan(v, T.lang) for v in values], textposition="outside", cliponaxis=False,
-                         hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>"), row=1, col=1)
+ACCOUNTS = ("insurer", "pool", "travellers")
+
+
+def pool_step_args(state: dict) -> tuple:
+    """A step's state as the builder's plain arguments: balances (insurer, pool, travellers) in fen and the
+    flight (outcome, delay_min, buffer_min), or None before the first flight."""
     row = state.get("row")
+    return (tuple(state["balances"][a] for a in ACCOUNTS),
+            (row["outcome"], row["delay_min"], row["buffer_min"]) if row else None)
+
+
+@figure(max_entries=128)
+def pool_step_figure(balances: tuple, row: tuple | None, threshold: int) -> go.Figure:
+    """Left: the three ledger balances (yuan).  Right: this flight's delay against the trigger and the
+    traveller's buffer.
+
+    ``balances`` and ``row`` come from ``pool_step_args(step.state)``: one entry per step, so replaying is a lookup."""
+    T = translator()
+    layout = _grid_layout("pool", (T("insurance.param.balances_title"), T("insurance.param.flight_title")))
+    values = [b / 100 for b in balances]
+    data = [go.Bar(x=[T(f"insurance.param.account.{a}") for a in ACCOUNTS], y=values, marker_color=[PINK, BLUE, ORANGE],
+                   text=[format_yuan(v, T.lang) for v in values], textposition="outside", cliponaxis=False,
+                   hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>", xaxis="x", yaxis="y")]
     if row:
-        colour = OUTCOME_COLOUR[row["outcome"]]
-        fig.add_trace(go.Bar(x=[row["delay_min"]], y=[T("insurance.param.delay_bar")], orientation="h",
-                             marker_color=colour, text=[T("insurance.param.minutes_fmt", m=row["delay_min"])],
-                             textposition="outside", cliponaxis=False,
-                             hovertemplate="%{x} min<extra></extra>"), row=1, col=2)
-        fig.add_vline(x=threshold, line=dict(color=RED, width=3, dash="dash"), row=1, col=2)
-        fig.add_vline(x=row["buffer_min"], line=dict(color=GREEN, width=2, dash="dot"), row=1, col=2)
-        top = max(threshold, row["buffer_min"], row["delay_min"]) * 1.25
-        fig.add_annotation(x=threshold, y=0.45, text=T("insurance.param.trigger_mark", m=threshold), showarrow=False,
-                           xanchor="left", font=dict(color=RED), row=1, col=2)
-        fig.add_annotation(x=row["buffer_min"], y=-0.45, text=T("insurance.param.buffer_mark", m=row["buffer_min"]),
-                           showarrow=False, xanchor="right", font=dict(color=GREEN), row=1, col=2)
-        fig.update_xaxes(range=[0, top], title_text=T("insurance.param.minutes"), row=1, col=2)
+        outcome, delay_min, buffer_min = row
+        data.append(go.Bar(x=[delay_min], y=[T("insurance.param.delay_bar")], orientation="h",
+                           marker_color=OUTCOME_COLOUR[outcome], text=[T("insurance.param.minutes_fmt", m=delay_min)],
+                           textposition="outside", cliponaxis=False, hovertemplate="%{x} min<extra></extra>",
+                           xaxis="x2", yaxis="y2"))
+        layout["shapes"] = [_vline(threshold, dict(color=RED, width=3, dash="dash"), "2"),
+                            _vline(buffer_min, dict(color=GREEN, width=2, dash="dot"), "2")]
+        top = max(threshold, buffer_min, delay_min) * 1.25
+        layout["annotations"] += [
+            dict(x=threshold, y=0.45, text=T("insurance.param.trigger_mark", m=threshold), showarrow=False,
+                 xanchor="left", font=dict(color=RED), xref="x2", yref="y2"),
+            dict(x=buffer_min, y=-0.45, text=T("insurance.param.buffer_mark", m=buffer_min), showarrow=False,
+                 xanchor="right", font=dict(color=GREEN), xref="x2", yref="y2")]
+        layout["xaxis2"].update(range=[0, top], title=dict(text=T("insurance.param.minutes")))
     else:
-        fig.add_annotation(x=0.78, y=0.5, xref="paper", yref="paper", text=T("insurance.param.no_flight_yet"),
-                           showarrow=False)
-        fig.update_xaxes(visible=False, row=1, col=2)
-        fig.update_yaxes(visible=False, row=1, col=2)
-    fig.update_layout(height=330, showlegend=False)
-    return fig
+        layout["annotations"].append(dict(x=0.78, y=0.5, xref="paper", yref="paper",
+                                          text=T("insurance.param.no_flight_yet"), showarrow=False))
+        layout["xaxis2"]["visible"] = False
+        layout["yaxis2"]["visible"] = False
+    layout.update(height=330, showlegend=False)
+    return go.Figure(data=data, layout=layout)
 
 
-def outcome_figure(flights: pd.DataFrame, threshold: int, labels: dict, T) -> go.Figure:
+@figure
+def outcome_figure(flight: np.ndarray, delay_min: np.ndarray, buffer_min: np.ndarray, outcomes: tuple[str, ...],
+                   threshold: int) -> go.Figure:
     """Every flight: delay (x) against the traveller's buffer (y); the four basis-risk quadrants."""
-    fig = go.Figure()
+    T = translator()
+    kind = np.asarray(outcomes, dtype=str)
+    data = []
     for outcome in ("hit", "extra", "missed", "none"):
-        part = flights[flights["outcome"] == outcome]
-        fig.add_trace(go.Scatter(x=part["delay_min"], y=part["buffer_min"], mode="markers",
-                                 marker=dict(size=12, color=OUTCOME_COLOUR[outcome], line=dict(width=1, color="white")),
-                                 name=f"{labels[outcome]} ({len(part)})", customdata=part["flight"],
-                                 hovertemplate="#%{customdata}: %{x} min / %{y} min<extra></extra>"))
-    top = max(300, int(flights["delay_min"].max() * 1.05) + 10)
-    fig.add_vline(x=threshold, line=dict(color=RED, width=2, dash="dash"))
-    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", line=dict(color=GREY, dash="dot"),
-                             name=T("insurance.param.diagonal")))
-    fig.update_layout(height=380, title=T("insurance.param.outcome_title"), xaxis_title=T("insurance.param.delay_axis"),
-                      yaxis_title=T("insurance.param.buffer_axis"))
-    fig.update_xaxes(range=[0, top])
-    fig.update_yaxes(range=[40, 260])
-    return _legend_below(fig, y=-0.3)
+        part = kind == outcome
+        data.append(go.Scatter(x=delay_min[part], y=buffer_min[part], mode="markers",
+                               marker=dict(size=12, color=OUTCOME_COLOUR[outcome], line=dict(width=1, color="white")),
+                               name=f"{T(f'insurance.param.outcome.{outcome}')} ({int(part.sum())})",
+                               customdata=flight[part],
+                               hovertemplate="#%{customdata}: %{x} min / %{y} min<extra></extra>"))
+    top = max(300, int(delay_min.max() * 1.05) + 10)
+    data.append(go.Scatter(x=[0, top], y=[0, top], mode="lines", line=dict(color=GREY, dash="dot"),
+                           name=T("insurance.param.diagonal")))
+    return go.Figure(data=data, layout=dict(
+        shapes=[_vline(threshold, dict(color=RED, width=2, dash="dash"))], height=380,
+        title=dict(text=T("insurance.param.outcome_title")),
+        xaxis=dict(title=dict(text=T("insurance.param.delay_axis")), range=[0, top]),
+        yaxis=dict(title=dict(text=T("insurance.param.buffer_axis")), range=[40, 260]), legend=_legend_below(-0.3)))
 
 
 # ------------------------------------------------------------------ 4. mutual aid
-def mutual_figure(df: pd.DataFrame, T) -> go.Figure:
+@figure
+def mutual_figure(period: np.ndarray, share_fen: np.ndarray, fixed_premium_fen: np.ndarray,
+                  members: np.ndarray) -> go.Figure:
     """Share per member each period (bars) against the fixed premium (line); members on a second panel."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.08,
-                        subplot_titles=(T("insurance.mutual.share_title"), T("insurance.mutual.members_title")))
-    above = df["share_fen"] > df["fixed_premium_fen"]
-    fig.add_trace(go.Bar(x=df["period"], y=df["share_fen"] / 100, name=T("insurance.mutual.share_name"),
-                         marker_color=[RED if a else SKY for a in above],
-                         hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=df["period"], y=df["fixed_premium_fen"] / 100, mode="lines", line_shape="hv",
-                             line=dict(color=BLUE, width=3), name=T("insurance.mutual.fixed_name"),
-                             hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=df["period"], y=df["members"], mode="lines", line=dict(color=GREEN, width=3),
-                             name=T("insurance.mutual.members_name"), hovertemplate="%{x}: %{y:,}<extra></extra>"),
-                  row=2, col=1)
-    fig.update_yaxes(title_text=T("insurance.price.yuan_axis"), row=1, col=1)
-    fig.update_yaxes(tickformat=",d", row=2, col=1, rangemode="tozero")
-    fig.update_xaxes(title_text=T("insurance.mutual.period_axis"), row=2, col=1)
-    fig.update_layout(height=560)
-    return _legend_below(fig)
+    T = translator()
+    layout = _grid_layout("mutual", (T("insurance.mutual.share_title"), T("insurance.mutual.members_title")))
+    above = share_fen > fixed_premium_fen
+    data = [go.Bar(x=period, y=share_fen / 100, name=T("insurance.mutual.share_name"),
+                   marker_color=[RED if a else SKY for a in above], hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>",
+                   xaxis="x", yaxis="y"),
+            go.Scatter(x=period, y=fixed_premium_fen / 100, mode="lines", line=dict(color=BLUE, width=3, shape="hv"),
+                       name=T("insurance.mutual.fixed_name"), hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>",
+                       xaxis="x", yaxis="y"),
+            go.Scatter(x=period, y=members, mode="lines", line=dict(color=GREEN, width=3),
+                       name=T("insurance.mutual.members_name"), hovertemplate="%{x}: %{y:,}<extra></extra>",
+                       xaxis="x2", yaxis="y2")]
+    layout["yaxis"]["title"] = dict(text=T("insurance.price.yuan_axis"))
+    layout["yaxis2"].update(tickformat=",d", rangemode="tozero")
+    layout["xaxis2"]["title"] = dict(text=T("insurance.mutual.period_axis"))
+    layout.update(height=560, legend=_legend_below())
+    return go.Figure(data=data, layout=layout)
 
 
 # ------------------------------------------------------------------ 5. usage-based pricing
-def ubi_figure(book: pd.DataFrame, you: tuple[float, float] | None, T) -> go.Figure:
+@figure(max_entries=128)       # one per student's own inputs: a class of 80 fits
+def ubi_figure(night_worker: np.ndarray, true_cost: np.ndarray, telematics: np.ndarray,
+               you: tuple[float, float] | None) -> go.Figure:
     """True expected cost against the telematics premium, night-shift workers apart; the fair line y = x·k."""
-    fig = go.Figure()
+    T = translator()
+    data = []
     for flag, colour, key in ((False, BLUE, "insurance.ubi.day_group"), (True, ORANGE, "insurance.ubi.night_group")):
-        part = book[book["night_worker"] == flag]
-        fig.add_trace(go.Scattergl(x=part["true_cost"], y=part["telematics"], mode="markers",
-                                   marker=dict(size=6, color=colour, opacity=0.55), name=T(key),
-                                   hovertemplate="¥%{x:,.0f} → ¥%{y:,.0f}<extra></extra>"))
-    lo = float(min(book["true_cost"].min(), book["telematics"].min()))
-    hi = float(max(book["true_cost"].max(), book["telematics"].max()))
-    ratio = book["telematics"].sum() / book["true_cost"].sum()
-    fig.add_trace(go.Scatter(x=[lo, hi], y=[lo * ratio, hi * ratio], mode="lines", line=dict(color=GREY, dash="dot"),
-                             name=T("insurance.ubi.fair_line")))
+        part = night_worker == flag
+        data.append(go.Scattergl(x=true_cost[part], y=telematics[part], mode="markers",
+                                 marker=dict(size=6, color=colour, opacity=0.55), name=T(key),
+                                 hovertemplate="¥%{x:,.0f} → ¥%{y:,.0f}<extra></extra>"))
+    lo = float(min(true_cost.min(), telematics.min()))
+    hi = float(max(true_cost.max(), telematics.max()))
+    ratio = telematics.sum() / true_cost.sum()
+    data.append(go.Scatter(x=[lo, hi], y=[lo * ratio, hi * ratio], mode="lines", line=dict(color=GREY, dash="dot"),
+                           name=T("insurance.ubi.fair_line")))
     if you is not None:
-        fig.add_trace(go.Scatter(x=[you[0]], y=[you[1]], mode="markers", name=T("insurance.ubi.you"),
-                                 marker=dict(symbol="star", size=26, color=RED, line=dict(width=2, color="black"))))
-    fig.update_layout(height=420, title=T("insurance.ubi.scatter_title"), xaxis_title=T("insurance.ubi.true_axis"),
-                      yaxis_title=T("insurance.ubi.premium_axis"))
-    return _legend_below(fig)
+        data.append(go.Scatter(x=[you[0]], y=[you[1]], mode="markers", name=T("insurance.ubi.you"),
+                               marker=dict(symbol="star", size=26, color=RED, line=dict(width=2, color="black"))))
+    return go.Figure(data=data, layout=dict(
+        height=420, title=dict(text=T("insurance.ubi.scatter_title")),
+        xaxis=dict(title=dict(text=T("insurance.ubi.true_axis"))),
+        yaxis=dict(title=dict(text=T("insurance.ubi.premium_axis"))), legend=_legend_below()))
 
 
 # ------------------------------------------------------------------ rules and market
@@ -208,15 +283,19 @@ TOPIC_COLOUR = {"zhongan": BLUE, "shipping": BLUE, "sales": SKY, "fizzy": ORANGE
                 "regulation": RED, "market": GREEN, "ubi": GREY}
 
 
-def timeline_figure(facts: pd.DataFrame, labels: dict, label_col: str, T) -> go.Figure:
-    """Dated facts of the chapter on one time axis, a row per topic; hover shows the fact."""
-    fig = go.Figure()
-    for topic in dict.fromkeys(facts["topic"]):
-        part = facts[facts["topic"] == topic]
-        fig.add_trace(go.Scatter(x=part["when"], y=[labels[topic]] * len(part), mode="markers", name=labels[topic],
-                                 marker=dict(size=15, color=TOPIC_COLOUR.get(topic, GREY), line=dict(width=1, color="white")),
-                                 text=part[label_col], customdata=part["date"],
-                                 hovertemplate="%{customdata}<br>%{text}<extra></extra>"))
-    fig.update_layout(height=330, showlegend=False, title=T("insurance.rules.timeline_title"),
-                      hoverlabel=dict(namelength=-1), xaxis_title=T("insurance.rules.timeline_axis"))
-    return fig
+@figure(max_entries=8)
+def timeline_figure(when: np.ndarray, topics: np.ndarray, dates: np.ndarray, texts: np.ndarray) -> go.Figure:
+    """Dated facts of the chapter on one time axis, a row per topic; hover shows the fact (``texts``, in the
+    reader's language).  One fact per element of the four arrays (strings as fixed-width ``str`` arrays)."""
+    T = translator()
+    data = []
+    for topic in dict.fromkeys(topics.tolist()):
+        part = topics == topic
+        label = T(f"insurance.rules.topic.{topic}")
+        data.append(go.Scatter(x=when[part], y=[label] * int(part.sum()), mode="markers", name=label,
+                               marker=dict(size=15, color=TOPIC_COLOUR.get(topic, GREY), line=dict(width=1, color="white")),
+                               text=texts[part], customdata=dates[part],
+                               hovertemplate="%{customdata}<br>%{text}<extra></extra>"))
+    return go.Figure(data=data, layout=dict(
+        height=330, showlegend=False, title=dict(text=T("insurance.rules.timeline_title")),
+        hoverlabel=dict(namelength=-1), xaxis=dict(title=dict(text=T("insurance.rules.timeline_axis")))))
