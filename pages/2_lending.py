@@ -2,134 +2,26 @@
 
 Six sections, one per tab; only the open one runs (``?tab=<name>``).  Scenario controls are bound to
 the URL under their key (``?seed=``, ``?r=``, ...), so a lecturer's link opens the exact scenario.
+The work is cached and every chart is a ``@ui.figure`` builder, both in ui/draw_lending.py (imported
+once; this script runs again on every rerun).
 """
-import pickle
-import time
-from pathlib import Path
-from types import SimpleNamespace
-
 import pandas as pd
 import streamlit as st
 
 import ui
-from core import credit, lending, p2p
+from core import credit, p2p
 from ui import draw_lending as draw
-from ui.i18n import LANGS, Translator
 
 T = ui.frame("lending")
 ui.header("lending")
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+
+def feature_name(short: str) -> str:
+    return draw.feature_name(short, T)
 
 
-# ------------------------------------------------------------------ work paid for once (cached by inputs)
-# cache_data hands every visitor their own copy; cache_resource objects are shared: read them, never mutate.
-# The page script runs top to bottom on every rerun, so each cached function here is re-created every time
-# (Streamlit reads its source, ~0.3 ms each): work that is always used together shares one cache.
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _fit(seed: int, base_score: int, base_odds: int, pdo: int) -> SimpleNamespace:
-    """The fitted scorecard, its held-out ROC, AUC and KS, its points table and the tables shown in each
-    language: shared, read-only (as cache_data the scorecard was unpickled on every rerun, ~1 ms)."""
-    card = credit.fit_scorecard(seed=seed, base_score=base_score, base_odds=base_odds, pdo=pdo)
-    card.test_score.setflags(write=False)
-    card.test_bad.setflags(write=False)
-    roc = credit.roc_curve(card.test_score, card.test_bad)
-    ks, ks_cut = credit.ks_statistic(card.test_score, card.test_bad)
-    points = card.points_table()
-    return SimpleNamespace(card=card, roc=roc, auc=credit.auc(card.test_score, card.test_bad), ks=ks, ks_cut=ks_cut,
-                           ks_at=credit.ks_index(roc), points=points,
-                           tables={lang: score_tables(card, points, Translator(lang)) for lang in LANGS})
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _tables() -> SimpleNamespace:
-    """The data shipped with the page, read once: German credit rows, the rules quoted in the failure tab and
-    the platform counts (with their headline numbers).  Shared, read-only."""
-    rules = pd.read_csv(DATA / "p2p_rules.csv")
-    rules = rules[rules["id"].isin(["self_financing", "pooling", "guarantee", "maturity_split", "false_promotion",
-                                    "custody"])]
-    counts = pd.read_csv(DATA / "p2p_platforms.csv")
-    peak = counts.loc[counts["platforms"].idxmax()]
-    return SimpleNamespace(
-        german=credit.load_german_credit(),
-        rules=[(r["id"], r["rule"], r["text_zh"], r["text_en"]) for _, r in rules.iterrows()],
-        counts=tuple(draw.column(counts, c) for c in ("date", "platforms", "kind", "source")),
-        counts_text=dict(peak=int(peak["platforms"]), peak_date=peak["date"][:7],
-                         y2018=int(counts.loc[counts["date"] == "2018-12-31", "platforms"].iloc[0]),
-                         last=int(counts["platforms"].iloc[-1]), last_date=counts["date"].iloc[-1][:7]))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _market(seed: int, n_loans: int, n_investors: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return p2p.make_market(seed, n_loans, n_investors)
-
-
-# a DataFrame argument is keyed by its pickle (~0.06 ms) rather than Streamlit's own hash (~1.5 ms each)
-@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={pd.DataFrame: pickle.dumps})
-def _match(loans: pd.DataFrame, bids: pd.DataFrame, note: int, cap: int) -> tuple:
-    """The matching trace and its per-loan and per-investor summaries."""
-    trace = p2p.match_investors(loans, bids, note=note, max_per_loan=cap)
-    return (trace, *p2p.match_summary(trace, loans, bids))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _costs(principal: float, rate: float, months: int, upfront: float, monthly_fee: float) -> tuple[dict, dict]:
-    """The borrower's cost of the loan repaid in equal installments and in equal principal."""
-    return tuple(lending.borrower_cost(principal, rate, months, upfront, monthly_fee, method)
-                 for method in ("installment", "principal"))
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _risk(n_loans: int, n_scen: int, rho: float, shock: float, fee: float, reserve: float, seed: int) -> dict:
-    portfolio = p2p.make_portfolio(n_loans)
-    t0 = time.perf_counter()
-    mc = p2p.simulate_defaults(portfolio, n_scen, rho=rho, shock=shock, fee=fee, seed=seed)
-    ms = (time.perf_counter() - t0) * 1000
-    book = mc.portfolio_return()
-    div = p2p.diversification(mc)
-    shocks = sorted({1.0, 1.5, 2.0, 3.0, 4.0, 5.0, float(shock)})
-    res = p2p.reserve_test(portfolio, reserve_share=reserve, shocks=shocks, n_scenarios=n_scen, rho=rho, seed=seed)
-    return {"book": book, "div": div, "ms": ms, "reserve": res, "summary": p2p.risk_summary(book, div)}
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _platform(params: p2p.PlatformParams) -> tuple:
-    """The platform story and its month-by-month history as a table (the download)."""
-    story = p2p.platform_story(params)
-    return story, pd.DataFrame(story[-1].state["history"])
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _book(seed: int, n_borrowers: int, months: int):
-    book = p2p.make_loan_book(seed, n_borrowers, months)
-    return book, p2p.disclosure(book, months)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _violations(seed: int, n_borrowers: int, months: int, month: int) -> pd.DataFrame:
-    book, _ = _book(seed, n_borrowers, months)
-    return p2p.cap_violations(book, month)
-
-
-def feature_name(short: str, T=T) -> str:
-    return T(f"lending.feature.{short}")
-
-
-def level_name(short: str, value, T=T) -> str:
-    if credit.FEATURES[short][1] == "cat":
-        return T.list(f"lending.levels.{short}")[credit.LEVELS[short].index(value)]
-    return str(value)
-
-
-def score_tables(card: credit.Scorecard, points: pd.DataFrame, T) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The points table and the information values with translated names, as shown (built once per fit)."""
-    table = points.copy()
-    table["feature"] = [feature_name(f, T) for f in points["feature"]]
-    table["label"] = [level_name(f, lab, T) if credit.FEATURES[f][1] == "cat" else lab
-                      for f, lab in zip(points["feature"], points["label"])]
-    iv = card.iv.rename(index=lambda f: feature_name(f, T)).round(3).rename("IV").reset_index()
-    iv.columns = [T("lending.score.col_feature"), "IV"]
-    return table.drop(columns=["bin"]).round({"bad_rate": 3, "woe": 3, "points": 1}), iv
+def level_name(short: str, value) -> str:
+    return draw.level_name(short, value, T)
 
 
 def applicant_points(card: credit.Scorecard, fit: tuple, profile: dict) -> pd.DataFrame:
@@ -143,17 +35,19 @@ def applicant_points(card: credit.Scorecard, fit: tuple, profile: dict) -> pd.Da
     return kept[1]
 
 
-def moves_tables(now: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The month's pool and custody ledger moves as shown, kept in the session while the same month is on
-    screen in the same language (most reruns).  Read them, never change them."""
+def moves_tables(now: dict) -> tuple:
+    """The month's pool and custody ledger moves as shown (Arrow tables), kept in the session while the same
+    month is on screen in the same language (most reruns)."""
     key = (T.lang, tuple(map(tuple, now["pool_moves"])), tuple(map(tuple, now["cus_moves"])))
     kept = st.session_state.get("_lend_moves")
     if kept is None or kept[0] != key:
-        columns = [T("lending.fail.col_from"), T("lending.fail.col_to"), T("lending.fail.col_amount"),
-                   T("lending.fail.col_memo")]
-        kept = (key, tuple(pd.DataFrame([(T(f"lending.fail.acct.{a}"), T(f"lending.fail.acct.{b}"), ui.money(f),
-                                          T(f"lending.fail.memo.{m}")) for a, b, f, m in moves], columns=columns)
-                           for moves in (now["pool_moves"], now["cus_moves"])))
+        columns = [T(f"lending.fail.col_{c}") for c in ("from", "to", "amount", "memo")]
+
+        def table(moves):
+            return draw.arrow(pd.DataFrame([(T(f"lending.fail.acct.{a}"), T(f"lending.fail.acct.{b}"), ui.money(f),
+                                             T(f"lending.fail.memo.{m}")) for a, b, f, m in moves], columns=columns))
+
+        kept = (key, (table(now["pool_moves"]), table(now["cus_moves"])))
         st.session_state["_lend_moves"] = kept
     return kept[1]
 
@@ -182,10 +76,10 @@ def score() -> None:
     fit = (int(seed), int(base_score), int(base_odds), int(pdo))
     card = None
     with ui.guard():
-        fitted = _fit(*fit)
+        fitted = draw.fit(*fit)
         card = fitted.card
     if card is not None:
-        data = _tables().german
+        data = draw.tables().german
         dom = card.domain
 
         def load_row() -> None:
@@ -303,7 +197,7 @@ def match() -> None:
                            persist_state="page", format_func=lambda v: f"¥{v:,}", help=T("lending.match.cap_help"))
     ui.sync_url(note=note, cap=cap)
     st.info(T("lending.match.rule", note=int(note), cap=int(cap)))
-    loans_df, inv_df = _market(int(mseed), int(n_loans), int(n_inv))
+    loans_df, inv_df = draw.market(int(mseed), int(n_loans), int(n_inv))
     lcol, icol = st.columns([2, 3])
     lcol.markdown(f"**{T('lending.match.loans_title')}**")
     lcol.dataframe(loans_df.rename(columns=lambda c: T(f"lending.match.col.{c}")), hide_index=True, width="stretch",
@@ -324,7 +218,7 @@ def match() -> None:
         })
     matched = None
     with ui.guard():
-        matched = _match(loans_df, edited, int(note), int(cap))
+        matched = draw.match_run(loans_df, edited, int(note), int(cap))
         st.session_state["lend_match"] = matched
     if matched is None and "lend_match" in st.session_state:
         st.caption(T("lending.match.kept"))
@@ -366,7 +260,7 @@ def repay() -> None:
                              help=T("lending.sched.monthly_fee_help"), **ui.BIND)
     with ui.guard():
         terms = (float(principal), rate_pct / 100, int(months_in), up_pct / 100, mf_pct / 100)
-        cost_a, cost_b = _costs(*terms)
+        cost_a, cost_b = draw.costs(*terms)
         st.session_state["lend_sched"] = (cost_a, cost_b, float(principal), rate_pct, int(months_in))
     if "lend_sched" in st.session_state:
         cost_a, cost_b, p_ok, r_ok, n_ok = st.session_state["lend_sched"]
@@ -429,7 +323,7 @@ def risk() -> None:
     sim = None
     with ui.guard():
         with st.spinner(T("lending.risk.running")):
-            sim = _risk(int(n_mc), int(n_sc), float(rho), float(shock), fee_pct / 100, reserve_pct / 100, 42)
+            sim = draw.risk_run(int(n_mc), int(n_sc), float(rho), float(shock), fee_pct / 100, reserve_pct / 100, 42)
     if sim is not None:
         book = sim["book"]
         res = sim["reserve"]
@@ -483,7 +377,7 @@ def fail() -> None:
     with ui.guard():
         params = p2p.PlatformParams(months=36, slowdown_month=int(slow), promised_rate=promised / 100,
                                     growth=growth / 100, siphon=siphon / 100, default_rate=dflt / 100)
-        story, history = _platform(params)
+        story, history = draw.platform(params)
     if story is not None:
         def draw_fail(step) -> None:
             now = step.state["now"]
@@ -517,7 +411,7 @@ def fail() -> None:
         else:
             ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, **custody))
         st.markdown(f"#### {T('lending.fail.rules_title')}")
-        tables = _tables()
+        tables = draw.tables()
         for rule_id, rule, text_zh, text_en in tables.rules:
             st.markdown(f"- **{rule}** — {text_zh if ui.lang() == 'zh' else text_en} "
                         f"→ {T('lending.fail.rule_link.' + rule_id)}")
@@ -541,8 +435,8 @@ def disclose() -> None:
     month = c3.slider(T("lending.disc.month"), 1, 12, 12, key="month", help=T("lending.disc.month_help"), **ui.BIND)
     disc = viol = None
     with ui.guard():
-        _, disc = _book(int(bseed), int(n_bor), 12)
-        viol = _violations(int(bseed), int(n_bor), 12, int(month))
+        _, disc = draw.loan_book(int(bseed), int(n_bor), 12)
+        viol = draw.violations(int(bseed), int(n_bor), 12, int(month))
     if disc is not None and viol is not None:
         row = disc[disc["month"] == month].iloc[0]
         items = [("cum_volume", ui.yuan(row["cum_volume"])), ("cum_loans", ui.num(row["cum_loans"])),

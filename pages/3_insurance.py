@@ -2,10 +2,8 @@
 mutual-aid cost sharing, usage-based pricing; the rules (CBIRC 2020) and the market.
 
 Only the open tab runs (``ui.sections``).  Each section's work is a cached function of its inputs and each
-chart a ``@ui.figure`` builder of ui/draw_insurance.py (built once per input and language, shared by every
-visitor); the run summary at the end quotes the sections opened on this visit (see ``remember``)."""
-from types import SimpleNamespace
-
+chart a ``@ui.figure`` builder, both in ui/draw_insurance.py (imported once; this script runs again on every
+rerun); the run summary at the end quotes the sections opened on this visit (see ``remember``)."""
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -24,91 +22,9 @@ else:
     st.markdown(T("insurance.intro"))
 
 
-# ------------------------------------------------------------------ the work, cached by its inputs
-# st.cache_resource objects are shared by every visitor and never mutated (their arrays are frozen);
-# small results use st.cache_data (a private copy per hit).
-def _frozen(*arrays: np.ndarray) -> None:
-    for a in arrays:
-        a.setflags(write=False)
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _facts() -> SimpleNamespace:
-    """The chapter's sourced facts, prepared once (the page script re-creates every cached function on each
-    rerun, so the facts' two uses share one cache):
-
-    - ``notes[topic, lang]``: the topic's facts as a markdown list and their sources (a dict read per note,
-      where filtering the DataFrame per note cost ~8 % of a rerun);
-    - ``timeline``: the dated facts in time order as read-only arrays, the inputs of ``draw.timeline_figure``."""
-    facts = ins.load_facts()
-    notes = {}
-    for lang, label in (("zh", "label_zh"), ("en", "label_en")):
-        for topic in dict.fromkeys(facts["topic"]):
-            rows = facts[facts["topic"] == topic]
-            notes[topic, lang] = ("\n".join(f"- **{r.date}** · {getattr(r, label)}" for r in rows.itertuples()),
-                                  " · ".join(dict.fromkeys(rows["source"])))
-    tl = ins.facts_timeline(facts)
-    timeline = {"when": tl["when"].to_numpy()}
-    for col in ("topic", "date", "label_zh", "label_en"):
-        timeline[col] = tl[col].to_numpy(dtype=str)
-    _frozen(*timeline.values())
-    return SimpleNamespace(notes=notes, timeline=timeline)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _price(p: float, cost: float, n: int, seed: int, principle: str, loading: float) -> SimpleNamespace:
-    """One pricing scenario: the loss moments, the premium, a simulated day (thinned) and a year of days."""
-    mean, var, sd = ins.bernoulli_loss_moments(p, cost)
-    premium = ins.micro_premium(principle, p, cost, loading)
-    day = ins.simulate_policy_day(n, p, cost, premium, seed)
-    return SimpleNamespace(mean=mean, sd=sd, premium=premium, running=day.running(), n_claims=day.n_claims,
-                           claims=day.claims, premiums=day.premiums, loss_ratio=day.loss_ratio, profit=day.profit,
-                           ratios=ins.simulate_loss_ratios(n, p, cost, premium, 365, seed + 1),
-                           p_loss=ins.underwriting_loss_probability(n, p, cost, premium),
-                           lr_sd=ins.loss_ratio_sd(n, p, cost, premium))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _ruin(u: float, theta: float, mu: float, lam: float, horizon: float, n_paths: int, seed: int) -> SimpleNamespace:
-    """The Monte Carlo of one ruin scenario, the shown surplus paths and the replay of the first: read-only."""
-    sim = ins.simulate_ruin(u, theta, mu, lam, horizon, n_paths, seed)
-    _frozen(sim.ruin_time, sim.min_gap, *(a for pair in sim.shown for a in pair))
-    paths = [ins.surplus_path(t, x, u, sim.c, horizon) for t, x in sim.shown]
-    # the shown paths as (t, surplus) arrays: what the charts are built from (cheap to hash, unlike a DataFrame)
-    arrays = tuple((p["t"].to_numpy(), p["surplus"].to_numpy()) for p in paths)
-    _frozen(*(a for pair in arrays for a in pair))
-    times, claims = sim.shown[0]
-    return SimpleNamespace(sim=sim, paths=paths, arrays=arrays, trace=ins.claims_trace(times, claims, u, sim.c))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _pool(n: int, p_late: float, mean_late: float, seed: int, threshold: int, premium_fen: int, payout_fen: int,
-          capital_fen: int) -> tuple[ins.ParametricRun, dict]:
-    """The pool's run, and how many flights had each outcome (and triggered the payout)."""
-    run = ins.run_parametric_pool(ins.simulate_flights(n, p_late, mean_late, seed), premium_fen, payout_fen,
-                                  threshold, capital_fen)
-    outcome = run.flights["outcome"]
-    tally = {o: int((outcome == o).sum()) for o in ("hit", "extra", "missed", "none")}
-    tally["triggered"] = int(run.flights["triggered"].sum())
-    return run, tally
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _mutual(params: ins.MutualAidParams) -> tuple[pd.DataFrame, dict]:
-    df = ins.simulate_mutual_aid(params)
-    return df, ins.mutual_aid_summary(df)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _ubi_book(seed: int, base: float, cost: float) -> tuple[pd.DataFrame, dict]:
-    """2,000 drivers priced flat and by telematics, and who over-pays: read-only."""
-    book = ins.ubi_premiums(ins.ubi_population(2000, seed), base, cost)
-    return book, ins.ubi_summary(book)
-
-
 def fact_note(topic: str) -> None:
     """The sourced facts of one topic, as a short list with their sources."""
-    text, sources = _facts().notes.get((topic, ui.lang()), ("", ""))
+    text, sources = draw.facts().notes.get((topic, ui.lang()), ("", ""))
     st.markdown(text)
     ui.source_note(sources)
 
@@ -162,7 +78,7 @@ def price() -> None:
                         help=T("insurance.price.loading_help"), **ui.BIND)
     with ui.guard():
         p = p_pct / 100
-        r = _price(p, float(cost), int(n_pol), int(pseed), principle, float(loading))
+        r = draw.price_scenario(p, float(cost), int(n_pol), int(pseed), principle, float(loading))
         exp_lr = r.mean / r.premium
         m = st.columns(5)
         m[0].metric(T("insurance.price.pure"), ui.yuan(r.mean), help=T("insurance.price.pure_help"))
@@ -222,7 +138,7 @@ def ruin() -> None:
     with ui.guard():
         psi = ins.ruin_probability_exponential(u0, theta, mu)
         R = ins.adjustment_coefficient_exponential(theta, mu)
-        run = _ruin(float(u0), float(theta), float(mu), float(lam), float(horizon), int(n_paths), int(rseed))
+        run = draw.ruin_run(float(u0), float(theta), float(mu), float(lam), float(horizon), int(n_paths), int(rseed))
         sim = run.sim
         bound = ins.lundberg_bound(u0, R)
         m = st.columns(5)
@@ -301,7 +217,7 @@ def param() -> None:
     cap_y = c8.number_input(T("insurance.param.capital"), 0, 100_000, 1000, 100, key="cap",
                             help=T("insurance.param.capital_help"), **ui.BIND)
     with ui.guard():
-        run, cnt = _pool(int(n_fl), p_late / 100, float(mean_late), int(fseed), int(threshold), int(prem_y) * 100,
+        run, cnt = draw.pool_run(int(n_fl), p_late / 100, float(mean_late), int(fseed), int(threshold), int(prem_y) * 100,
                          int(pay_y) * 100, int(cap_y) * 100)
         p_trig = ins.delay_probability(threshold, p_late / 100, float(mean_late))
         fair = p_trig * pay_y
@@ -396,7 +312,7 @@ def mutual() -> None:
                                      growth_decay=float(decay), exit_sensitivity=sens / 100, incidence=float(incidence),
                                      incidence_drift=drift / 100, benefit_yuan=int(benefit), fee_rate=fee / 100,
                                      loading=load4 / 100, seed=int(mseed))
-        mdf, ms = _mutual(params)
+        mdf, ms = draw.mutual_run(params)
         m = st.columns(4)
         m[0].metric(T("insurance.mutual.first_share"), ui.money(ms["share_first_fen"]))
         m[1].metric(T("insurance.mutual.last_share"), ui.money(ms["share_last_fen"]),
@@ -449,7 +365,7 @@ def ubi() -> None:
                             **ui.BIND)
     with ui.guard():
         cost_y = 0.8 * float(base)        # the flat book's expected claims: an 80 % expected loss ratio
-        book, us = _ubi_book(int(useed), float(base), cost_y)
+        book, us = draw.ubi_book(int(useed), float(base), cost_y)
         you = ins.ubi_quote(book, brakes, night / 100, speeding / 100, km, float(base), cost_y)
         m = st.columns(4)
         m[0].metric(T("insurance.ubi.factor"), f"× {you['factor']:.2f}",
@@ -492,7 +408,7 @@ ui.sections("insurance", SECTIONS)
 st.divider()
 st.subheader(T("insurance.rules.heading"))
 st.markdown(T("insurance.rules.intro"))
-timeline = _facts().timeline
+timeline = draw.facts().timeline
 ui.chart(draw.timeline_figure(timeline["when"], timeline["topic"], timeline["date"],
                               timeline["label_zh" if ui.lang() == "zh" else "label_en"]), key="ins_timeline_chart")
 r1, r2 = st.columns(2)

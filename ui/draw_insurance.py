@@ -1,6 +1,9 @@
-"""Plotly figures for the internet insurance page (pages/3_insurance.py).  Drawing only: no insurance maths.
+"""Plotly figures of the internet insurance page (pages/3_insurance.py), and the page's cached results.
+No insurance maths here: that is core/insurance.py.
 
-Every chart is a ``@figure`` builder (``ui.figure``): built once per distinct input, language and presenter
+This module is imported once; the page script runs again on every rerun.  So the page's caches live here
+(a cached function defined in the page would be re-created, and its source re-read, on every rerun), and
+every chart is a ``@figure`` builder (``ui.figure``): built once per distinct input, language and presenter
 mode, shared read-only by every visitor, so a rerun that shows the same chart is a lookup.  A builder takes
 what it shows as plain, cheaply hashed arguments (numbers, tuples, numeric or fixed-width ``str`` numpy
 arrays; never a DataFrame, whose hash costs 1–6 ms, nor an object array, which would be hashed by its
@@ -14,10 +17,14 @@ from __future__ import annotations
 
 import copy
 from functools import cache
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
+from core import insurance as ins
 from ui.frame import translator
 from ui.i18n import format_yuan
 from ui.widgets import OKABE_ITO, figure
@@ -63,6 +70,87 @@ def _grid_layout(name: str, titles: tuple[str, str]) -> dict:
     for annotation, title in zip(layout["annotations"], titles):
         annotation["text"] = title
     return layout
+
+
+# ====================================================================== cached results (the page's work)
+# st.cache_resource objects are shared by every visitor and never mutated (their arrays are frozen);
+# small results use st.cache_data (a private copy per hit).
+def frozen(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        a.setflags(write=False)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def facts() -> SimpleNamespace:
+    """The chapter's sourced facts, prepared once:
+
+    - ``notes[topic, lang]``: the topic's facts as a markdown list and their sources (a dict read per note,
+      where filtering the DataFrame per note cost ~8 % of a rerun);
+    - ``timeline``: the dated facts in time order as read-only arrays, the inputs of ``timeline_figure``."""
+    facts = ins.load_facts()
+    notes = {}
+    for lang, label in (("zh", "label_zh"), ("en", "label_en")):
+        for topic in dict.fromkeys(facts["topic"]):
+            rows = facts[facts["topic"] == topic]
+            notes[topic, lang] = ("\n".join(f"- **{r.date}** · {getattr(r, label)}" for r in rows.itertuples()),
+                                  " · ".join(dict.fromkeys(rows["source"])))
+    tl = ins.facts_timeline(facts)
+    timeline = {"when": tl["when"].to_numpy()}
+    for col in ("topic", "date", "label_zh", "label_en"):
+        timeline[col] = tl[col].to_numpy(dtype=str)
+    frozen(*timeline.values())
+    return SimpleNamespace(notes=notes, timeline=timeline)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def price_scenario(p: float, cost: float, n: int, seed: int, principle: str, loading: float) -> SimpleNamespace:
+    """One pricing scenario: the loss moments, the premium, a simulated day (thinned) and a year of days."""
+    mean, var, sd = ins.bernoulli_loss_moments(p, cost)
+    premium = ins.micro_premium(principle, p, cost, loading)
+    day = ins.simulate_policy_day(n, p, cost, premium, seed)
+    return SimpleNamespace(mean=mean, sd=sd, premium=premium, running=day.running(), n_claims=day.n_claims,
+                           claims=day.claims, premiums=day.premiums, loss_ratio=day.loss_ratio, profit=day.profit,
+                           ratios=ins.simulate_loss_ratios(n, p, cost, premium, 365, seed + 1),
+                           p_loss=ins.underwriting_loss_probability(n, p, cost, premium),
+                           lr_sd=ins.loss_ratio_sd(n, p, cost, premium))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def ruin_run(u: float, theta: float, mu: float, lam: float, horizon: float, n_paths: int, seed: int) -> SimpleNamespace:
+    """The Monte Carlo of one ruin scenario, the shown surplus paths and the replay of the first: read-only."""
+    sim = ins.simulate_ruin(u, theta, mu, lam, horizon, n_paths, seed)
+    frozen(sim.ruin_time, sim.min_gap, *(a for pair in sim.shown for a in pair))
+    paths = [ins.surplus_path(t, x, u, sim.c, horizon) for t, x in sim.shown]
+    # the shown paths as (t, surplus) arrays: what the charts are built from (cheap to hash, unlike a DataFrame)
+    arrays = tuple((p["t"].to_numpy(), p["surplus"].to_numpy()) for p in paths)
+    frozen(*(a for pair in arrays for a in pair))
+    times, claims = sim.shown[0]
+    return SimpleNamespace(sim=sim, paths=paths, arrays=arrays, trace=ins.claims_trace(times, claims, u, sim.c))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def pool_run(n: int, p_late: float, mean_late: float, seed: int, threshold: int, premium_fen: int, payout_fen: int,
+          capital_fen: int) -> tuple[ins.ParametricRun, dict]:
+    """The pool's run, and how many flights had each outcome (and triggered the payout)."""
+    run = ins.run_parametric_pool(ins.simulate_flights(n, p_late, mean_late, seed), premium_fen, payout_fen,
+                                  threshold, capital_fen)
+    outcome = run.flights["outcome"]
+    tally = {o: int((outcome == o).sum()) for o in ("hit", "extra", "missed", "none")}
+    tally["triggered"] = int(run.flights["triggered"].sum())
+    return run, tally
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def mutual_run(params: ins.MutualAidParams) -> tuple[pd.DataFrame, dict]:
+    df = ins.simulate_mutual_aid(params)
+    return df, ins.mutual_aid_summary(df)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def ubi_book(seed: int, base: float, cost: float) -> tuple[pd.DataFrame, dict]:
+    """2,000 drivers priced flat and by telematics, and who over-pays: read-only."""
+    book = ins.ubi_premiums(ins.ubi_population(2000, seed), base, cost)
+    return book, ins.ubi_summary(book)
 
 
 # ------------------------------------------------------------------ 1. pricing
