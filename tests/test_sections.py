@@ -80,3 +80,25 @@ def test_a_bound_whole_number_input_falls_back_on_an_absurd_link(bad):
     at = run_page("pages/2_lending.py", "en", params={"seed": bad})
     assert not at.exception, [e.value for e in at.exception]
     assert at.number_input(key="seed").value == 42
+
+
+@pytest.mark.parametrize("params", [{"seed": ["3", "4"]}, {"tab": ["repay", "risk"]}, {"r": ["1", "abc"]}])
+def test_repeated_parameters_do_not_break_the_page(params):
+    at = run_with_repeats("pages/2_lending.py", params)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def run_with_repeats(path, params):
+    """run_page with repeated URL parameters (``?seed=3&seed=4``), as a hand-edited link may have."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP, TIMEOUT
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    for name, values in params.items():
+        at.query_params[name] = values
+    at.switch_page(path)
+    at.run()
+    return at
