@@ -6,11 +6,11 @@ before and after, so it counts layout, plotly drawing and the websocket alike.
 
 - cold load: a new browser context opens the page; until the script has finished and the page has
   been quiet for ``SETTLE`` seconds.
-- click: the first slider of the open tab moves one step (keyboard), until the rerun has finished and
-  the page is quiet again.
+- click: the first slider of the open tab moves one step (keyboard), or, where the tab has no slider,
+  its first number input steps up; until the rerun has finished and the page is quiet again.
 
-Prints one line per page and, last, ``browser_ratio=<worst page's cold load ÷ bare page's>`` and the
-worst page's CPU per click.  Asserts nothing.  Usage: python bench/browser.py [--pages home,payments]
+Prints one line per page (and for a bare page with one plotly chart: loading plotly.js alone) and, last,
+``browser_ratio=<worst page's cold load ÷ bare page's>`` after the worst page's CPU per click.  Asserts nothing.  Usage: python bench/browser.py [--pages home,payments]
 Run it alone: another browser or benchmark on the 2 cores would make every figure lie.
 """
 from __future__ import annotations
@@ -70,13 +70,21 @@ def measure(browser, url: str, clicks: int) -> tuple[float, list[float]]:
     load = chromium_cpu() - c0 - idle_cpu(SETTLE)
     per_click = []
     slider = page.locator('[data-testid="stMain"] [data-testid="stSlider"] input').first
-    if slider.count():
-        for i in range(clicks):
-            c0 = chromium_cpu()
+    stepper = page.locator('[data-testid="stMain"] [data-testid="stNumberInputStepUp"]').first
+    try:  # the tab's controls may still be on their way
+        page.locator('[data-testid="stMain"] [data-testid="stSlider"] input, '
+                     '[data-testid="stMain"] [data-testid="stNumberInputStepUp"]').first.wait_for(timeout=10_000)
+    except Exception:  # noqa: BLE001 - a page without controls: no click figure
+        pass
+    for i in range(clicks if slider.count() or stepper.count() else 0):
+        c0 = chromium_cpu()
+        if slider.count():
             slider.focus()
             page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-            settle(page)
-            per_click.append(chromium_cpu() - c0 - idle_cpu(SETTLE))
+        else:  # a tab whose first control is a number: its + button
+            stepper.click()
+        settle(page)
+        per_click.append(chromium_cpu() - c0 - idle_cpu(SETTLE))
     ctx.close()
     return load, per_click
 
@@ -117,12 +125,13 @@ def main() -> None:
     chosen = list(ids) if args.pages == "all" else args.pages.split(",")
     results = {}
     with serve(script="bench/bare_app.py", options=CLASS_OPTIONS) as bare, serve(options=CLASS_OPTIONS) as base, \
-            sync_playwright() as p:
+            serve(script="bench/bare_chart_app.py", options=CLASS_OPTIONS) as bare_chart, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         calibrate_idle(browser, bare + "/")
         print(f"# browser benchmark · {time.strftime('%Y-%m-%d %H:%M')} · Chromium, 1920×1080 · idle "
               f"{_IDLE['rate'] * 1000:.0f} ms CPU/s subtracted")
-        targets = [("bare", bare + "/")] + [(pid, f"{base}/{url_name(ids[pid])}?lang=en") for pid in chosen]
+        targets = [("bare", bare + "/"), ("bare+chart", bare_chart + "/")] + [
+            (pid, f"{base}/{url_name(ids[pid])}?lang=en") for pid in chosen]
         for name, url in targets:
             loads, clicks = [], []
             for _ in range(args.repeat):
@@ -134,9 +143,11 @@ def main() -> None:
                   flush=True)
         browser.close()
     bare_load = results.pop("bare")[0]
+    chart_load = results.pop("bare+chart")[0]
     worst_load = max(results, key=lambda k: results[k][0])
     worst_click = max(results, key=lambda k: results[k][1])
     print(f"worst click: {worst_click} {results[worst_click][1]:.2f} s CPU")
+    print(f"cold load of {worst_load} ÷ bare page with one plotly chart: {results[worst_load][0] / chart_load:.2f}")
     print(f"browser_ratio={results[worst_load][0] / bare_load:.2f}  (cold load of {worst_load} ÷ bare page)")
 
 

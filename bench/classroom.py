@@ -36,7 +36,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from tools.classroom_server import classroom  # noqa: E402
-from tools.localserver import serve  # noqa: E402
+from tools.localserver import serve, url_name  # noqa: E402
 from ui import i18n  # noqa: E402
 from ui.frame import PAGES  # noqa: E402
 
@@ -79,15 +79,6 @@ def family(pid: int) -> list[int]:
 
 
 # ------------------------------------------------------------------ pages and their tabs
-def url_name(path: str) -> str:
-    """The URL path Streamlit gives ``pages/N_name.py`` ('' for the home page)."""
-    if path == "app.py":
-        return ""
-    stem = Path(path).stem
-    head, _, tail = stem.partition("_")
-    return tail if head.isdigit() and tail else stem
-
-
 def tab_names(page_id: str) -> list[str]:
     """The page's section names (the keys under ``<page>.tab`` in the locale)."""
     prefix = f"{page_id}.tab."

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.apptest import page_paths
-from tools.localserver import local_only, serve
+from tools.localserver import local_only, serve, url_name
 from ui import i18n
 
 pytestmark = pytest.mark.e2e
@@ -17,12 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 
-def _url_path(path: str) -> str:
-    if path == "app.py":
-        return ""
-    name = Path(path).stem
-    head, _, tail = name.partition("_")
-    return tail if head.isdigit() and tail else name
+_url_path = url_name
 
 
 def _context(browser, locale="en-US", width=1920, height=1080):

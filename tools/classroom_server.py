@@ -17,16 +17,14 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
-import time
 import sys
-import urllib.request
+import tempfile
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.localserver import free_port, serve  # noqa: E402
+from tools.localserver import free_port, serve, wait_healthy  # noqa: E402
 
 NGINX_CONF = """
 worker_processes 1;
@@ -80,15 +78,7 @@ def classroom(procs: int = 2, address: str = "127.0.0.1", port: int | None = Non
             on_start(proc)
         base = f"http://{'127.0.0.1' if address == '0.0.0.0' else address}:{port}"
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise RuntimeError("nginx did not start; see " + tmp + "/error.log") from None
-                    time.sleep(0.1)
+            wait_healthy(base, proc, 20, f"nginx did not start; see {tmp}/error.log")
             yield base
         finally:
             os.killpg(proc.pid, signal.SIGTERM)

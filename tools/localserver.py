@@ -42,19 +42,33 @@ def serve(port: int | None = None, log=subprocess.DEVNULL, timeout: float = 30.0
         on_start(proc)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"the Streamlit server did not start within {timeout:.0f} s") from None
-                time.sleep(0.1)
+        wait_healthy(base, proc, timeout, f"the Streamlit server did not start within {timeout:.0f} s")
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, timeout: float, failure: str) -> None:
+    """Poll ``base``/_stcore/health until it answers ok; ``RuntimeError(failure)`` on timeout or exit."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(failure) from None
+            time.sleep(0.1)
+
+
+def url_name(path: str) -> str:
+    """The URL path Streamlit gives ``pages/N_name.py`` ('' for the home page ``app.py``)."""
+    if path == "app.py":
+        return ""
+    stem = Path(path).stem
+    head, _, tail = stem.partition("_")
+    return tail if head.isdigit() and tail else stem
 
 
 def local_only(context) -> None:
