@@ -8,7 +8,7 @@ behind one NAT to a single process).  Needs Debian's nginx (``sudo apt-get insta
 
     python tools/classroom_server.py --procs 2 --address 0.0.0.0 --port 8501
 
-Ctrl-C stops everything.  ``bench/classroom.py --procs 2`` measures this set-up.
+Ctrl-C (or SIGTERM) stops everything.  ``bench/classroom.py --procs 2`` measures this set-up.
 """
 from __future__ import annotations
 
@@ -91,6 +91,8 @@ def main() -> None:
     ap.add_argument("--address", default="127.0.0.1", help="0.0.0.0 to let the students' devices in")
     ap.add_argument("--port", type=int, default=8501)
     args = ap.parse_args()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C or kill: stop nginx and every Streamlit process
+        signal.signal(sig, signal.default_int_handler)
     with classroom(args.procs, args.address, args.port) as base:
         print(f"FinTech Lab for a class: {base.replace('127.0.0.1', args.address)} "
               f"({args.procs} Streamlit processes behind nginx). Ctrl-C stops.", flush=True)
