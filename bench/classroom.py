@@ -7,8 +7,8 @@ bounds (50 %), or switch to another tab of the page (20 %).  Latency is from the
 server's ``script_finished``; a request without an answer within ``--timeout`` s is a timeout.
 
 Students arrive over the first ``--arrive`` seconds.  Printed: a table page × N of actions/s, latency
-p50/p95/p99 of the actions after opening, p95 of opening the page, timeouts, server CPU %, RSS and MB
-per session; then, measured in the same run with one student at a time, the median server CPU per
+p50/p95/p99 of the actions after opening, p95 of opening the page, timeouts, exceptions the server put
+on a student's screen, server CPU %, RSS and MB per session; then, measured in the same run with one student at a time, the median server CPU per
 interaction of each page and of a bare Streamlit page (bench/bare_app.py); the last line is
 ``cpu_ratio=<page ÷ bare>`` (the worst page when several are measured).  Nothing is asserted.
 
@@ -99,6 +99,7 @@ class Student:
         self.query = {"lang": rng.choice(["zh", "en"])}
         self.values: dict[str, object] = {}   # widget id → WidgetState value we set
         self.widgets: list[tuple[str, str, object]] = []  # (kind, id, proto) of the last run
+        self.errors: list[str] = []  # exception elements the server sent (a traceback on a real screen)
         self.ws = None
 
     async def connect(self) -> None:
@@ -120,6 +121,8 @@ class Student:
             state.id = wid
             if kind == "double_array":
                 state.double_array_value.data[:] = value
+            elif kind == "string_array":
+                state.string_array_value.data[:] = value
             elif kind == "int":
                 state.int_value = value
             else:
@@ -140,6 +143,8 @@ class Student:
                     if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                         element = msg.delta.new_element
                         ek = element.WhichOneof("type")
+                        if ek == "exception":
+                            self.errors.append(f"{element.exception.type}: {element.exception.message[:120]}")
                         if ek in ("slider", "number_input"):
                             proto = getattr(element, ek)
                             if not proto.disabled and "_player_" not in proto.id and "_slider" not in proto.id:
@@ -156,7 +161,12 @@ class Student:
         if roll < 0.5 and self.widgets:
             kind, wid, proto = self.rng.choice(self.widgets)
             lo, hi = proto.min, proto.max
-            if kind == "slider":
+            if kind == "slider" and proto.options:
+                # a select_slider: the browser sends the chosen option's label (Streamlit 1.67)
+                picks = sorted(self.rng.sample(range(len(proto.options)), 2)) if len(proto.default) > 1 else [
+                    self.rng.randrange(len(proto.options))]
+                self.values[wid] = ("string_array", [proto.options[i] for i in picks])
+            elif kind == "slider":
                 step = proto.step or 1
                 pick = lambda: lo + step * self.rng.randint(0, max(0, int((hi - lo) / step)))  # noqa: E731
                 value = sorted(pick() for _ in proto.default) if len(proto.default) > 1 else [pick()]
@@ -180,6 +190,7 @@ async def run_class(base: str, page: str, tabs: list[str], n: int, seconds: floa
     "open the link now")."""
     opens: list[float] = []
     latencies: list[float] = []
+    errors: list[str] = []
     timeouts = 0
     actions = 0
     deadline = time.monotonic() + seconds
@@ -212,10 +223,11 @@ async def run_class(base: str, page: str, tabs: list[str], n: int, seconds: floa
         except (OSError, websockets.exceptions.WebSocketException, TimeoutError):
             timeouts += 1
         finally:
+            errors.extend(s.errors)
             await s.close()
 
     await asyncio.gather(*(student(i) for i in range(n)))
-    return {"opens": opens, "latencies": latencies, "timeouts": timeouts, "actions": actions}
+    return {"opens": opens, "latencies": latencies, "timeouts": timeouts, "actions": actions, "errors": errors}
 
 
 async def cpu_per_interaction(base: str, page: str, tabs: list[str], pid: int, batches: int, per_batch: int,
@@ -279,7 +291,7 @@ def main() -> None:
           f"think {args.think:g} s · timeout {args.timeout:g} s · {seconds:g} s a phase")
     print("latency: p50/p95/p99 of the actions after opening (rerun, control, tab); open p95: opening the page")
     print(f"{'page':11s} {'N':>4s} {'act/s':>6s} {'p50 s':>6s} {'p95 s':>6s} {'p99 s':>6s} {'open95':>6s} {'tmo':>4s} "
-          f"{'cpu %':>6s} {'RSS MB':>7s} {'MB/sess':>7s}")
+          f"{'exc':>4s} {'cpu %':>6s} {'RSS MB':>7s} {'MB/sess':>7s}")
     app = (serve(options=CLASS_OPTIONS, on_start=lambda p: app_pids.append(p.pid)) if args.procs == 1 else
            classroom(args.procs, options=CLASS_OPTIONS, on_start=lambda p: app_pids.append(p.pid)))
     with serve(script="bench/bare_app.py", options=CLASS_OPTIONS, on_start=lambda p: pids.__setitem__("bare", p.pid)) as bare, \
@@ -297,9 +309,11 @@ def main() -> None:
                 rss = rss_mb(app_pid)
                 lat = res["latencies"]
                 print(f"{pid:11s} {n:4d} {res['actions'] / wall:6.2f} {pct(lat, .5):6.2f} {pct(lat, .95):6.2f} "
-                      f"{pct(lat, .99):6.2f} {pct(res['opens'], .95):6.2f} {res['timeouts']:4d} {cpu:6.1f} {rss:7.0f} "
-                      f"{(rss - rss0) / n:7.2f}",
+                      f"{pct(lat, .99):6.2f} {pct(res['opens'], .95):6.2f} {res['timeouts']:4d} {len(res['errors']):4d} "
+                      f"{cpu:6.1f} {rss:7.0f} {(rss - rss0) / n:7.2f}",
                       flush=True)
+                for message in sorted(set(res["errors"]))[:3]:
+                    print(f"    exception on screen: {message}")
         bare_cpu = asyncio.run(cpu_per_interaction(bare, "", [], pids["bare"], args.batches, 40, args.seed,
                                                    args.timeout))
         print(f"bare page: median server CPU per interaction {bare_cpu * 1000:.1f} ms")
