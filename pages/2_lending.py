@@ -54,9 +54,7 @@ def moves_tables(now: dict) -> tuple:
 
 def figures(section: str) -> dict:
     """Headline figures of ``section``'s latest run in this session, offered as one CSV at the end of the page."""
-    kept = st.session_state.setdefault("lend_summary", {})
-    kept[section] = {}
-    return kept[section]
+    return ui.file_figures("lending", section)
 
 
 # ================================================================== 1. registration and credit assessment
@@ -487,7 +485,5 @@ ui.sections("lending", SECTIONS)
 
 st.divider()
 ui.quiz("lending", ["q1", "q2", "q3", "q4", "q5"])
-kept = st.session_state.get("lend_summary", {})
-summary = {k: v for name in SECTIONS for k, v in kept.get(name, {}).items()}
-ui.download_csv(pd.DataFrame({"figure": list(summary), "value": [str(v) for v in summary.values()]}),
-                "lending-run-summary.csv", key="dl_lend_summary", label=T("lending.summary_download"))
+ui.summary_download("lending", SECTIONS, "lending-run-summary.csv", key="dl_lend_summary",
+                    label=T("lending.summary_download"))

@@ -29,24 +29,9 @@ def fact_note(topic: str) -> None:
     ui.source_note(sources)
 
 
-SUMMARY = "ins_summary"
-
-
 def remember(section: str, controls: list[str], numbers: dict) -> None:
     """File a section's headline numbers for the run summary, with the control values they came from."""
-    st.session_state.setdefault(SUMMARY, {})[section] = ({k: st.session_state.get(k) for k in controls}, numbers)
-
-
-def remembered(sections: list[str]) -> dict:
-    """The headline numbers of the sections whose controls still hold the values the numbers came from."""
-    filed = st.session_state.get(SUMMARY, {})
-    out: dict = {}
-    for section in sections:
-        if section in filed:
-            controls, numbers = filed[section]
-            if all(k in st.session_state and st.session_state[k] == v for k, v in controls.items()):
-                out.update(numbers)
-    return out
+    ui.file_figures("insurance", section, numbers, controls)
 
 
 # ================================================================== 1. pricing a micro-policy
@@ -425,6 +410,5 @@ st.divider()
 ui.quiz("insurance", ["q1", "q2", "q3", "q4"])
 st.markdown(f"#### {T('insurance.summary.heading')}")
 st.caption(T("insurance.summary.caption"))
-summary = remembered(list(SECTIONS))
-ui.download_csv(pd.DataFrame({"metric": list(summary), "value": list(summary.values())}), "insurance-run-summary.csv",
-                key="dl_ins_summary", label=T("insurance.summary.download"))
+ui.summary_download("insurance", SECTIONS, "insurance-run-summary.csv", key="dl_ins_summary",
+                    label=T("insurance.summary.download"), column="metric")

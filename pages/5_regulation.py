@@ -26,7 +26,6 @@ intro("regulation.intro")
 
 SANDBOX_CAPS = [100, 250, 500, 1000, 2500, 5000, 10000, 20000]
 SANDBOX_LAUNCH = [100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000]
-NUMBERS = "_regulation_numbers"   # session state: each opened section's key numbers, for the summary download
 
 
 def label_col() -> str:
@@ -35,7 +34,7 @@ def label_col() -> str:
 
 def keep_numbers(section: str, numbers: dict) -> None:
     """Remember this section's key numbers (this student's session) for the summary download at the end."""
-    st.session_state.setdefault(NUMBERS, {})[section] = numbers
+    ui.file_figures("regulation", section, numbers)
 
 
 # Work is paid once for the whole class: results, tables and charts are cached by their inputs (and language) and
@@ -421,7 +420,5 @@ ui.sections("regulation", {"compare": compare, "aml": aml, "sandbox": sandbox, "
 st.divider()
 ui.quiz("regulation", ["q1", "q2", "q3", "q4"])
 st.markdown(f"#### {T('regulation.summary_title')}")
-kept = st.session_state.get(NUMBERS, {})
-numbers = {k: v for name in ("compare", "aml", "sandbox", "privacy", "crypto") for k, v in kept.get(name, {}).items()}
-ui.download_csv(pd.DataFrame({"quantity": list(numbers), "value": [str(v) for v in numbers.values()]}),
-                "regulation-summary.csv", key="dl_summary", label=T("regulation.summary_download"))
+ui.summary_download("regulation", ("compare", "aml", "sandbox", "privacy", "crypto"), "regulation-summary.csv",
+                    key="dl_summary", label=T("regulation.summary_download"), column="quantity")

@@ -255,13 +255,13 @@ def test_controls_keep_their_values_across_tab_switches():
 
 def test_run_summary_quotes_the_tabs_opened_on_this_visit(monkeypatch):
     offered = {}
-    original = ui.download_csv
+    original = ui.widgets.download_csv
 
     def record(df, file_name, key, label=None):
         offered[file_name] = df
         return original(df, file_name, key=key, label=label)
 
-    monkeypatch.setattr(ui, "download_csv", record)
+    monkeypatch.setattr(ui.widgets, "download_csv", record)
 
     def summary(at) -> dict:
         df = offered["insurance-run-summary.csv"]

@@ -173,7 +173,7 @@ def test_controls_keep_their_values_across_tabs_and_the_summary_collects_opened_
     at.run()
     assert at.number_input(key="r").value == 6.0              # kept while its tab was hidden
     cost = lending.borrower_cost(100000.0, 0.06, 120, 0.03, 0.002, "installment")
-    kept = at.session_state["lend_summary"]
+    kept = {name: entry["figures"] for name, entry in at.session_state["_figures_lending"].items()}
     assert list(kept) == ["score", "repay", "risk"]           # the tabs opened, each with its latest figures
     assert kept["repay"]["installment_total_interest"] == cost["total_interest"]
     card = credit.fit_scorecard(seed=42)

@@ -220,7 +220,7 @@ def test_controls_keep_their_values_when_the_student_comes_back():
     switch_tab(at, "compare")
     assert at.multiselect(key="cmp_jur").value == ["cn"]
     # the summary download at the end lists the numbers of every tab opened, each from its own run
-    kept = at.session_state["_regulation_numbers"]
+    kept = {name: entry["figures"] for name, entry in at.session_state["_figures_regulation"].items()}
     assert set(kept) == {"compare", "aml", "sandbox"}
     assert kept["aml"]["aml_n_tx"] == s["n_tx"] and kept["aml"]["aml_n_customers"] == 120
     shown = reg.filter_milestones(reg.load_milestones(), ["cn"], reg.AREAS, 1900, 2100)

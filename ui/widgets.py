@@ -231,6 +231,36 @@ def quiz(page_id: str, ids: list[str]) -> None:
     st.caption(T("common.quiz_score", right=right, total=len(ids)))
 
 
+def file_figures(page_id: str, section: str, figures: dict | None = None, controls=()) -> dict:
+    """File ``figures`` as ``section``'s headline numbers for the page's run-summary download (this
+    student's session only) and return the dict: it is kept by reference, so a section may file an empty
+    dict first (a failed run then leaves no stale numbers) and fill it as its work succeeds.  With
+    ``controls`` (widget keys), the numbers count only while those controls keep the values they had."""
+    figures = {} if figures is None else figures
+    store = st.session_state.setdefault(f"_figures_{page_id}", {})
+    store[section] = {"controls": {k: st.session_state.get(k) for k in controls}, "figures": figures}
+    return figures
+
+
+def filed_figures(page_id: str, sections) -> dict:
+    """The filed numbers of ``sections``, in that order, whose controls still hold their filed values."""
+    store = st.session_state.get(f"_figures_{page_id}", {})
+    out: dict = {}
+    for section in sections:
+        entry = store.get(section)
+        if entry and all(st.session_state.get(k, object()) == v for k, v in entry["controls"].items()):
+            out.update(entry["figures"])
+    return out
+
+
+def summary_download(page_id: str, sections, file_name: str, key: str, label: str, column: str = "figure") -> None:
+    """One CSV of the headline numbers of the sections opened on this visit (only the open tab runs, so a
+    summary can quote only what ran)."""
+    figures = filed_figures(page_id, sections)
+    download_csv(pd.DataFrame({column: list(figures), "value": list(figures.values())}), file_name, key=key,
+                 label=label)
+
+
 def download_csv(df: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
     """A download button for this run's data as UTF-8 CSV (with BOM, so Excel shows Chinese correctly)."""
     T = translator()
