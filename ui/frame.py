@@ -20,6 +20,10 @@ PAGES = [
     ("insurance", "pages/3_insurance.py", "🛡️"),
     ("blockchain", "pages/4_blockchain.py", "⛓️"),
     ("regulation", "pages/5_regulation.py", "⚖️"),
+    ("bcfinance", "pages/6_blockchain_finance.py", "🏦"),
+    ("classroom", "pages/7_classroom.py", "🧑‍🏫"),
+    ("lessons", "pages/8_lessons.py", "🗂️"),
+    ("glossary", "pages/9_glossary.py", "📖"),
 ]
 
 _LANG_STATE = "_lang"
