@@ -154,6 +154,8 @@ def frame(page_id: str) -> Translator:
     if present:
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)  # our own constant, no user text
     _sidebar(T, page_id)
+    from ui.lesson import panel as lesson_panel  # noqa: PLC0415 - ui.lesson imports this module
+    lesson_panel(page_id)  # ?lesson=<id>: the lesson's current step, links, clock and speaker notes
     return T
 
 

@@ -1,0 +1,205 @@
+"""A lesson over any page: ``?lesson=<id>`` shows the plan's current step, links to every step and a clock.
+
+Two ways to follow a lesson, both from the same plan (``core.lessons``):
+- class (default): the step's question for the class, a running clock, and the step's speaker notes and expected
+  answer in a sidebar expander (the sidebar is collapsed in presenter mode, so the projector does not show them;
+  the lecturer opens it on their own screen and can fold the notes away);
+- self-study (``&study=1``): the same step phrased for one student, a "check your answer" box and progress
+  (tabs visited, self-checks passed) kept in this browser session only — nothing is stored about the student.
+
+``panel(page_id)`` is called by ``ui.frame()``; without ``?lesson=`` it costs one dictionary lookup.
+"""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from core import lessons as core_lessons
+from core.errors import InputError
+from ui.frame import available_pages, link_params, presenter, translator
+from ui.i18n import _Formatter
+
+PARAM = "lesson"
+STEP_PARAM = "step"
+STUDY_PARAM = "study"
+_PROGRESS = "_lesson_progress"
+#: pages that read ?lesson= themselves (the lessons page shows that lesson's worksheet)
+_OWN_PAGES = {"lessons", "glossary"}
+
+
+def _query(name: str):
+    try:
+        return st.query_params.get(name)
+    except Exception:  # noqa: BLE001 - no query params outside a session
+        return None
+
+
+def page_path(page_id: str) -> str | None:
+    """Script path of a page id (from the menu's list), None if its script does not exist yet."""
+    return next((path for pid, path, _ in available_pages() if pid == page_id), None)
+
+
+def fill(template: str, values: dict, lang: str) -> str:
+    """A lesson text with the answer key's numbers, formatted the reader's way ({x:pct2}, {x:money} …)."""
+    if not values:
+        return template
+    try:
+        return _Formatter(lang).format(template, **values)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return template
+
+
+def step_query(lesson: core_lessons.Lesson, index: int, study: bool = False) -> dict:
+    """Query parameters of the link that opens step ``index`` (0-based) of ``lesson`` with its scenario."""
+    params = dict(link_params())
+    params.update(lesson.steps[index].query())
+    params[PARAM] = lesson.lesson_id
+    params[STEP_PARAM] = str(index + 1)
+    if study:
+        params[STUDY_PARAM] = "1"
+    return params
+
+
+def step_label(lesson: core_lessons.Lesson, index: int, lang: str) -> str:
+    """'3 · Encryption · 6′' — a step's number, title and minutes."""
+    step = lesson.steps[index]
+    return f"{index + 1} · {step.t('title', lang)} · {step.minutes}′"
+
+
+def progress(lesson_id: str) -> dict:
+    """This session's progress on a lesson: {'visited': set of step indexes, 'passed': set of step indexes}."""
+    store = st.session_state.setdefault(_PROGRESS, {})
+    return store.setdefault(lesson_id, {"visited": set(), "passed": set()})
+
+
+def _current_tab(page_id: str) -> str | None:
+    info = core_lessons.pages().get(page_id)
+    if info is None:
+        return None
+    raw = _query("tab")
+    return raw if raw in info.tabs else info.tabs[0]
+
+
+def _wanted_step() -> int | None:
+    raw = _query(STEP_PARAM)
+    try:
+        return int(raw) - 1 if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def panel(page_id: str) -> None:
+    """The lesson panel above the page (``?lesson=<id>``); nothing without it."""
+    raw = _query(PARAM)
+    if raw is None or page_id in _OWN_PAGES:
+        return
+    T = translator()
+    lang = T.lang
+    try:
+        lesson = core_lessons.load_lesson(raw)
+    except InputError:
+        st.warning(T("lessons.panel.unknown", lesson=str(raw)[:40]), icon="🗂️")
+        return
+    study = _query(STUDY_PARAM) == "1"
+    index = core_lessons.current_step(lesson, page_id, _current_tab(page_id), _wanted_step())
+    mine = progress(lesson.lesson_id)
+    if index is not None:
+        mine["visited"].add(index)
+    n = len(lesson.steps)
+    with st.container(border=True):
+        kind = T("lessons.panel.study") if study else T("lessons.panel.class")
+        st.markdown(f"**🗂️ {kind} · {lesson.t('title', lang)}**")
+        if index is None:
+            st.info(T("lessons.panel.off_path"))
+        else:
+            step = lesson.steps[index]
+            st.caption(T("lessons.panel.step_of", k=index + 1, n=n, title=step.t("title", lang),
+                         start=lesson.start_minute(index), end=lesson.start_minute(index) + step.minutes))
+            if study:
+                _study_step(lesson, index, mine, T)
+            else:
+                st.markdown(f"**{T('lessons.panel.ask')}** {step.t('ask', lang)}")
+        _navigation(lesson, index, study, T)
+        if not study:
+            _clock(lesson.lesson_id, lesson.start_minute(index or 0),
+                   lesson.start_minute(index or 0) + (lesson.steps[index].minutes if index is not None else 0),
+                   lesson.minutes)
+        else:
+            st.caption(T("lessons.panel.progress", visited=len(mine["visited"]), passed=len(mine["passed"]), n=n))
+    if not study and index is not None:
+        _speaker_notes(lesson, index, T)
+
+
+def _study_step(lesson: core_lessons.Lesson, index: int, mine: dict, T) -> None:
+    lang = T.lang
+    step = lesson.steps[index]
+    st.markdown(f"**{T('lessons.panel.task')}** {step.t('task', lang)}")
+    with st.expander(T("lessons.panel.check")):
+        st.markdown(fill(step.t("expect", lang), core_answer_values(lesson.lesson_id, index), lang))
+        done = index in mine["passed"]
+        if st.toggle(T("lessons.panel.passed"), value=done, key=f"_lesson_pass_{lesson.lesson_id}_{index}"):
+            mine["passed"].add(index)
+        else:
+            mine["passed"].discard(index)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def core_answer_values(lesson_id: str, index: int) -> dict:
+    """The answer key numbers of one step (core functions on the step's prepared scenario), cached."""
+    return core_lessons.answer_values(core_lessons.load_lesson(lesson_id).steps[index])
+
+
+def _navigation(lesson: core_lessons.Lesson, index: int | None, study: bool, T) -> None:
+    lang = T.lang
+    n = len(lesson.steps)
+    left, right = st.columns(2)
+    if index is not None and index > 0:
+        prev = lesson.steps[index - 1]
+        left.page_link(page_path(prev.page), label=f"◀ {step_label(lesson, index - 1, lang)}",
+                       query_params=step_query(lesson, index - 1, study))
+    nxt = 0 if index is None else index + 1
+    if nxt < n:
+        step = lesson.steps[nxt]
+        right.page_link(page_path(step.page), label=f"{step_label(lesson, nxt, lang)} ▶",
+                        query_params=step_query(lesson, nxt, study))
+    with st.expander(T("lessons.panel.plan", n=n, minutes=lesson.minutes)):
+        for i, step in enumerate(lesson.steps):
+            st.page_link(page_path(step.page), label=step_label(lesson, i, lang), disabled=i == index,
+                         icon="▶️" if i == index else "▫️", query_params=step_query(lesson, i, study))
+        st.markdown(f"**{T('lessons.panel.closing', minutes=lesson.closing_minutes)}**")
+        st.markdown("\n".join(f"- {q}" for q in lesson.closing[lang]))
+        back = dict(link_params())
+        back[PARAM] = lesson.lesson_id
+        if page_path("lessons"):
+            st.page_link(page_path("lessons"), label=T("lessons.panel.all_lessons"), icon="🗂️", query_params=back)
+    if index == n - 1:
+        st.markdown(f"**{T('lessons.panel.closing', minutes=lesson.closing_minutes)}** "
+                    + " ".join(f"({k}) {q}" for k, q in enumerate(lesson.closing[lang], start=1)))
+
+
+@st.fragment(run_every=1)
+def _clock(lesson_id: str, start: int, end: int, total: int) -> None:
+    """The lesson clock: time since this session opened the lesson, against the current step's slot.
+    Only this small fragment reruns each second, and only for a lecturer who opened a class lesson."""
+    T = translator()
+    key = f"_lesson_t0_{lesson_id}"
+    t0 = st.session_state.setdefault(key, time.time())
+    elapsed = int(time.time() - t0)
+    c1, c2 = st.columns([4, 1])
+    late = elapsed > end * 60
+    c1.markdown(T("lessons.panel.clock", mm=elapsed // 60, ss=elapsed % 60, start=start, end=end, total=total)
+                + (f" · **{T('lessons.panel.late')}**" if late else ""))
+    if c2.button(T("lessons.panel.restart"), key=f"_lesson_restart_{lesson_id}"):
+        st.session_state[key] = time.time()
+
+
+def _speaker_notes(lesson: core_lessons.Lesson, index: int, T) -> None:
+    """The lecturer's notes in the sidebar: folded in presenter mode (the projector shows the page, not these)."""
+    lang = T.lang
+    step = lesson.steps[index]
+    with st.sidebar:
+        with st.expander(f"🗣️ {T('lessons.panel.notes')}", expanded=not presenter()):
+            st.markdown(step.t("notes", lang))
+            st.markdown(f"**{T('lessons.panel.expect')}** "
+                        + fill(step.t("expect", lang), core_answer_values(lesson.lesson_id, index), lang))
