@@ -6,9 +6,13 @@ The browser fixtures are session-scoped: every browser test talks to the same se
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The classroom page stores rooms in a database: tests use a throw-away SQLite file, never the project's var/.
+os.environ.setdefault("FINTECH_LAB_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='fl-rooms-')}/rooms.sqlite3")
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL_CHROMIUM = ("install it with `sudo apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji` "
