@@ -9,8 +9,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from core import channels as chn
 from core import insurance as ins
 from ui import draw_insurance as draw
+from ui import timeline as tline
 from ui.i18n import format_yuan
 
 T = ui.frame("insurance")
@@ -386,7 +388,204 @@ def ubi() -> None:
     ui.takeaway(T("insurance.ubi.takeaway"))
 
 
-SECTIONS = {"price": price, "ruin": ruin, "param": param, "mutual": mutual, "ubi": ubi}
+# ================================================================== 6. sales channels
+CHANNEL_URL = {"direct": "dir", "social": "soc", "embedded": "emb", "agent": "agt"}   # ?dir_cv=… in a link
+
+
+def channel_controls(name: str) -> tuple:
+    """The six funnel numbers of one channel, in a bordered box (bound to the URL as ?<dir|soc|emb|agt>_<x>=)."""
+    d, u = chn.DEFAULTS[name], CHANNEL_URL[name]
+    with st.container(border=True):
+        st.markdown(f"**{T(f'insurance.channels.name.{name}')}**")
+        st.caption(T(f"insurance.channels.desc.{name}"))
+        reach = st.number_input(T("insurance.channels.reach"), 1, chn.MAX_REACH, d.reach, max(1, d.reach // 10),
+                                key=f"{u}_r", help=T("insurance.channels.reach_help"), **ui.BIND)
+        conv = st.slider(T("insurance.channels.conversion"), 0.1, 100.0, d.conversion * 100, 0.1, key=f"{u}_cv",
+                         format="%.1f%%", help=T("insurance.channels.conversion_help"), **ui.BIND)
+        acq = st.number_input(T("insurance.channels.acquisition"), 0.0, 1000.0, d.acquisition, 0.01, key=f"{u}_ac",
+                              format="%.2f", help=T("insurance.channels.acquisition_help"), **ui.BIND)
+        com = st.slider(T("insurance.channels.commission"), 0, 90, round(d.commission * 100), 1, key=f"{u}_cm",
+                        format="%d%%", help=T("insurance.channels.commission_help"), **ui.BIND)
+        claims = st.slider(T("insurance.channels.claims"), 0, 150, round(d.claims_ratio * 100), 1, key=f"{u}_cr",
+                           format="%d%%", help=T("insurance.channels.claims_help"), **ui.BIND)
+        exp = st.slider(T("insurance.channels.expense"), 0, 60, round(d.expense_ratio * 100), 1, key=f"{u}_ex",
+                        format="%d%%", help=T("insurance.channels.expense_help"), **ui.BIND)
+    return name, int(reach), float(conv) / 100, float(acq), com / 100, claims / 100, exp / 100
+
+
+def channels() -> None:
+    st.subheader(T("insurance.channels.heading"))
+    st.markdown(T("insurance.channels.intro"))
+    c1, c2 = st.columns(2)
+    premium = c1.number_input(T("insurance.channels.premium"), 0.1, 10_000.0, 300.0, 0.1, key="cprem", format="%.2f",
+                              help=T("insurance.channels.premium_help"), **ui.BIND)
+    margin_pct = c2.slider(T("insurance.channels.margin"), 0, 30, 5, 1, key="cmar", format="%d%%",
+                           help=T("insurance.channels.margin_help"), **ui.BIND)
+    boxes = st.columns(len(chn.CHANNELS))
+    rows = []
+    for box, name in zip(boxes, chn.CHANNELS):
+        with box:
+            rows.append(channel_controls(name))
+    inputs = (tuple(rows), float(premium), margin_pct / 100)
+    df = None
+    with ui.guard():
+        df = draw.channel_run(*inputs)
+        st.session_state["_ins_channels_good"] = inputs
+    if df is None:                      # bad input: the message above, the last good view below, unchanged
+        inputs = st.session_state.get("_ins_channels_good")
+        if inputs is None:
+            ui.takeaway(T("insurance.channels.takeaway"))
+            return
+        st.caption(T("insurance.channels.kept"))
+        df = draw.channel_run(*inputs)
+    rows, premium, margin = inputs
+    names = tuple(r[0] for r in rows)
+    by = {r.channel: r for r in df.itertuples()}
+    m = st.columns(len(names))
+    for col, name in zip(m, names):
+        r = by[name]
+        col.metric(T(f"insurance.channels.name.{name}"), ui.yuan(r.break_even_premium),
+                   delta=T("insurance.channels.result_delta", x=r.result_per_policy),
+                   delta_color="normal" if r.result_per_policy >= 0 else "inverse",
+                   delta_arrow="up" if r.result_per_policy >= 0 else "down", help=T("insurance.channels.metric_help"))
+    left, right = st.columns(2)
+    with left:
+        parts = tuple((by[n].claims_per_policy, by[n].commission_per_policy, by[n].expenses_per_policy,
+                       by[n].acquisition_per_policy) for n in names)
+        ui.chart(draw.channel_cost_figure(names, parts, premium, tuple(by[n].break_even_premium for n in names)),
+                 key="ins_channel_cost_chart")
+    with right:
+        ui.chart(draw.channel_curve_figure(names, rows, premium, margin), key="ins_channel_curve_chart")
+    table = pd.DataFrame({
+        T("insurance.channels.col.channel"): [T(f"insurance.channels.name.{n}") for n in names],
+        T("insurance.channels.col.reach"): [by[n].reach for n in names],
+        T("insurance.channels.col.policies"): [round(by[n].policies) for n in names],
+        T("insurance.channels.col.cost"): [round(by[n].cost_per_policy, 2) for n in names],
+        T("insurance.channels.col.needed"): [round(by[n].break_even_premium, 2) for n in names],
+        T("insurance.channels.col.combined"): [f"{by[n].combined_ratio:.1%}" for n in names],
+        T("insurance.channels.col.result"): [round(by[n].result_total, 2) for n in names],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    cheap = min(names, key=lambda n: by[n].cost_per_policy)
+    dear = max(names, key=lambda n: by[n].cost_per_policy)
+    winners = [n for n in names if by[n].result_per_policy > 0]
+    sep = "；" if ui.lang() == "zh" else "; "
+    each = sep.join(T("insurance.channels.happened_one", name=T(f"insurance.channels.name.{n}"),
+                      reach=by[n].reach, conv=by[n].conversion, n=by[n].policies, cost=by[n].cost_per_policy,
+                      needed=by[n].break_even_premium) for n in names)
+    dear_conv = by[dear].break_even_conversion
+    ui.what_happened(T("insurance.channels.happened", premium=premium, margin=margin, each=each,
+                       cheap=T(f"insurance.channels.name.{cheap}"), cheap_cost=by[cheap].cost_per_policy,
+                       dear=T(f"insurance.channels.name.{dear}"), dear_cost=by[dear].cost_per_policy,
+                       ratio=by[dear].cost_per_policy / max(by[cheap].cost_per_policy, 1e-9),
+                       winners=len(winners), total=float(df["result_total"].sum()))
+                     + ("" if ui.lang() == "zh" else " ")
+                     + T("insurance.channels.happened_conv" if dear_conv <= 1 else
+                         "insurance.channels.happened_conv_over" if dear_conv < float("inf") else
+                         "insurance.channels.happened_noconv", dear=T(f"insurance.channels.name.{dear}"),
+                         conv=min(dear_conv, 1e9), now=by[dear].conversion))
+    remember("channels", ["cprem", "cmar"] + [f"{CHANNEL_URL[n]}_{x}" for n in names
+                                               for x in ("r", "cv", "ac", "cm", "cr", "ex")],
+             {f"channels_{n}_break_even_yuan": by[n].break_even_premium for n in names}
+             | {f"channels_{n}_cost_per_policy_yuan": by[n].cost_per_policy for n in names})
+    ui.download_csv(df, "insurance-channels.csv", key="dl_ins_channels", label=T("insurance.channels.download"))
+    channel_market_view()
+    ui.takeaway(T("insurance.channels.takeaway"))
+
+
+def channel_market_view() -> None:
+    """China's internet insurance in sourced, dated figures, and the rules on who may sell online."""
+    st.markdown(f"#### {T('insurance.channels.market_heading')}")
+    market = draw.channel_market()
+    left, right = st.columns(2)
+    with left:
+        ui.chart(draw.market_premium_figure(), key="ins_market_premium_chart")
+    with right:
+        ui.chart(draw.market_share_figure(), key="ins_market_share_chart")
+    label = "label_zh" if ui.lang() == "zh" else "label_en"
+    rules = market.table[market.table["topic"] == "rule"]
+    st.markdown(f"##### {T('insurance.channels.rules_heading')}")
+    st.markdown("\n".join(f"- **{r.period}** · {getattr(r, label)} ([{r.published}]({r.url}))"
+                          for r in rules.itertuples()))
+    with st.expander(T("insurance.channels.figures_title")):
+        figures = market.table[market.table["topic"] != "rule"]
+        st.dataframe(pd.DataFrame({
+            T("insurance.channels.fcol.period"): figures["period"],
+            T("insurance.channels.fcol.value"): figures["value"],
+            T("insurance.channels.fcol.unit"): figures["unit"],
+            T("insurance.channels.fcol.what"): figures[label],
+            T("insurance.channels.fcol.source"): figures["source"],
+            T("insurance.channels.fcol.published"): figures["published"],
+            T("insurance.channels.fcol.url"): figures["url"],
+        }), hide_index=True, width="stretch",
+            column_config={T("insurance.channels.fcol.url"): st.column_config.LinkColumn()})
+        st.caption(T("insurance.channels.figures_note"))
+
+
+# ================================================================== 7. history
+HISTORY_AREAS = ("sales", "product", "company", "mutual", "regulation")
+
+
+def history() -> None:
+    st.subheader(T("insurance.history.heading"))
+    st.markdown(T("insurance.history.intro"))
+    view = tline.show("insurance_history", HISTORY_AREAS, prefix="insurance.history", key="ins_hist",
+                      years_param="hy")
+    if view is not None:
+        shown, counts = view["shown"], view["counts"]
+        sep = "、" if ui.lang() == "zh" else ", "
+        per_area = sep.join(T("insurance.history.area_count", area=T(f"insurance.history.category.{a}"), n=counts[a])
+                            for a in HISTORY_AREAS if a in view["chosen"])
+        gap = view["gap"]
+        text = T("insurance.history.happened", n=len(shown), start=view["start"], end=view["end"], areas=per_area)
+        if gap is not None:
+            before, after = shown.iloc[gap[0]], shown.iloc[gap[1]]
+            text += ("" if ui.lang() == "zh" else " ") + T("insurance.history.happened_gap", years=gap[2] / 365.25,
+                                                             first=before["date"], second=after["date"])
+        mutual = shown[shown["category"] == "mutual"]
+        if len(mutual) >= 2:
+            text += ("" if ui.lang() == "zh" else " ") + T(
+                "insurance.history.happened_mutual", first=mutual["date"].iloc[0], last=mutual["date"].iloc[-1],
+                years=(mutual["when"].iloc[-1] - mutual["when"].iloc[0]).days / 365.25)
+        ui.what_happened(text)
+        remember("history", ["hy", "ins_hist_areas"], {"history_milestones": len(shown)})
+        ui.download_csv(view["download"], "insurance-history.csv", key="dl_ins_hist",
+                        label=T("insurance.history.download"))
+    ui.takeaway(T("insurance.history.takeaway"))
+    chapter_check()
+
+
+# ================================================================== the chapter tied together (last tab's end)
+CHECK = ("pooling", "pricing", "claims", "mutual", "channels", "history")
+
+
+def chapter_check() -> None:
+    """Which tab showed which heading of chapter 4: pick a tab per statement, instant feedback (like ui.quiz)."""
+    st.divider()
+    st.markdown(f"#### 🧩 {T('insurance.chapter_check.heading')}")
+    st.markdown(T("insurance.chapter_check.intro"))
+    names = list(SECTIONS)
+    right = 0
+    for i, cid in enumerate(CHECK, start=1):
+        base = f"insurance.chapter_check.items.{cid}"
+        answer = T.raw(f"{base}.answer")
+        pick = st.selectbox(f"{i}. {T(f'{base}.text')}", names, index=None, key=f"ins_check_{cid}",
+                            format_func=lambda n: T(f"insurance.tab.{n}"), placeholder=T("insurance.chapter_check.pick"),
+                            persist_state="page")
+        if pick is None:
+            continue
+        if pick == answer:
+            right += 1
+            st.success(f"✅ {T('common.quiz_right')} {T(f'{base}.explain')}")
+        else:
+            st.error(f"❌ {T('common.quiz_wrong', answer=T(f'insurance.tab.{answer}'))} {T(f'{base}.explain')}")
+    st.caption(T("common.quiz_score", right=right, total=len(CHECK)))
+    if right == len(CHECK):
+        st.info(T("insurance.chapter_check.done"), icon="🎓")
+
+
+SECTIONS = {"price": price, "ruin": ruin, "param": param, "mutual": mutual, "ubi": ubi,
+            "channels": channels, "history": history}
 ui.sections("insurance", SECTIONS)
 
 # ================================================================== rules and market

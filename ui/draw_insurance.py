@@ -24,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core import channels as chn
 from core import insurance as ins
 from ui.frame import translator
 from ui.i18n import format_yuan
@@ -387,3 +388,100 @@ def timeline_figure(when: np.ndarray, topics: np.ndarray, dates: np.ndarray, tex
     return go.Figure(data=data, layout=dict(
         height=330, showlegend=False, title=dict(text=T("insurance.rules.timeline_title")),
         hoverlabel=dict(namelength=-1), xaxis=dict(title=dict(text=T("insurance.rules.timeline_axis")))))
+
+
+# ------------------------------------------------------------------ sales channels (core/channels.py)
+CHANNEL_COLOUR = {"direct": BLUE, "social": GREEN, "embedded": ORANGE, "agent": PINK}
+COST_PARTS = ("claims", "commission", "expenses", "acquisition")
+COST_COLOUR = {"claims": GREY, "commission": PINK, "expenses": SKY, "acquisition": ORANGE}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def channel_run(channels: tuple, premium: float, margin: float) -> pd.DataFrame:
+    """The funnel of every channel: ``channels`` is ((name, reach, conversion, acquisition, commission,
+    claims ratio, expense ratio), ...); bad input raises ``InputError``."""
+    return chn.funnel({c[0]: chn.Channel(int(c[1]), *map(float, c[2:])) for c in channels}, premium, margin)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def channel_market() -> SimpleNamespace:
+    """The sourced market table (shared read-only), its premium series and the 2020/2021 channel shares."""
+    market = chn.load_market()
+    return SimpleNamespace(table=market, premiums=chn.premium_series(market),
+                           shares={"2021": chn.channel_shares(market, "2021")})
+
+
+@figure(max_entries=128)
+def channel_cost_figure(names: tuple, parts: tuple, premium: float, break_even: tuple) -> go.Figure:
+    """Per channel, a stacked bar of what one policy costs (claims, commission, running expenses, acquisition),
+    a dashed line at the premium charged and a diamond at the premium the channel needs (``break_even``)."""
+    T = translator()
+    labels = [T(f"insurance.channels.name.{n}") for n in names]
+    data = [go.Bar(y=labels, x=[p[i] for p in parts], orientation="h", name=T(f"insurance.channels.part.{part}"),
+                   marker_color=COST_COLOUR[part], hovertemplate="%{y}: ¥%{x:,.2f}<extra>%{fullData.name}</extra>")
+            for i, part in enumerate(COST_PARTS)]
+    data.append(go.Scatter(y=labels, x=list(break_even), mode="markers", name=T("insurance.channels.needed"),
+                           marker=dict(symbol="diamond", size=15, color=RED, line=dict(width=1, color="white")),
+                           hovertemplate="%{y}: ¥%{x:,.2f}<extra>%{fullData.name}</extra>"))
+    return go.Figure(data=data, layout=dict(
+        barmode="stack", height=360, title=dict(text=T("insurance.channels.cost_title")),
+        shapes=[_vline(premium, dict(color=BLUE, width=2, dash="dash"))],
+        annotations=[dict(x=premium, y=1.02, xref="x", yref="paper", showarrow=False, yanchor="bottom",
+                          text=T("insurance.channels.premium_mark", p=premium))],
+        xaxis=dict(title=dict(text=T("insurance.channels.cost_axis")), rangemode="tozero"),
+        yaxis=dict(autorange="reversed"), legend=_legend_below(-0.25)))
+
+
+@figure(max_entries=128)
+def channel_curve_figure(names: tuple, channels: tuple, premium: float, margin: float) -> go.Figure:
+    """The premium each channel needs as its conversion varies from 0.1 % to 100 % (log axes), its current
+    conversion marked, and the premium charged as a dashed line.  ``channels`` as in ``channel_run``."""
+    T = translator()
+    grid = np.logspace(-3, 0, 61)
+    data = []
+    for name, c in zip(names, channels):
+        ch = chn.Channel(int(c[1]), *map(float, c[2:]))
+        label = T(f"insurance.channels.name.{name}")
+        colour = CHANNEL_COLOUR[name]
+        data.append(go.Scatter(x=grid * 100, y=chn.break_even_curve(ch, premium, margin, grid), mode="lines",
+                               name=label, line=dict(color=colour, width=3), legendgroup=name,
+                               hovertemplate="%{x:.2f}% → ¥%{y:,.2f}<extra>" + label + "</extra>"))
+        now = float(chn.break_even_curve(ch, premium, margin, [ch.conversion])[0])
+        data.append(go.Scatter(x=[ch.conversion * 100], y=[now], mode="markers", legendgroup=name, showlegend=False,
+                               marker=dict(size=13, color=colour, line=dict(width=2, color="black")),
+                               hovertemplate="%{x:.2f}% → ¥%{y:,.2f}<extra>" + label + "</extra>"))
+    return go.Figure(data=data, layout=dict(
+        height=360, title=dict(text=T("insurance.channels.curve_title")),
+        shapes=[_hline(premium, dict(color=BLUE, width=2, dash="dash"))],
+        xaxis=dict(type="log", title=dict(text=T("insurance.channels.curve_x"))),
+        yaxis=dict(type="log", title=dict(text=T("insurance.channels.curve_y"))), legend=_legend_below(-0.25)))
+
+
+@figure(max_entries=8)
+def market_premium_figure() -> go.Figure:
+    """China's internet insurance premium (all lines) by year, ¥100 million, each bar dated by its source."""
+    T = translator()
+    s = channel_market().premiums
+    return go.Figure(data=[go.Bar(x=s["year"].astype(str), y=s["value_yi"], marker_color=BLUE,
+                                  customdata=s["published"], text=[f"{v:,.0f}" for v in s["value_yi"]],
+                                  textposition="outside",
+                                  hovertemplate="%{x}: %{y:,.0f}<br>" + T("insurance.channels.published")
+                                                + " %{customdata}<extra></extra>")],
+                     layout=dict(height=320, title=dict(text=T("insurance.channels.market_title")),
+                                 yaxis=dict(title=dict(text=T("insurance.channels.market_axis"))),
+                                 xaxis=dict(type="category")))
+
+
+@figure(max_entries=8)
+def market_share_figure() -> go.Figure:
+    """Internet property & casualty premium by channel in 2021, as shares (IAC)."""
+    T = translator()
+    shares = channel_market().shares["2021"]
+    colours = {"intermediary": GREEN, "own": BLUE, "referral": ORANGE}
+    parts = [p for p in colours if p in shares]
+    data = [go.Bar(x=[T(f"insurance.channels.share.{p}") for p in parts], y=[shares[p] * 100 for p in parts],
+                   marker_color=[colours[p] for p in parts], text=[f"{shares[p] * 100:.0f}%" for p in parts],
+                   textposition="outside", hovertemplate="%{x}: %{y:.0f}%<extra></extra>")]
+    return go.Figure(data=data, layout=dict(
+        height=320, title=dict(text=T("insurance.channels.share_title")),
+        yaxis=dict(title=dict(text="%"), range=[0, 60]), xaxis=dict(type="category")))
