@@ -1,12 +1,15 @@
 """Regulation: chapter 3 (compliance, supervisors, risk reserve), chapter 7 (better regulation and risk control)
 and the article's §2, §5, §6 — three jurisdictions compared, AML rules as code, a sandbox cohort, data
 protection and crypto rules.  Each tab is a section; only the open one runs (ui.sections)."""
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 import ui
-from core import aml as aml_core, regulation as reg
+from core import aml as aml_core, regulation as reg, regulators as regulators_core
 from ui import draw_regulation as draw
+from ui.check import chapter_check
 from ui.draw_regulation import title_col
 
 T = ui.frame("regulation")
@@ -415,10 +418,81 @@ def crypto() -> None:
     ui.takeaway(T("regulation.crypto.takeaway"))
 
 
-ui.sections("regulation", {"compare": compare, "aml": aml, "sandbox": sandbox, "privacy": privacy, "crypto": crypto})
+# ====================================================================== 6. regulators (chapter 3, 监管机构)
+def regulators() -> None:
+    st.subheader(T("regulation.regulators.heading"))
+    intro("regulation.regulators.intro")
+    actors = list(regulators_core.ACTORS)
+    c1, c2, c3 = st.columns([1.3, 2.2, 1.5])
+    # the actor's and the question's labels are translated: kept out of Streamlit's binding, ?ract= / ?rq= hold ids
+    actor = c1.radio(T("regulation.regulators.actor_label"), actors,
+                     index=actors.index(ui.url_value("ract", "p2p", options=actors)),
+                     format_func=lambda a: T(f"regulation.regulators.actor.{a}"), key=f"rg_actor_{ui.lang()}",
+                     persist_state="page", help=T("regulation.regulators.actor_help"))
+    ids = regulators_core.actions(actor)
+    asked = st.query_params.get("rq")
+    if asked and asked not in regulators_core.load_queries().index:
+        with ui.guard():  # a hand-edited link: say so in the reader's language, then show the first question
+            regulators_core.ask(asked)
+    query = c2.selectbox(T("regulation.regulators.query_label"), ids,
+                         index=ids.index(ui.url_value("rq", ids[0], options=ids)),
+                         format_func=lambda q: T(f"regulation.regulators.q.{q}"), key=f"rg_q_{actor}_{ui.lang()}",
+                         persist_state="page", help=T("regulation.regulators.query_help"))
+    year = c3.slider(T("regulation.regulators.year"), regulators_core.FIRST_DAY.year, regulators_core.TODAY.year,
+                     regulators_core.TODAY.year, key="ryear", help=T("regulation.regulators.year_help"), **ui.BIND)
+    ui.sync_url(ract=actor, rq=query)
+    on = min(date(int(year), 12, 31), regulators_core.TODAY)
+    with ui.guard():
+        ans = draw.regulator_answer(query, on.isoformat())
+        row = regulators_core.load_queries().loc[query]
+        lc = ui.lang()
+        left, right = st.columns([3, 2])
+        with left.container(border=True):
+            st.markdown(f"#### {T('regulation.regulators.outcome.' + ans.outcome)}")
+            if ans.in_force:
+                st.markdown(row[f"answer_{lc}"])
+            else:
+                st.markdown(T("regulation.regulators.not_yet", rule_date=ans.rule_date, on=on.isoformat()))
+            st.markdown(f"**{T('regulation.regulators.rule')}** {row[f'rule_{lc}']} · {ans.rule_date}")
+            ui.source_note(ans.source)
+        with right:
+            st.metric(T("regulation.regulators.decider_then", on=on.isoformat()), draw.regulator_name(ans.decider, True),
+                      help=T("regulation.regulators.decider_help"))
+            st.metric(T("regulation.regulators.decider_today"), draw.regulator_name(ans.decider_today, True))
+            st.markdown(f"**{T('regulation.regulators.chain_title')}** " + " → ".join(
+                draw.regulator_name(r, True) for r in ans.chain))
+            if ans.co_deciders:
+                sep = "、" if lc == "zh" else ", "
+                st.markdown(f"**{T('regulation.regulators.with')}** "
+                            + sep.join(draw.regulator_name(r) for r in ans.co_deciders))
+        ui.chart(draw.spells_figure(ans.area, on.isoformat()), key="rg_spells")
+        st.caption(T("regulation.regulators.chart_note"))
+        with st.expander(T("regulation.regulators.today_title")):
+            st.dataframe(draw.regulators_today(lc), hide_index=True, width="stretch")
+        ui.what_happened(T("regulation.regulators.happened", on=on.isoformat(),
+                           question=T(f"regulation.regulators.q.{query}"), rule=row[f"rule_{lc}"],
+                           rule_date=ans.rule_date,
+                           force=T("regulation.regulators.in_force" if ans.in_force else "regulation.regulators.not_in_force"),
+                           outcome=T(f"regulation.regulators.outcome.{ans.outcome}"),
+                           decider=draw.regulator_name(ans.decider), issuer=draw.regulator_name(ans.issuer),
+                           chain=" → ".join(draw.regulator_name(r, True) for r in ans.chain),
+                           today=draw.regulator_name(ans.decider_today),
+                           area=T(f"regulation.regulators.area.{ans.area}"),
+                           status=T(f"regulation.regulators.status.{ans.area_status}")))
+        keep_numbers("regulators", {"regulators_question": query, "regulators_date": on.isoformat(),
+                                    "regulators_outcome": ans.outcome, "regulators_decider": ans.decider,
+                                    "regulators_decider_today": ans.decider_today})
+        ui.download_csv(draw.regulators_csv(actor, lc), f"regulation-regulators-{actor}.csv", key="dl_rg",
+                        label=T("regulation.regulators.download"))
+    ui.takeaway(T("regulation.regulators.takeaway"))
+    chapter_check("regulation", ["c1", "c2", "c3", "c4"])
+
+
+ui.sections("regulation", {"compare": compare, "aml": aml, "sandbox": sandbox, "privacy": privacy, "crypto": crypto,
+                           "regulators": regulators})
 
 st.divider()
 ui.quiz("regulation", ["q1", "q2", "q3", "q4"])
 st.markdown(f"#### {T('regulation.summary_title')}")
-ui.summary_download("regulation", ("compare", "aml", "sandbox", "privacy", "crypto"), "regulation-summary.csv",
+ui.summary_download("regulation", ("compare", "aml", "sandbox", "privacy", "crypto", "regulators"), "regulation-summary.csv",
                     key="dl_summary", label=T("regulation.summary_download"), column="quantity")

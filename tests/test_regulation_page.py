@@ -10,9 +10,9 @@ from tests.apptest import APP, TIMEOUT, error_texts, happened_texts, raw_keys_on
 from ui import i18n
 
 PAGE = "pages/5_regulation.py"
-TABS = ["compare", "aml", "sandbox", "privacy", "crypto"]
+TABS = ["compare", "aml", "sandbox", "privacy", "crypto", "regulators"]
 # "what just happened" boxes per tab: the data-protection tab has two (the fine, the pseudonymisation)
-HAPPENED = {"compare": 1, "aml": 1, "sandbox": 1, "privacy": 2, "crypto": 1}
+HAPPENED = {"compare": 1, "aml": 1, "sandbox": 1, "privacy": 2, "crypto": 1, "regulators": 1}
 
 
 def shown_tabs(at) -> list[str]:
@@ -70,8 +70,8 @@ def test_page_runs_clean_in_both_languages(en, zh):
             assert not at.exception and not error_texts(at), name
             assert raw_keys_on_screen(at, lang) == [], name
             assert len(happened_texts(at)) == HAPPENED[name], name
-            assert len(at.tabs) == 5
-    assert sum(HAPPENED.values()) == 6     # compare, AML, sandbox, fine, pseudonymisation, crypto
+            assert len(at.tabs) == len(TABS)
+    assert sum(HAPPENED.values()) == 7     # compare, AML, sandbox, fine, pseudonymisation, crypto, regulators
 
 
 def test_compare_tab_counts_the_milestones(en, zh):
@@ -194,6 +194,7 @@ BAD_LINKS = {   # every bound control of a tab given a value it cannot take: the
                 "sshow": "inf", "slaunch": "7", "sseed": "9" * 309},
     "privacy": {"gto": "-inf", "pto": "1e309", "pn": "abc", "psh": "5", "pk": "11", "pw": "3", "pseed": "inf"},
     "crypto": {"on": "2099-01-01"},
+    "regulators": {"ryear": "2099", "ract": "astronaut"},
 }
 
 
@@ -236,4 +237,4 @@ def test_presenter_mode_folds_the_explanations():
         assert labels.count("Explanation") >= 2 and not error_texts(at)   # the page's intro and the tab's
         explanations += labels.count("Explanation") - 1
         assert len(happened_texts(at)) == HAPPENED[name]
-    assert explanations + 1 == 7        # the page intro, one per tab, and the pseudonymisation intro
+    assert explanations + 1 == 8        # the page intro, one per tab, and the pseudonymisation intro

@@ -482,3 +482,109 @@ def verdict_heatmap(chosen: str | None = None) -> go.Figure:
     fig.update_xaxes(type="category")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
+
+
+# ====================================================================== regulators (who supervises what, chapter 3)
+from core import regulators as regulators_core  # noqa: E402  (kept beside the section it serves)
+
+REGULATOR_COLOUR = {"pboc": RED, "cbrc": SKY, "circ": PINK, "cbirc": BLUE, "nfra": GREEN, "csrc": ORANGE,
+                    "cac": "#6A3D9A", "local": GREY, "": "#DDDDDD"}
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def regulators_table() -> pd.DataFrame:
+    return regulators_core.load_regulators()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def regulator_spells() -> pd.DataFrame:
+    return regulators_core.load_spells()
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def regulator_answer(query: str, on_iso: str) -> regulators_core.Answer:
+    """``core.regulators.ask`` for one question and date (an unknown question raises ``InputError``)."""
+    return regulators_core.ask(query, date.fromisoformat(on_iso))
+
+
+def regulator_name(reg_id: str, short: bool = False) -> str:
+    """The regulator's name in the reader's language ("" → the locale's "nobody")."""
+    T = translator()
+    if not reg_id:
+        return T("regulation.regulators.nobody")
+    row = regulators_table().loc[reg_id]
+    if short:
+        name = row["name_zh"]  # "中国银行业监督管理委员会（银监会）" → "银监会"
+        return row["abbr"] if lang() == "en" else (name.split("（")[1].rstrip("）") if "（" in name else name)
+    return row["name_zh"] if lang() == "zh" else f"{row['name_en']} ({row['abbr']})"
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def regulators_csv(actor: str, language: str) -> pd.DataFrame:
+    """Every question of one actor answered for today, in one language (for the download)."""
+    T = Translator(language)
+    queries = regulators_core.load_queries()
+    regs = regulators_table()
+    out = regulators_core.actor_table(actor)
+    name = (lambda r: regs.loc[r, "name_zh"] if language == "zh" else regs.loc[r, "name_en"])
+    return pd.DataFrame({
+        T("regulation.regulators.col_question"): [T(f"regulation.regulators.q.{q}") for q in out["query"]],
+        T("regulation.regulators.col_rule"): [queries.loc[q, f"rule_{language}"] for q in out["query"]],
+        T("regulation.regulators.col_date"): list(out["rule_date"]),
+        T("regulation.regulators.col_outcome"): [T(f"regulation.regulators.outcome.{o}") for o in out["outcome"]],
+        T("regulation.regulators.col_decider"): [name(r) for r in out["decider_today"]],
+        T("regulation.regulators.col_answer"): [queries.loc[q, f"answer_{language}"] for q in out["query"]],
+        T("regulation.regulators.col_source"): list(out["source"]),
+    })
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def regulators_today(language: str) -> pd.DataFrame:
+    """The supervisors with their founding/end dates, remit and source, in one language."""
+    T = Translator(language)
+    regs = regulators_table()
+    return pd.DataFrame({
+        T("regulation.regulators.col_regulator"): [regs.loc[r, "name_zh"] if language == "zh"
+                                                   else f"{regs.loc[r, 'name_en']} ({regs.loc[r, 'abbr']})"
+                                                   for r in regs.index],
+        T("regulation.regulators.col_founded"): [v or "—" for v in regs["founded"]],
+        T("regulation.regulators.col_ended"): [v or "—" for v in regs["ended"]],
+        T("regulation.regulators.col_remit"): list(regs[f"remit_{language}"]),
+        T("regulation.regulators.col_source"): [f"{s} ({d})" for s, d in zip(regs["source"], regs["source_date"])],
+    })
+
+
+@figure
+def spells_figure(area: str, on_iso: str) -> go.Figure:
+    """Who led each area over time (one bar per spell, coloured by supervisor); the asked-about area in full
+    colour, the others faded; a line at the date asked and one at the NFRA's founding."""
+    T = translator()
+    spells = regulator_spells()
+    fig = go.Figure()
+    seen = set()
+    for row in spells.itertuples():
+        start = pd.Timestamp(row.start_date)
+        end = pd.Timestamp(row.end_date)
+        reg_id = row.regulator
+        label = T(f"regulation.regulators.status.{row.status}") if not reg_id else regulator_name(reg_id, short=True)
+        name = regulator_name(reg_id, short=True) if reg_id else T("regulation.regulators.nobody")
+        fig.add_trace(go.Bar(
+            y=[T(f"regulation.regulators.area.{row.area}")], x=[(end - start).total_seconds() * 1000],
+            base=[start.strftime("%Y-%m-%d")], orientation="h", name=name, legendgroup=name,
+            showlegend=name not in seen, marker_color=REGULATOR_COLOUR.get(reg_id, GREY),
+            marker_pattern_shape="/" if row.status in ("banned", "cleared") else "",
+            opacity=1.0 if row.area == area else 0.35, text=label, textposition="inside", insidetextanchor="middle",
+            hovertemplate=f"{name} · {T('regulation.regulators.status.' + row.status)}<br>"
+                          f"{row.start} → {row.end or T('regulation.regulators.today')}<extra></extra>"))
+        seen.add(name)
+    for day, colour, key in ((on_iso, "black", "regulation.regulators.asked"), ("2023-05-18", GREEN,
+                                                                                "regulation.regulators.nfra_line")):
+        fig.add_shape(type="line", x0=day, x1=day, y0=0, y1=1, yref="paper", line=dict(color=colour, width=2,
+                                                                                        dash="dot"))
+        fig.add_annotation(x=day, y=1.02, yref="paper", text=T(key, date=day), showarrow=False, yanchor="bottom",
+                           font=dict(color=colour))
+    fig.update_layout(height=420, barmode="overlay", title=T("regulation.regulators.chart_title"),
+                      legend=dict(orientation="h", y=-0.15), margin=dict(t=90))
+    fig.update_xaxes(type="date", range=["2010-01-01", regulators_core.TODAY.isoformat()])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
