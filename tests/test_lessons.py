@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 
 import pytest
@@ -115,3 +116,58 @@ def test_step_link_opens_its_tab_with_its_scenario(lesson_id, index, lang):
     # the lesson panel shows this step
     texts = " ".join(str(m.value) for m in at.markdown) + " ".join(str(c.value) for c in at.caption)
     assert step.t("ask", lang) in texts
+
+
+# ------------------------------------------------------------------ the lessons page, worksheets, slide map
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("tab", ["plans", "study", "worksheets", "slides"])
+def test_lessons_page_tabs(tab, lang):
+    at = run_page("pages/8_lessons.py", lang, {"tab": tab})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not error_texts(at)
+    assert not raw_keys_on_screen(at, lang)
+
+
+def test_worksheet_for_an_unknown_lesson_says_so():
+    at = run_page("pages/8_lessons.py", "en", {"tab": "worksheets", "lesson": "no-such-lesson"})
+    assert not at.exception
+    assert any("no-such-lesson" in str(w.value) for w in at.warning)
+
+
+def test_unknown_lesson_on_a_page_says_so_and_the_page_goes_on():
+    at = run_page("pages/4_blockchain.py", "zh", {"tab": "network", "lesson": "nope"})
+    assert not at.exception
+    assert any("nope" in str(w.value) for w in at.warning)
+    assert at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.lesson_id)
+def test_worksheet_and_answer_key(lesson, lang):
+    from ui.lesson import worksheet_html
+    sheet = worksheet_html(lesson.lesson_id, lang).decode("utf-8")
+    key = worksheet_html(lesson.lesson_id, lang, answer_key=True).decode("utf-8")
+    assert sheet.count('class="task"') == key.count('class="task"') == len(lesson.steps)
+    assert sheet.count('class="answer"') == len(lesson.steps) and 'class="key"' not in sheet
+    for i, step in enumerate(lesson.steps):
+        assert step.t("task", lang).replace("“", "").split("，")[0][:8] in sheet.replace("“", "")
+        values = lessons.answer_values(step)
+        if values:    # the key quotes the numbers core computed for the prepared scenario, not the template
+            assert "{" not in key.split('class="key">')[i + 1].split("</div>")[0]
+    assert "font-family" in sheet and ("Noto Sans CJK SC" in sheet)
+
+
+def test_slide_map_tabs_exist():
+    import csv
+    rows = list(csv.DictReader((lessons.ROOT / "data" / "slide_map.csv").open(encoding="utf-8")))
+    assert len(rows) >= 100
+    for row in rows:
+        assert lessons.tab_exists(row["page"], row["tab"]), row
+        assert row["heading_zh"].strip() and row["heading_en"].strip()
+    deck = (lessons.ROOT.parent / "shared" / "seeds" / "course-deck-internet-finance-technology.txt")
+    if deck.exists():   # every deck heading with a name is in the map
+        mapped = {r["heading_zh"] for r in rows}
+        for line in deck.read_text(encoding="utf-8").splitlines():
+            head = re.sub(r"^\d+\s*", "", line.lstrip("#").strip())     # "## 01 加密技术" → "加密技术"
+            if line.startswith("#") and head and head != "目录":
+                assert any(head in m for m in mapped), head

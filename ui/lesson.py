@@ -203,3 +203,92 @@ def _speaker_notes(lesson: core_lessons.Lesson, index: int, T) -> None:
             st.markdown(step.t("notes", lang))
             st.markdown(f"**{T('lessons.panel.expect')}** "
                         + fill(step.t("expect", lang), core_answer_values(lesson.lesson_id, index), lang))
+
+
+# ------------------------------------------------------------------ worksheets (print-ready HTML)
+_PRINT_CSS = """
+@page { size: A4; margin: 16mm 15mm; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+       "WenQuanYi Micro Hei", "Noto Sans", "Helvetica Neue", Arial, sans-serif;
+       font-size: 11.5pt; line-height: 1.55; color: #111; margin: 0 auto; max-width: 180mm; }
+h1 { font-size: 17pt; margin: 0 0 4pt 0; } h2 { font-size: 13pt; margin: 14pt 0 4pt 0; }
+.meta { display: flex; gap: 18pt; margin: 6pt 0 10pt 0; }
+.meta span { flex: 1; border-bottom: 1px solid #555; padding-bottom: 2pt; }
+.goal { font-size: 10.5pt; color: #333; margin-bottom: 8pt; }
+.task { border: 1px solid #999; border-radius: 4pt; padding: 7pt 9pt; margin: 0 0 9pt 0;
+        page-break-inside: avoid; break-inside: avoid; }
+.task h2 { margin-top: 0; }
+.where { font-size: 9.5pt; color: #333; }
+.link { font-family: "Noto Sans Mono", Consolas, monospace; font-size: 8.5pt; color: #444; word-break: break-all; }
+.answer { border: 1px dashed #777; min-height: 32mm; margin-top: 5pt; padding: 3pt 5pt; font-size: 9.5pt; color: #666; }
+.key { background: #f3f6fa; border-left: 3pt solid #0072B2; padding: 5pt 8pt; margin-top: 4pt; }
+.footer { font-size: 8.5pt; color: #666; margin-top: 12pt; border-top: 1px solid #ccc; padding-top: 4pt; }
+ol { margin: 2pt 0 0 14pt; padding: 0; }
+@media screen { body { padding: 12mm; } }
+"""
+
+
+def tab_url(page: str, tab: str, lang: str, params: dict | None = None) -> str:
+    """A tab's address inside the app, e.g. ``/blockchain?tab=network&q=0.3&lang=zh`` (Streamlit names a page's URL
+    after its script without the number: ``pages/4_blockchain.py`` → ``/blockchain``; the home page is ``/``)."""
+    from urllib.parse import urlencode
+    path = page_path(page) or core_lessons.pages()[page].path
+    stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+    head, _, tail = stem.partition("_")
+    name = "" if path == "app.py" else (tail if head.isdigit() and tail else stem)
+    return f"/{name}?" + urlencode(dict({"tab": tab}, **(params or {}), lang=lang))
+
+
+def _url(step: core_lessons.Step, lang: str) -> str:
+    """The step's address inside the app, with its scenario."""
+    return tab_url(step.page, step.tab, lang, {k: v for k, v in step.query().items() if k != "tab"})
+
+
+def _tab_label(T, page: str, tab: str) -> str:
+    key = f"{page}.tab.{tab}"
+    return T(key) if T.has(key) else tab
+
+
+def worksheet_html(lesson_id: str, lang: str, answer_key: bool = False) -> bytes:
+    """A print-ready worksheet (or its answer key) for one lesson, as UTF-8 HTML.
+
+    Only our own lesson texts go in, each escaped; the answer key's numbers come from ``core`` for the lesson's
+    prepared scenario.  Fonts are the reader's system fonts (the Chinese ones are listed first)."""
+    from html import escape
+    from ui.i18n import Translator
+    T = Translator(lang)
+    lesson = core_lessons.load_lesson(lesson_id)
+    title = lesson.t("title", lang)
+    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
+             f"<title>{escape(title)}</title><style>{_PRINT_CSS}</style></head><body>",
+             f"<h1>{escape(title)}{' · ' + escape(T('lessons.ws.key_title')) if answer_key else ''}</h1>"]
+    if answer_key:
+        parts.append(f"<p class=\"goal\">{escape(T('lessons.ws.key_note'))}</p>")
+    else:
+        parts.append("<div class=\"meta\">" + "".join(f"<span>{escape(T(k))}：</span>" if lang == "zh" else
+                                                      f"<span>{escape(T(k))}:</span>"
+                                                      for k in ("lessons.ws.name", "lessons.ws.class_",
+                                                                "lessons.ws.date")) + "</div>")
+        parts.append(f"<p class=\"goal\">{escape(lesson.t('goal', lang))}</p>")
+    for i, step in enumerate(lesson.steps):
+        page, tab = T(f"nav.{step.page}"), _tab_label(T, step.page, step.tab)
+        parts.append("<div class=\"task\">")
+        parts.append(f"<h2>{escape(T('lessons.ws.task', k=i + 1))} · {escape(step.t('title', lang))}</h2>")
+        parts.append(f"<div class=\"where\">{escape(T('lessons.ws.open_tab', page=page, tab=tab))}")
+        if step.params:
+            values = ", ".join(f"{k} = {v}" for k, v in step.params.items())
+            parts.append(" · " + escape(T("lessons.ws.setting", values=values)))
+        parts.append(f"</div><div class=\"link\">{escape(_url(step, lang))}</div>")
+        parts.append(f"<p><b>{escape(step.t('ask', lang))}</b><br>{escape(step.t('task', lang))}</p>")
+        if answer_key:
+            values = core_lessons.answer_values(step)
+            parts.append(f"<div class=\"key\">{escape(fill(step.t('expect', lang), values, lang))}</div>")
+        else:
+            parts.append(f"<div class=\"answer\">{escape(T('lessons.ws.answer_space'))}</div>")
+        parts.append("</div>")
+    parts.append(f"<h2>{escape(T('lessons.ws.closing'))}</h2><ol>"
+                 + "".join(f"<li>{escape(q)}</li>" for q in lesson.closing[lang]) + "</ol>")
+    parts.append(f"<div class=\"footer\">{escape(T('lessons.ws.footer', lesson=lesson.lesson_id, minutes=lesson.minutes))}"
+                 "</div></body></html>")
+    return "".join(parts).encode("utf-8")
