@@ -397,12 +397,23 @@ def _aml_line(p: dict) -> dict:
             "structurers": s["structurers"], "caught_daily": s["caught_daily"], "caught_single": s["caught_single"]}
 
 
+def _amm(p: dict) -> dict:
+    """Constant-product swap of 10 % of the X reserve (defi.swap_output / price_impact) and the impermanent loss
+    2√r/(1+r) − 1 for the price move r (defi.impermanent_loss)."""
+    from core import defi
+    rx, ry, fee = int(p.get("rx", 100_000)), int(p.get("ry", 700_000)), int(p.get("fee", 30))
+    trade = rx // 10
+    return {"trade": trade, "out": defi.swap_output(rx, ry, trade, fee), "spot_out": trade * ry / rx,
+            "impact": defi.price_impact(rx, ry, trade, fee), "move": float(p.get("move", 2.0)),
+            "il": defi.impermanent_loss(float(p.get("move", 2.0)))}
+
+
 #: answer computers a step may name; each takes the step's params and returns named numbers
 ANSWERS = {
     "payments_fee": _payments_fee, "switch_links": _switch_links, "crossborder": _crossborder,
     "biometric_eer": _biometric_eer, "loan_cost": _loan_cost, "micro_premium": _micro_premium, "ruin": _ruin,
     "delay": _delay, "expected_tries": _expected_tries, "chain_work": _chain_work, "race": _race,
-    "merkle": _merkle, "supply": _supply, "aml_line": _aml_line,
+    "merkle": _merkle, "supply": _supply, "aml_line": _aml_line, "amm": _amm,
 }
 
 
