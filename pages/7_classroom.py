@@ -11,6 +11,7 @@ import secrets
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import ui
 from core import classroom as cr
@@ -54,7 +55,10 @@ def posted(action: str, message: str, detail: str = "") -> None:
     form is redrawn with that id (a tap on the old form, a double tap, then does nothing)."""
     st.session_state.pop(f"_cl_rid_{action}", None)
     st.session_state["_cl_flash"] = (message, detail)
-    st.rerun()
+    try:
+        st.rerun(scope="fragment")   # a tap inside the seat's fragment redraws only the fragment
+    except StreamlitAPIException:     # a full run of the page (the first one, or a test)
+        st.rerun()
 
 
 def flash() -> None:
@@ -73,8 +77,10 @@ def join_panel(code: str, big: bool) -> None:
     link = draw.join_link(code, ui.lang())
     left, right = st.columns([3, 2] if big else [2, 1])
     with left:
-        st.markdown(f"<div class='fl-join-code'>{T('classroom.join_code')}: <b>{code}</b></div>",
-                    unsafe_allow_html=True)   # the code is from CODE_ALPHABET only (checked)
+        size = "5rem" if big else "2.4rem"    # readable from the back row of a lecture hall
+        st.markdown(f"<div style='font-size:1.4rem'>{T('classroom.join_code')}</div>"
+                    f"<div style='font-size:{size};font-weight:700;letter-spacing:0.12em;line-height:1.1'>"
+                    f"{code}</div>", unsafe_allow_html=True)   # the code is from CODE_ALPHABET only (checked)
         st.caption(T("classroom.join_hint"))
         st.code(link, language=None)
     with right:
@@ -346,8 +352,7 @@ def student(code: str, token: str) -> None:
         flash()
         c1, c2 = st.columns(2)
         c1.metric(T("classroom.balance"), ui.money(bal.get(seat.nickname, 0)))
-        c2.metric(T("classroom.activity_now"), T(f"classroom.activity.{room.activity}"),
-                  T("classroom.round_open" if room.round_open else "classroom.round_closed"))
+        c2.metric(T("classroom.activity_now"), T(f"classroom.activity.{room.activity}"))
         if not room.is_open:
             st.info(T("classroom.room_closed"), icon="🔒")
         elif not room.round_open or room.activity == "lobby":

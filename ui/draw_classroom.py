@@ -69,9 +69,10 @@ def flow_figure(flows: pd.DataFrame, top: int = 12) -> go.Figure:
     df["pair"] = names(df, "actor") + " → " + names(df, "counterparty")
     fig = go.Figure(go.Bar(x=df["amount_fen"] / 100, y=df["pair"], orientation="h",
                            text=[f"¥{v / 100:,.2f} · {c}×" for v, c in zip(df["amount_fen"], df["count"])],
-                           textposition="auto"))
-    fig.update_layout(title=T("classroom.chart.flows"), xaxis_title=T("classroom.chart.yuan"), height=420,
-                      margin=dict(l=10, r=10, t=60, b=10))
+                           textposition="outside", cliponaxis=False))
+    fig.update_layout(title=T("classroom.chart.flows"), xaxis_title=T("classroom.chart.yuan"),
+                      height=140 + 34 * len(df), margin=dict(l=10, r=90, t=60, b=10))
+    fig.update_yaxes(dtick=1)
     return fig
 
 
@@ -81,9 +82,10 @@ def payers_figure(events: pd.DataFrame, top: int = 10) -> go.Figure:
     pay = events[events["kind"] == "pay"]
     counts = pay.groupby("actor").size().sort_values(ascending=False).head(top).iloc[::-1]
     fig = go.Figure(go.Bar(x=counts.values, y=counts.index, orientation="h", text=counts.values,
-                           textposition="auto"))
-    fig.update_layout(title=T("classroom.chart.payers"), xaxis_title=T("classroom.chart.count"), height=420,
-                      margin=dict(l=10, r=10, t=60, b=10))
+                           textposition="outside", textangle=0, cliponaxis=False))
+    fig.update_layout(title=T("classroom.chart.payers"), xaxis_title=T("classroom.chart.count"),
+                      height=140 + 34 * len(counts), margin=dict(l=10, r=40, t=60, b=10))
+    fig.update_yaxes(dtick=1)
     return fig
 
 
@@ -96,9 +98,12 @@ def chain_figure(chain: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(x=part["height"], y=part["miner"], mode="markers", name=name,
                                  marker=dict(symbol=symbol, size=16), text=part["hash"].str[:12],
                                  hovertemplate="#%{x} · %{y}<br>%{text}…<extra></extra>"))
-    fig.update_layout(title=T("classroom.chart.chain"), xaxis_title=T("classroom.chart.height"), height=420,
-                      legend=dict(orientation="h", y=-0.2), margin=dict(l=10, r=10, t=60, b=10))
-    fig.update_xaxes(dtick=1)
+    fig.update_layout(title=T("classroom.chart.chain"), xaxis_title=T("classroom.chart.height"),
+                      height=160 + 30 * chain["miner"].nunique(), showlegend=True,
+                      legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
+                      margin=dict(l=10, r=10, t=80, b=10))
+    fig.update_yaxes(dtick=1)
+    fig.update_xaxes(rangemode="nonnegative")
     return fig
 
 
@@ -117,9 +122,11 @@ def loans_figure(loans: pd.DataFrame) -> go.Figure:
     """Funded principal by grade and outcome (funded, repaid, default)."""
     T = translator()
     fig = go.Figure()
+    colours = {"funded": "#56B4E9", "repaid": "#009E73", "default": "#D55E00"}   # Okabe–Ito: blue, green, red
     for status in ("funded", "repaid", "default"):
         part = loans[loans["status"] == status].groupby("grade")["amount"].sum()
-        fig.add_trace(go.Bar(x=part.index, y=part.values / 100, name=T(f"classroom.loan_status.{status}")))
+        fig.add_trace(go.Bar(x=part.index, y=part.values / 100, name=T(f"classroom.loan_status.{status}"),
+                             marker_color=colours[status]))
     fig.update_layout(title=T("classroom.chart.loans"), xaxis_title=T("classroom.chart.grade"),
                       yaxis_title=T("classroom.chart.yuan"), barmode="stack", height=420,
                       legend=dict(orientation="h", y=-0.2), margin=dict(l=10, r=10, t=60, b=10))
