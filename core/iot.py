@@ -68,19 +68,19 @@ def _date(day: int) -> str:
 
 
 def _amount(amount_fen) -> int:
-    require(isinstance(amount_fen, int) and not isinstance(amount_fen, bool), "iot_amount",
+    require(isinstance(amount_fen, int) and not isinstance(amount_fen, bool), "payments_iot_amount",
             "amounts are whole fen", lo=1, hi=MAX_FEN)
-    require(1 <= amount_fen <= MAX_FEN, "iot_amount", "amount must be 1 fen … ¥100,000", lo=1, hi=MAX_FEN)
+    require(1 <= amount_fen <= MAX_FEN, "payments_iot_amount", "amount must be 1 fen … ¥100,000", lo=1, hi=MAX_FEN)
     return amount_fen
 
 
 def order_bytes(device_id: str, merchant: str, amount_fen: int, counter: int, minute: int) -> bytes:
     """The payment order the device signs: canonical JSON (sorted keys, no spaces), so signer and platform hash
     exactly the same bytes — ``{"amount_fen":…,"counter":…,"device":…,"merchant":…,"time":"…"}``."""
-    require(isinstance(device_id, str) and 0 < len(device_id) <= 40, "iot_device_id", "device id: 1–40 characters")
-    require(isinstance(merchant, str) and 0 < len(merchant) <= 40, "iot_merchant", "merchant id: 1–40 characters")
-    require(isinstance(counter, int) and 0 <= counter < 2 ** 32, "iot_counter", "counter: 0 … 2³²−1")
-    require(isinstance(minute, int) and minute >= 0, "iot_time", "time must be a non-negative minute")
+    require(isinstance(device_id, str) and 0 < len(device_id) <= 40, "payments_iot_device_id", "device id: 1–40 characters")
+    require(isinstance(merchant, str) and 0 < len(merchant) <= 40, "payments_iot_merchant", "merchant id: 1–40 characters")
+    require(isinstance(counter, int) and 0 <= counter < 2 ** 32, "payments_iot_counter", "counter: 0 … 2³²−1")
+    require(isinstance(minute, int) and minute >= 0, "payments_iot_time", "time must be a non-negative minute")
     return json.dumps({"amount_fen": _amount(amount_fen), "counter": counter, "device": device_id,
                        "merchant": merchant, "time": clock(minute)}, sort_keys=True, separators=(",", ":")).encode()
 
@@ -138,7 +138,7 @@ class IotPlatform:
 
     def __init__(self, balances_fen: dict[str, int]):
         for name, fen in balances_fen.items():
-            require(isinstance(fen, int) and 0 <= fen <= MAX_FEN, "iot_balance", "balances: 0 … ¥100,000",
+            require(isinstance(fen, int) and 0 <= fen <= MAX_FEN, "payments_iot_balance", "balances: 0 … ¥100,000",
                     lo=0, hi=MAX_FEN // 100)
         self.balances = dict(balances_fen)
         self.devices: dict[str, Device] = {}
@@ -146,10 +146,10 @@ class IotPlatform:
     def register(self, device_id: str, public_key: bytes, owner: str, per_tx_limit_fen: int,
                  daily_limit_fen: int) -> Device:
         """The owner binds a device's public key to a wallet with two limits (done once, e.g. in the app)."""
-        require(owner in self.balances, "iot_unknown_wallet", "the owner has no wallet", name=owner)
-        require(device_id not in self.devices, "iot_device_exists", "device already registered", device=device_id)
+        require(owner in self.balances, "payments_iot_unknown_wallet", "the owner has no wallet", name=owner)
+        require(device_id not in self.devices, "payments_iot_device_exists", "device already registered", device=device_id)
         for limit in (per_tx_limit_fen, daily_limit_fen):
-            require(isinstance(limit, int) and 1 <= limit <= MAX_FEN, "iot_limit",
+            require(isinstance(limit, int) and 1 <= limit <= MAX_FEN, "payments_iot_limit",
                     "limits: ¥0.01 … ¥100,000", lo=1, hi=MAX_FEN // 100)
         crypto._ecc_public(public_key)        # InputError unless a valid SEC 1 secp256k1 key
         device = Device(device_id, bytes(public_key), owner, per_tx_limit_fen, daily_limit_fen)
@@ -158,7 +158,7 @@ class IotPlatform:
 
     def revoke(self, device_id: str, minute: int) -> None:
         """The owner reports the device lost or stolen: every later order from it is refused."""
-        require(device_id in self.devices, "iot_unknown_device", "no such device", device=device_id)
+        require(device_id in self.devices, "payments_iot_unknown_device", "no such device", device=device_id)
         self.devices[device_id].revoked_at = clock(minute)
 
     def total(self) -> int:
@@ -180,7 +180,7 @@ class IotPlatform:
         if device is None:
             return finish("registered", order)
         ok = crypto.verify(device.public_key, message, signature)
-        results.append(("signature", ok, {"key": device.public_key.hex()[:16]}))
+        results.append(("signature", ok, {"pubkey": device.public_key.hex()[:16]}))
         if not ok:
             return finish("signature", order)
         ok = device.revoked_at is None or order["time"] < device.revoked_at
@@ -254,11 +254,11 @@ def simulate(seed: int = 42, per_tx_limit_fen: int = 10_000, daily_limit_fen: in
     Amounts are drawn from ``PLAN``'s ranges with ``random.Random(seed)``; keys derive from the seed.  Each
     order step's state holds the signed bytes, the signature, the checks and the running rows (one per order:
     time, merchant, amount, decision, spent today, wallet) that the page charts and offers as CSV."""
-    require(isinstance(seed, int) and 0 <= seed <= 99_999, "iot_seed", "seed: 0 … 99,999", lo=0, hi=99_999)
+    require(isinstance(seed, int) and 0 <= seed <= 99_999, "payments_iot_seed", "seed: 0 … 99,999", lo=0, hi=99_999)
     for limit in (per_tx_limit_fen, daily_limit_fen):
-        require(isinstance(limit, int) and 1 <= limit <= MAX_FEN, "iot_limit", "limits: ¥0.01 … ¥100,000",
+        require(isinstance(limit, int) and 1 <= limit <= MAX_FEN, "payments_iot_limit", "limits: ¥0.01 … ¥100,000",
                 lo=1, hi=MAX_FEN // 100)
-    require(isinstance(balance_fen, int) and 0 <= balance_fen <= MAX_FEN, "iot_balance",
+    require(isinstance(balance_fen, int) and 0 <= balance_fen <= MAX_FEN, "payments_iot_balance",
             "balance: 0 … ¥100,000", lo=0, hi=MAX_FEN // 100)
     rng = random.Random(seed)
     amounts = [rng.randint(lo, hi) for *_, (lo, hi) in PLAN]

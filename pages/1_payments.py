@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 
 import ui
-from core import biometrics, crypto, payments
+from ui import timeline
+from core import biometrics, crypto, iot, payments
 from core import crossborder as xborder  # the names risk and crossborder are this page's sections
 from core import risk as fraud
 from core.errors import InputError
@@ -506,11 +507,120 @@ def future() -> None:
     ui.takeaway(T("payments.bio.takeaway"))
 
 
+# ====================================================================== 6 IoT payment
+def iot_payment() -> None:
+    st.subheader(T("payments.iot.heading"))
+    intro("payments.iot.intro")
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        seed = scenario_seed()
+    per_tx = c2.slider(T("payments.iot.per_tx"), 10, 500, 100, 10, key="iot_tx", help=T("payments.iot.per_tx_help"),
+                       **ui.BIND)
+    daily = c3.slider(T("payments.iot.daily"), 10, 1000, 150, 10, key="iot_day", help=T("payments.iot.daily_help"),
+                      **ui.BIND)
+    balance = c4.slider(T("payments.iot.balance"), 0, 2000, 300, 10, key="iot_bal", help=T("payments.iot.balance_help"),
+                        **ui.BIND)
+    t1, t2, t3 = st.columns(3)
+    stolen = t1.toggle(T("payments.iot.stolen"), True, key="iot_stolen", persist_state="page",
+                       help=T("payments.iot.stolen_help"))
+    replay = t2.toggle(T("payments.iot.replay"), True, key="iot_replay", persist_state="page",
+                       help=T("payments.iot.replay_help"))
+    forge = t3.toggle(T("payments.iot.forge"), True, key="iot_forge", persist_state="page",
+                      help=T("payments.iot.forge_help"))
+    trace = None
+    with ui.guard():
+        trace = draw.iot_run(int(seed), int(per_tx) * 100, int(daily) * 100, int(balance) * 100, stolen, replay, forge)
+    if trace is None:
+        return
+    meta = trace.meta
+    rows = draw.iot_rows(trace)
+    st.caption(T("payments.iot.key_line", device=meta["device"], pubkey=meta["public_key"]))
+    ui.step_player(trace, lambda step: draw.draw_iot_step(step, rows, meta["daily_limit_fen"],
+                                                          meta["per_tx_limit_fen"]), key="pay_iot")
+
+    s = iot.summary(trace)
+    counts = tuple((r, s["by_reason"][r]) for r in iot.REASONS)
+    left, right = st.columns([2, 3])
+    with left:
+        ui.chart(draw.iot_reason_figure(counts), key="iot_reasons")
+    with right:
+        st.markdown(f"**{T('payments.iot.table_heading')}**")
+        st.dataframe(draw.iot_table(rows, ui.lang()), hide_index=True, width="stretch", height=360)
+    by = s["by_reason"]
+    ui.what_happened(T("payments.iot.happened", orders=s["orders"], accepted=by["accepted"],
+                       accepted_fen=s["accepted_fen"], refused=s["refused"], signature=by["signature"],
+                       counter=by["counter"], revoked=by["not_revoked"], limits=by["per_tx"] + by["daily"],
+                       balance=by["balance"], wallet_start_fen=s["wallet_start_fen"],
+                       wallet_end_fen=s["wallet_end_fen"], total_fen=s["total_end_fen"]))
+    ui.source_note(T("payments.iot.source"))
+    ui.download_csv(iot.run_frame(trace), "payments-iot-orders.csv", key="dl_iot", label=T("payments.iot.download"))
+    ui.takeaway(T("payments.iot.takeaway"))
+
+
+# ====================================================================== 7 history and outlook
+def history() -> None:
+    st.subheader(T("payments.hist.heading"))
+    intro("payments.hist.intro")
+    view = timeline.show("payments_history", draw.HIST_AREAS, prefix="payments.hist", key="pay_hist",
+                         years_param="pyears")
+    if view is None:
+        return
+    start, end = view["start"], view["end"]
+    ui.chart(draw.history_figure(start, end), key="hist_adoption")
+    numbers = draw.history_numbers(start, end)
+    if "users_online" in numbers and "nonbank_txn" in numbers:
+        d0, u0, d1, u1, u1_lower = numbers["users_online"]
+        t0, n0, t1, n1, _ = numbers["nonbank_txn"]
+        ui.what_happened(T("payments.hist.happened", start=start, end=end, shown=len(view["shown"]),
+                           d0=d0, u0=draw.hist_people(u0), d1=d1, u1=draw.hist_people(u1, u1_lower), ratio=u1 / u0,
+                           t0=t0, n0=draw.hist_payments(n0), t1=t1, n1=draw.hist_payments(n1), txn_ratio=n1 / n0))
+    elif "newest" in numbers:
+        date, title_zh, title_en = numbers["newest"]
+        ui.what_happened(T("payments.hist.happened_some", start=start, end=end, shown=len(view["shown"]), date=date,
+                           title=title_zh if ui.lang() == "zh" else title_en))
+    else:
+        ui.what_happened(T("payments.hist.happened_none", start=start, end=end, shown=len(view["shown"])))
+    ui.source_note(T("payments.hist.source"))
+    ui.download_csv(view["download"], "payments-history.csv", key="dl_hist", label=T("payments.hist.download"))
+    st.markdown(f"#### {T('payments.hist.outlook_heading')}")
+    st.markdown(T("payments.hist.outlook"))
+    ui.takeaway(T("payments.hist.takeaway"))
+
+
+# which tab teaches each heading of the course deck's chapter 2 (any of the listed tabs counts)
+DECK_MAP = {"history": ("history",), "register": ("lifecycle",), "topup": ("lifecycle",), "settle": ("lifecycle",),
+            "encryption": ("encryption",), "identity": ("identity",), "risk": ("risk",),
+            "face": ("future",), "blockchain": ("crossborder", "future"), "iot": ("iot",)}
+
+
+def chapter_map() -> None:
+    """Chapter 2 in one look: for each heading of the course deck, the student names the tab that showed it."""
+    st.subheader(f"🧭 {T('payments.map.heading')}")
+    st.markdown(T("payments.map.intro"))
+    tabs = ["lifecycle", "clearing", "encryption", "identity", "risk", "crossborder", "future", "iot", "history"]
+    right = 0
+    cols = st.columns(2)
+    for n, (heading, answers) in enumerate(DECK_MAP.items()):
+        with cols[n % 2]:
+            choice = st.selectbox(T(f"payments.map.q.{heading}"), tabs, index=None, key=f"chmap_{heading}",
+                                  format_func=lambda t: T(f"payments.tab.{t}"), placeholder=T("payments.map.pick"))
+            if choice is None:
+                continue
+            if choice in answers:
+                right += 1
+                st.caption(f"✅ {T(f'payments.map.why.{heading}')}")
+            else:
+                st.caption(f"❌ {T('payments.map.wrong', tab=T(f'payments.tab.{answers[0]}'))} "
+                           f"{T(f'payments.map.why.{heading}')}")
+    st.caption(T("payments.map.score", right=right, total=len(DECK_MAP)))
+
+
 ui.sections("payments", {"lifecycle": lifecycle, "clearing": clearing, "encryption": encryption,
                          "identity": identity, "risk": risk, "crossborder": crossborder,
-                         "future": future})
+                         "future": future, "iot": iot_payment, "history": history})
 
 st.divider()
+chapter_map()
 ui.quiz("payments", ["q1", "q2", "q3", "q4", "q5"])
 if "pay_try" in st.session_state:   # the student's own "try it" books, once the lifecycle tab has opened them
     ui.download_csv(payments.ledger_frame(st.session_state["pay_try"]), "payments-try-ledger.csv",

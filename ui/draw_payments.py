@@ -21,12 +21,14 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from core import biometrics, crypto, payments
+from core import biometrics, crypto, iot, payments
+from core import timeline as tl
 from core import crossborder as xborder
 from core import risk as fraud
 from ui.frame import lang, presenter, translator
 from ui.i18n import Translator, format_money, format_yuan
 from ui.widgets import OKABE_ITO, chart, figure, money
+from ui.secrets import session_memo
 
 
 def arrow(df: pd.DataFrame) -> pa.Table:
@@ -71,12 +73,13 @@ def guess_cost(scheme: str, iters: int) -> float:
     return payments.seconds_per_guess(scheme, iters)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# typed passwords never enter a cache shared by every visitor (ui/secrets.py): memoised per session only
+@session_memo(max_entries=16)
 def stored(pw: str, scheme: str, salt: bytes, iters: int) -> str:
     return payments.store_password(pw, scheme, salt, iters)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@session_memo(max_entries=4)
 def stored_passwords(pw: str, seed: int, iters: int) -> tuple[tuple[str, str, str, float], ...]:
     """For each storage scheme: (scheme, stored for user A, stored for user B, seconds per guess); the two
     users have the same password and their own salts, derived from the seed."""
@@ -558,7 +561,7 @@ def crack_duration(T, seconds: float) -> str:
     return T("payments.id.duration", value=f"{seconds / 31_557_600:,.0f}", unit_name=T("payments.id.unit_y"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@session_memo(max_entries=4)
 def password_table(pw: str, seed: int, iters: int, alphabet: int, length: int, language: str) -> pa.Table:
     """How each scheme stores the two users' equal password, the work of one guess and the time to find a
     password of ``length`` characters from ``alphabet`` symbols, as the page lists them."""
@@ -723,3 +726,202 @@ def bio_det_figure(seed: int, separation: float, spread: float, threshold: float
     fig.update_layout(height=340, title=T("payments.bio.det_title"), xaxis=dict(title=T("payments.bio.far"), **axis),
                       yaxis=dict(title=T("payments.bio.frr"), **axis), legend=dict(orientation="h", y=-0.25))
     return fig
+
+
+# ---------------------------------------------------------------- IoT payment (core.iot)
+#: a decision's colour: accepted green; each refusal its own colour (Okabe & Ito)
+IOT_COLOUR = {"accepted": OKABE_ITO[2], "registered": OKABE_ITO[6], "signature": OKABE_ITO[5],
+              "not_revoked": "#000000", "counter": OKABE_ITO[3], "per_tx": OKABE_ITO[1], "daily": OKABE_ITO[7],
+              "balance": OKABE_ITO[4]}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def iot_run(seed: int, per_tx_fen: int, daily_fen: int, balance_fen: int, stolen: bool, replay: bool, forge: bool):
+    """The car's three days against the platform (a read-only trace shared by every visitor)."""
+    return iot.simulate(seed, per_tx_fen, daily_fen, balance_fen, stolen, replay, forge)
+
+
+def iot_rows(trace) -> tuple:
+    """The run's orders as plain tuples (time, who, merchant, amount, decision, spent that day, wallet) — the
+    chart builders' cheaply hashed input."""
+    return tuple((r["time"], r["who"], r["merchant"], r["amount_fen"], r["decision"], r["spent_today_fen"],
+                  r["wallet_fen"]) for r in trace[-1].state["rows"])
+
+
+@figure
+def iot_spend_figure(rows: tuple, daily_fen: int, per_tx_fen: int, upto: int) -> go.Figure:
+    """One bar per order (its amount, coloured by the decision), the amount accepted so far that day as a line,
+    the daily and per-payment limits dashed; orders after ``upto`` are left out (the player's current step)."""
+    T = translator()
+    shown = rows[:upto]
+    x = [f"{r[0][5:10]} {r[0][11:]}" for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=x[:len(shown)], y=[r[3] / 100 for r in shown], name=T("payments.iot.chart_amount"),
+                         marker_color=[IOT_COLOUR[r[4]] for r in shown], showlegend=False,
+                         hovertext=[f"{T('payments.iot.who.' + r[1])} → {r[2]}: {money(r[3])} · "
+                                    f"{T('payments.iot.reason.' + r[4])}" for r in shown], hoverinfo="text"))
+    fig.add_trace(go.Scatter(x=x[:len(shown)], y=[r[5] / 100 for r in shown], mode="lines+markers",
+                             line=dict(color=OKABE_ITO[0], width=3, shape="hv"), name=T("payments.iot.chart_spent")))
+    for fen, name, dash, colour in ((daily_fen, T("payments.iot.chart_daily"), "dash", "#D55E00"),
+                                    (per_tx_fen, T("payments.iot.chart_per_tx"), "dot", OKABE_ITO[1])):
+        fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[fen / 100] * 2, mode="lines", name=name,
+                                 line=dict(color=colour, dash=dash, width=2), hoverinfo="skip"))
+    top = max([daily_fen, per_tx_fen] + [r[3] for r in rows]) / 100 * 1.15
+    fig.update_layout(height=360, title=T("payments.iot.chart_title"), yaxis=dict(title="¥", range=[0, top]),
+                      xaxis=dict(categoryorder="array", categoryarray=x, range=[-0.5, len(x) - 0.5], tickangle=-45),
+                      legend=dict(orientation="h", y=-0.45), bargap=0.35)
+    return fig
+
+
+@figure
+def iot_reason_figure(counts: tuple) -> go.Figure:
+    """How many orders ended in each decision ((reason, count), ...)."""
+    T = translator()
+    fig = go.Figure(go.Bar(x=[c for _, c in counts], y=[T(f"payments.iot.reason.{r}") for r, _ in counts],
+                           orientation="h", marker_color=[IOT_COLOUR[r] for r, _ in counts],
+                           text=[str(c) for _, c in counts], textposition="outside"))
+    fig.update_layout(height=360, title=T("payments.iot.reason_title"), xaxis=dict(title=T("payments.iot.orders"),
+                      rangemode="tozero", dtick=1), yaxis=dict(autorange="reversed"), showlegend=False)
+    return fig
+
+
+def _iot_check_line(T, name: str, passed, params: dict) -> str:
+    mark = {True: "✅", False: "❌", None: "⬜"}[passed]
+    detail = T(f"payments.iot.detail.{name}", **params) if passed is not None else T("payments.iot.not_reached")
+    return f"{mark} **{T('payments.iot.check.' + name)}** — {detail}"
+
+
+def draw_iot_step(step, full_rows: tuple, daily_fen: int, per_tx_fen: int) -> None:
+    """One step of the car's run: what the device signed, the platform's seven checks and the decision, then
+    the spending so far against the limits (``full_rows``, the whole run's ``iot_rows``, fix the time axis)."""
+    T = translator()
+    s = step.state
+    if s["kind"] == "register":
+        st.markdown(T("payments.iot.register_card", device=iot.DEVICE_ID, per_tx_fen=per_tx_fen, daily_fen=daily_fen,
+                      wallet_fen=s["balances"]["owner"]))
+    if s["kind"] == "order":
+        left, right = st.columns([3, 2])
+        with left:
+            # the forger's bytes were never signed by the car: say "received", not "signed"
+            heading = "payments.iot.received" if s["who"] == "forger" else "payments.iot.signed"
+            st.markdown(f"**{T(heading, who=T('payments.iot.who.' + s['who']))}**")
+            st.code(s["message"], language="json", wrap_lines=True)
+            st.markdown(f"**{T('payments.iot.signature')}** ({len(s['signature']) // 2} B)")
+            st.code(s["signature"], language=None, wrap_lines=True)
+        with right:
+            st.markdown(f"**{T('payments.iot.checks_heading')}**")
+            st.markdown("\n\n".join(_iot_check_line(T, name, passed, params) for name, passed, params in s["checks"]))
+            reason = s["rows"][-1]["decision"]
+            if reason == "accepted":
+                st.success(T("payments.iot.decision_ok", wallet_fen=s["balances"]["owner"]))
+            else:
+                # a refusal is the platform working, not an input error: a warning, not st.error
+                st.warning(T("payments.iot.decision_refused", reason=T(f"payments.iot.reason.{reason}")), icon="⛔")
+    elif s["kind"] == "revoke":
+        st.warning(T("payments.iot.revoked_card", time=s["revoked_at"]), icon="🚨")
+    if full_rows:
+        chart(iot_spend_figure(full_rows, daily_fen, per_tx_fen, len(s["rows"])))
+        st.caption(T("payments.iot.colours"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def iot_table(rows: tuple, language: str) -> pa.Table:
+    """The run's orders (``iot_rows``) as the page lists them: time, sender, merchant, amount, decision."""
+    T = Translator(language)
+    return arrow(pd.DataFrame([{T("payments.iot.col_time"): r[0].replace("T", " "),
+                                T("payments.iot.col_who"): T(f"payments.iot.who.{r[1]}"),
+                                T("payments.iot.col_merchant"): r[2],
+                                T("payments.iot.col_amount"): format_money(r[3], language),
+                                T("payments.iot.col_decision"): T(f"payments.iot.reason.{r[4]}")} for r in rows]))
+
+
+# ---------------------------------------------------------------- history (data/payments_history.csv)
+#: the history's areas, in the order the timeline shows them (locale payments.hist.category.<name>)
+HIST_AREAS = ("products", "rules", "clearing", "adoption")
+#: milestones marked on the adoption chart (ids in the table)
+HIST_MARKERS = ("first_licences_2011", "qr_rules_2017", "netsunion_2018", "regulations_effective_2024")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def history_table() -> pd.DataFrame:
+    """The payments history, dated and sourced (read-only, shared)."""
+    return tl.load_milestones("payments_history", HIST_AREAS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def history_numbers(start: int, end: int) -> dict:
+    """The adoption figures of the chosen years: the first and last count of online-payment users (亿), the
+    first and last full-year count of non-bank online payments (亿笔), and the newest figure of any kind."""
+    df = history_table()
+    df = df[df["year"].between(start, end)]
+    out: dict = {}
+    for kind in ("users_online", "nonbank_txn"):
+        rows = df[df["kind"] == kind]
+        if len(rows):
+            first, last = rows.iloc[0], rows.iloc[-1]
+            # a "lower bound" figure ("more than 1 billion") is quoted as such
+            out[kind] = (first["date"], float(first["value"]), last["date"], float(last["value"]),
+                         "lower bound" in last["unit"])
+    figures = df[df["kind"] != "milestone"]
+    if len(figures):
+        newest = figures.iloc[-1]
+        out["newest"] = (newest["date"], newest["title_zh"], newest["title_en"])
+    return out
+
+
+@figure
+def history_figure(start: int, end: int) -> go.Figure:
+    """Online and mobile payment users (CNNIC, lines, left axis) and the year's online payments handled by
+    non-bank payment institutions (PBOC, bars, right axis) in the chosen years, the NetsUnion platform's 2025
+    count apart (a different scope), and the licence, QR, NetsUnion and 2024 rules marked."""
+    T = translator()
+    zh = lang() == "zh"
+    df = history_table()
+    df = df[df["year"].between(start, end)]
+    fig = go.Figure()
+    users_scale, txn_scale = (1.0, 1.0) if zh else (100.0, 0.1)     # 亿 → million users / billion payments
+    for kind, colour, dash in (("users_online", OKABE_ITO[0], "solid"), ("users_mobile", OKABE_ITO[2], "dot")):
+        rows = df[df["kind"] == kind]
+        if len(rows):
+            fig.add_trace(go.Scatter(x=rows["when"], y=rows["value"].astype(float) * users_scale, mode="lines+markers",
+                                     name=T(f"payments.hist.series.{kind}"), line=dict(color=colour, dash=dash, width=3),
+                                     marker=dict(size=9), customdata=rows["date"],
+                                     hovertemplate="%{customdata}: %{y:,.2f}<extra></extra>"))
+    for kind, colour in (("nonbank_txn", OKABE_ITO[1]), ("netsunion_txn", OKABE_ITO[3])):
+        rows = df[df["kind"] == kind]
+        if len(rows):
+            fig.add_trace(go.Bar(x=rows["when"], y=rows["value"].astype(float) * txn_scale, yaxis="y2",
+                                 name=T(f"payments.hist.series.{kind}"), marker_color=colour, opacity=0.45,
+                                 width=1000 * 3600 * 24 * 200, customdata=rows["date"],
+                                 hovertemplate="%{customdata}: %{y:,.1f}<extra></extra>"))
+    shapes, notes = [], []
+    full = history_table().set_index("id")
+    for mid in HIST_MARKERS:
+        row = full.loc[mid]
+        if start <= int(row["year"]) <= end:
+            x = row["when"].isoformat()
+            shapes.append(dict(type="line", x0=x, x1=x, yref="paper", y0=0, y1=1, line=dict(color="#555", dash="dot")))
+            notes.append(dict(x=x, yref="paper", y=1.02, text=T(f"payments.hist.marker.{mid}"), showarrow=False,
+                              textangle=-30, xanchor="left", yanchor="bottom", font=dict(size=12)))
+    fig.update_layout(height=430, shapes=shapes, annotations=notes, barmode="overlay",
+                      title=dict(text=T("payments.hist.chart_title"), y=0.98),
+                      yaxis=dict(title=T("payments.hist.axis_users"), rangemode="tozero"),
+                      yaxis2=dict(title=T("payments.hist.axis_txn"), overlaying="y", side="right", rangemode="tozero",
+                                  showgrid=False, tickmode="auto", nticks=6, tickformat=",.0f"),
+                      xaxis=dict(title=T("payments.hist.axis_year")), legend=dict(orientation="h", y=-0.25),
+                      margin=dict(t=110))
+    return fig
+
+
+def hist_people(yi: float, lower_bound: bool = False) -> str:
+    """A count of people given in 亿 (10⁸) as the reader says it: 4.16亿 / 416 million, 10亿 / 1 billion;
+    a lower bound reads "more than"."""
+    if lang() == "zh":
+        return f"{'超过' if lower_bound else ''}{yi:g}亿"
+    text = f"{yi / 10:g} billion" if yi >= 10 else f"{yi * 100:,.0f} million"
+    return f"more than {text}" if lower_bound else text
+
+
+def hist_payments(yi: float) -> str:
+    """A count of payments given in 亿笔 as the reader says it: 2,867.47亿笔 / 286.7 billion."""
+    return f"{yi:,.2f}亿笔" if lang() == "zh" else f"{yi / 10:,.1f} billion"
