@@ -244,7 +244,8 @@ async def run_round(bots: list[Bot], activity: str, seconds: float, think: float
 
     async def one(bot: Bot) -> None:
         try:
-            tally.add("refresh", await bot.send())   # the phone's fragment refresh picks the round up
+            await asyncio.sleep(bot.rng.uniform(0, 5))   # the phone's 5-second refresh picks the round up
+            tally.add("refresh", await bot.send())
             while True:
                 wait = bot.rng.expovariate(1 / think)
                 if time.monotonic() + wait >= deadline:

@@ -49,7 +49,7 @@ MAX_AMOUNT_FEN = 100_000_000  # ¥1,000,000: bound on any single action
 BANK, MERCHANT, FEES, ESCROW, RESERVE, MINT = "#bank", "#merchant", "#fees", "#escrow", "#reserve", "#mint"
 SYSTEM_ACCOUNTS = (BANK, MERCHANT, FEES, ESCROW, RESERVE, MINT)
 ACTIVITIES = ("lobby", "payments", "mining", "p2p")
-DEFAULT_SETTINGS = {"fee_bps": 0, "daily_limit_fen": 0, "bits": 16, "reward_fen": 5_000, "shock": 1.0,
+DEFAULT_SETTINGS = {"fee_bps": 0, "daily_limit_fen": 0, "bits": 18, "reward_fen": 5_000, "shock": 1.0,
                     "reserve_bps": 200, "max_loan_fen": 50_000}
 SCRYPT_N = 2 ** 14
 SEAT_KEY_TAG = b"fintech-lab seat key v1|"
@@ -807,6 +807,14 @@ class Store:
         df["share_tries"] = df["tries"] / max(1, int(df["tries"].sum()))
         df["share_blocks"] = df["blocks"] / max(1, int(df["blocks"].sum()))
         return df.reset_index().rename(columns={"index": "nickname"}).sort_values("tries", ascending=False)
+
+    def tries_per_second(self, code: str, window: float = 60.0) -> float:
+        """The class's mining pace: tries of the presses that found nothing in the last ``window`` seconds,
+        divided by the window (presses that found a block are a tiny share)."""
+        rows = self._read("""SELECT COALESCE(SUM(e.amount), 0) FROM events e JOIN rooms r ON r.code = e.room AND
+                             r.epoch = e.epoch WHERE e.room = ? AND e.kind = 'tries' AND e.created_at >= ?""",
+                          (normalize_code(code), time.time() - window))
+        return int(rows[0][0]) / window
 
     # ---------------------------------------------------------------- P2P market
     def place_order(self, code: str, token: str, side: str, amount_fen: int, request_id: str, signature: bytes,

@@ -136,6 +136,9 @@ def board(code: str, big: bool) -> None:
                            bits=room.settings["bits"], expected=2 ** int(room.settings["bits"]),
                            reward=room.settings["reward_fen"], miners=int((shares["tries"] > 0).sum())
                            if len(shares) else 0))
+        pace = STORE.tries_per_second(code)
+        if room.round_open and pace > 0:
+            st.caption(T("classroom.mine.pace", rate=pace, secs=2 ** int(room.settings["bits"]) / pace))
         if not room.round_open and main:
             ui.takeaway(T("classroom.mine.debrief"))
     elif room.activity == "p2p":

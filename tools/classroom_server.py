@@ -33,6 +33,8 @@ error_log {tmp}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
   access_log off;
+  gzip on; gzip_proxied any; gzip_min_length 1024;
+  gzip_types text/css application/javascript application/json text/plain image/svg+xml;
   client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
   fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
