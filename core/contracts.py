@@ -317,6 +317,7 @@ def loan_contract(score: float, cutoff: float, principal_fen: int, annual_rate: 
                  "outstanding_fen": int(principal_fen), "lender_loss_fen": 0}
     run.trace.meta = {"schedule": sched, "units": units, "score": float(score), "cutoff": float(cutoff)}
     facts = {"score": float(score), "cutoff": float(cutoff), "months": int(months), "paid": 0, "wallet": 0, "due": 0}
+    run.trace.add("bcfinance.step.loan.open", run.snapshot(None), principal=int(principal_fen), units=units)
 
     run.fire("apply", "borrower", facts, asset_legs=[("borrower", -units), ("contract", units)] if units else (),
              principal=int(principal_fen), units=units, months=int(months))
@@ -393,6 +394,7 @@ def escrow_contract(price_fen: int, deadline_day: int = 7, ship_day: int = 2, pa
                            {"buyer": "buyer", "seller": "seller", "keeper": "keeper", "arbiter": "arbiter"})
     run = ContractRun(machine, money, shown=("buyer", "seller", "contract"))
     facts = {"day": 0, "deadline": int(deadline_day)}
+    run.trace.add("bcfinance.step.escrow.open", run.snapshot(None), amount=price)
     run.fire("deposit", "buyer", facts, legs=[("buyer", -price), ("contract", price)], amount=price,
              deadline=int(deadline_day))
     run.refuse("confirm", "seller", facts, day=0)

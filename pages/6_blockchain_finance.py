@@ -86,7 +86,7 @@ def loan() -> None:
     def show(step) -> None:
         draw.draw_contract_step(step, T, accounts, ("borrower", "contract"), T("bcfinance.loan.unit_word"))
 
-    index = ui.step_player(trace, show, key="bcf_loan")
+    index = ui.step_player(draw.localise(trace, T), show, key="bcf_loan")
     ui.chart(draw.balances_figure(accounts, draw.balance_series(trace, accounts), step_labels(trace), index + 1),
              key="bcf_loan_bal")
     summary = contracts.loan_summary(run, int(amount) * 100)
@@ -142,7 +142,8 @@ def escrow() -> None:
         run = draw.escrow_run(int(price) * 100, int(deadline), int(ship), path)
     if run is not None:
         accounts = ("buyer", "seller", "contract")
-        index = ui.step_player(run.trace, lambda s: draw.draw_contract_step(s, T, accounts), key="bcf_escrow")
+        index = ui.step_player(draw.localise(run.trace, T), lambda s: draw.draw_contract_step(s, T, accounts),
+                               key="bcf_escrow")
         ui.chart(draw.balances_figure(accounts, draw.balance_series(run.trace, accounts), step_labels(run.trace),
                                       index + 1), key="bcf_escrow_bal")
         refused = sum(1 for s in run.trace if s.state.get("refused"))
@@ -152,7 +153,8 @@ def escrow() -> None:
                            blocks=len(run.chain.blocks), refused=refused))
         with st.expander(T("bcfinance.escrow.rules")):
             st.dataframe(pd.DataFrame([{T("bcfinance.col.from"): T(f"bcfinance.state.{r.state}"),
-                                        T("bcfinance.col.action"): r.action, T("bcfinance.col.role"): r.role,
+                                        T("bcfinance.col.action"): draw.what(r.action, T),
+                                        T("bcfinance.col.role"): draw.who(r.role, T),
                                         T("bcfinance.col.to"): T(f"bcfinance.state.{r.next}"),
                                         T("bcfinance.col.guard"): T(f"bcfinance.guard.{r.guard or 'none'}")}
                                        for r in contracts.ESCROW_RULES]), hide_index=True)
@@ -189,8 +191,9 @@ def tokenisation() -> None:
                             **ui.BIND)
     n_tokens = c2.number_input(T("bcfinance.token.tokens"), 10, 100_000, 10_000, step=10, key="ntok",
                                help=T("bcfinance.token.tokens_help"), **ui.BIND)
-    rent = c3.number_input(T("bcfinance.token.rent"), 1, 1_000_000, 7_001, key="rent",
+    rent = c3.number_input(T("bcfinance.token.rent"), 1.0, 1_000_000.0, 7_004.01, step=0.01, format="%.2f", key="rent",
                            help=T("bcfinance.token.rent_help"), **ui.BIND)
+    rent_fen = int(round(float(rent) * 100))
     months = c4.slider(T("bcfinance.token.months"), 1, 24, 6, key="tmon", **ui.BIND)
     st.markdown(T("bcfinance.token.buyers"))
     b1, b2, b3, b4 = st.columns(4)
@@ -203,13 +206,14 @@ def tokenisation() -> None:
     trace = None
     with ui.guard():
         trace = draw.token_run(int(value) * 100, int(n_tokens), (("ann", int(ann)), ("bo", int(bo)), ("chen", int(chen))),
-                               int(rent) * 100, int(months), trade, max(1, int(months) // 2))
+                               rent_fen, int(months), trade, max(1, int(months) // 2))
     if trace is None:
         return
     meta = trace.meta
     m1, m2, m3 = st.columns(3)
-    m1.metric(T("bcfinance.token.price"), ui.money(meta["price"]))
-    m2.metric(T("bcfinance.token.min_ticket"), ui.money(meta["price"]), help=T("bcfinance.token.min_ticket_help"))
+    m1.metric(T("bcfinance.token.min_ticket"), ui.money(meta["price"]), help=T("bcfinance.token.min_ticket_help"))
+    sold = meta["tokens"] - int(meta["history"]["issuer"].iloc[-1])
+    m2.metric(T("bcfinance.token.sold"), f"{ui.num(sold)} ({ui.pct(sold / meta['tokens'])})")
     m3.metric(T("bcfinance.token.whole"), ui.money(meta["value"]))
 
     def show(step) -> None:
@@ -221,7 +225,7 @@ def tokenisation() -> None:
         st.dataframe(df, hide_index=True)
         draw.draw_block(s["block"], T)
 
-    ui.step_player(trace, show, key="bcf_token")
+    ui.step_player(draw.localise(trace, T), show, key="bcf_token")
     hist = meta["history"]
     holders = tuple(c for c in hist.columns if c not in ("month", "event"))
     events = tuple(T(f"bcfinance.token.event.{e}", m=int(m)) for e, m in zip(hist["event"], hist["month"]))
@@ -230,15 +234,15 @@ def tokenisation() -> None:
     last = trace.steps[-1]
     shares = [s for s in trace if s.key.endswith(".rent")]
     caps_now = last.state["caps"]
-    exact = pro_rata(int(rent) * 100, caps_now)
-    naive = naive_split(int(rent) * 100, caps_now)
+    exact = pro_rata(rent_fen, caps_now)
+    naive = naive_split(rent_fen, caps_now)
     table = pd.DataFrame([{T("bcfinance.col.holder"): T("bcfinance.acct.issuer") if h == "issuer" else h,
                            T("bcfinance.col.units"): u,
-                           T("bcfinance.token.exact"): f"{int(rent) * 100 * u / meta['tokens'] / 100:.4f}",
+                           T("bcfinance.token.exact"): f"{rent_fen * u / meta['tokens'] / 100:.4f}",
                            T("bcfinance.token.paid"): ui.money(exact[h]),
                            T("bcfinance.token.naive"): ui.money(naive[h])} for h, u in caps_now.items()])
     st.dataframe(table, hide_index=True)
-    ui.what_happened(T("bcfinance.token.happened", tokens=meta["tokens"], price=meta["price"], rent=int(rent) * 100,
+    ui.what_happened(T("bcfinance.token.happened", tokens=meta["tokens"], price=meta["price"], rent=rent_fen,
                        months=len(shares), paid=sum(exact.values()), naive=sum(naive.values()),
                        ann=meta["received"].get("ann", 0), blocks=meta["blocks"]))
     source_of("realt_llc")
@@ -272,7 +276,7 @@ def defi_tab() -> None:
             m4.metric(T("bcfinance.amm.k_growth"), ui.pct(s["k_growth"], 4))
             draw.draw_block(s["block"], T)
 
-        index = ui.step_player(trace, show, key="bcf_amm")
+        index = ui.step_player(draw.localise(trace, T), show, key="bcf_amm")
         prices = tuple(s.state["price"] for s in trace)
         impacts = tuple(s.state.get("impact", 0.0) for s in trace)
         ui.chart(draw.amm_figure(prices, impacts, index), key="bcf_amm_fig")
@@ -317,7 +321,7 @@ def reserves() -> None:
     st.markdown(T("bcfinance.pol.intro"))
     c1, c2, c3 = st.columns(3)
     n = c1.slider(T("bcfinance.pol.customers"), 4, 32, 8, key="ncust", **ui.BIND)
-    share = c2.slider(T("bcfinance.pol.reserve_share"), 50, 120, 100, step=5, key="res",
+    share = c2.slider(T("bcfinance.pol.reserve_share"), 50, 120, 90, step=5, key="res",
                       help=T("bcfinance.pol.reserve_help"), **ui.BIND)
     seed = c3.number_input(T("bcfinance.seed"), 0, 9999, 1, key="pseed", **ui.BIND)
     scenario = st.radio(T("bcfinance.pol.scenario"), list(contracts.POL_SCENARIOS), horizontal=True, key="bcf_pol",
@@ -374,7 +378,10 @@ def reserves() -> None:
     ui.what_happened(T("bcfinance.pol.happened", scenario=T(f"bcfinance.pol.scenario_{scenario}"), root=tree.root[:16],
                        published=audit["published_total"], true=audit["true_total"], reserves=audit["reserves"],
                        hidden=audit["hidden"], caught=caught, me=me,
-                       mine=T("bcfinance.pol.mine_ok" if mine["ok"] else "bcfinance.pol.mine_bad")))
+                       mine=T("bcfinance.pol.mine_ok" if mine["ok"] else "bcfinance.pol.mine_bad"),
+                       cover=T("bcfinance.pol.covered" if audit["covered"] else "bcfinance.pol.not_covered")))
+    if not audit["true_covered"]:
+        st.markdown(T("bcfinance.pol.true_short", short=audit["true_total"] - audit["reserves"]))
     st.markdown(T("bcfinance.pol.china"))
     source_of("ftx_por")
     ui.takeaway(T("bcfinance.pol.takeaway"))
@@ -431,7 +438,11 @@ def today() -> None:
                      T("bcfinance.today.col_fact"): text, T("bcfinance.today.col_date"): date,
                      T("bcfinance.today.col_source"): source})
     table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True)
+    for row, claim, verdict in zip(rows, claims, verdicts):
+        with st.container(border=True):
+            st.markdown(f"**{claim}**  \n{verdict}")
+            st.markdown(f"📌 {row[T('bcfinance.today.col_fact')]}")
+            ui.source_note(f"{row[T('bcfinance.today.col_source')]} ({row[T('bcfinance.today.col_date')]})")
     delivered = sum(1 for v in verdicts if v.startswith("✅"))
     ui.what_happened(T("bcfinance.today.happened", n=len(rows), delivered=delivered, partly=sum(
         1 for v in verdicts if v.startswith("🟡")), not_yet=sum(1 for v in verdicts if v.startswith("❌"))))

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core import contracts, credit, defi, microfinance, tokens
+from core.trace import Step, Trace
 from ui.frame import translator
 from ui.widgets import figure, money
 
@@ -99,16 +100,44 @@ def short(h: str, n: int = 12) -> str:
     return f"{h[:n]}…" if h and len(h) > n else h
 
 
-def draw_block(block: dict | None, T) -> None:
+def who(actor: str, T) -> str:
+    """An actor's name in the reader's language (investors and traders keep their own names)."""
+    key = f"bcfinance.actor.{actor}"
+    return T(key) if T.has(key) else actor
+
+
+def what(action: str, T) -> str:
+    key = f"bcfinance.action.{action}"
+    return T(key) if T.has(key) else action
+
+
+def localise(trace, T) -> Trace:
+    """A copy of ``trace`` whose actor, action and state parameters are in the reader's language (the
+    player formats a step's message with its params)."""
+    steps = []
+    for step in trace:
+        params = dict(step.params)
+        if "signer" in params:
+            params["signer"] = who(params["signer"], T)
+        if "action" in params:
+            params["action"] = what(params["action"], T)
+        if "now" in params:
+            params["now"] = T(f"bcfinance.state.{params['now']}")
+        steps.append(Step(step.key, params, step.state))
+    return Trace(steps=steps, meta=trace.meta)
+
+
+def draw_block(block: dict | None, T, refused: bool = False) -> None:
     """The block that recorded the step: number, links, signer, signature and its check."""
     if not block:
-        st.caption(T("bcfinance.block.none"))
+        st.caption(T("bcfinance.block.none" if refused else "bcfinance.block.start"))
         return
     lines = [
         T("bcfinance.block.line_number", number=block["number"], nonce=block["nonce"]),
         T("bcfinance.block.line_prev", prev=short(block["prev_hash"], 16)),
         T("bcfinance.block.line_hash", hash=short(block["hash"], 16)),
-        T("bcfinance.block.line_tx", txid=short(block["txid"], 16), action=block["action"], signer=block["signer"]),
+        T("bcfinance.block.line_tx", txid=short(block["txid"], 16), action=what(block["action"], T),
+          signer=who(block["signer"], T)),
         T("bcfinance.block.line_sig", r=short(block["r"], 16),
           ok=T("bcfinance.block.ok") if block["verified"] else T("bcfinance.block.bad")),
     ]
@@ -120,13 +149,14 @@ def draw_contract_step(step, T, accounts: tuple, asset_accounts: tuple = (), uni
     s = step.state
     if s.get("refused"):
         st.warning(T("bcfinance.block.refused"), icon="🚫")
-    cols = st.columns(1 + len(accounts) + len(asset_accounts))
-    cols[0].metric(T("bcfinance.col.state"), T(f"bcfinance.state.{s['state']}"))
-    for col, acct in zip(cols[1:], accounts):
+    state = T(f"bcfinance.state.{s['state']}")
+    st.markdown(T("bcfinance.col.state_line", state=state))
+    cols = st.columns(len(accounts) + len(asset_accounts))
+    for col, acct in zip(cols, accounts):
         col.metric(T(f"bcfinance.acct.{acct}"), money(s["balances"].get(acct, 0)))
-    for col, acct in zip(cols[1 + len(accounts):], asset_accounts):
+    for col, acct in zip(cols[len(accounts):], asset_accounts):
         col.metric(T("bcfinance.acct.units_of", who=T(f"bcfinance.acct.{acct}")), f"{s['assets'].get(acct, 0)} {unit_word}")
-    draw_block(s.get("block"), T)
+    draw_block(s.get("block"), T, bool(s.get("refused")))
 
 
 def balance_series(trace, accounts: tuple) -> tuple:
@@ -156,8 +186,8 @@ def balances_figure(accounts: tuple, series: tuple, labels: tuple, current: int)
 def workflow_figure(contract_steps: tuple, contract_days: tuple, manual_steps: tuple, manual_days: tuple) -> go.Figure:
     """Cumulative days to each step: the contract's run against a traditional workflow (days assumed)."""
     T = translator()
-    data = [go.Scatter(x=list(np.cumsum(manual_days)), y=list(manual_steps), mode="lines+markers+text",
-                       name=T("bcfinance.loan.traditional"), text=list(manual_steps), textposition="middle right",
+    data = [go.Scatter(x=list(np.cumsum(manual_days)), y=list(manual_steps), mode="lines+markers",
+                       name=T("bcfinance.loan.traditional"),
                        line=dict(color=ORANGE, width=3), showlegend=True),
             go.Scatter(x=list(contract_days), y=list(contract_steps), mode="lines+markers", name=T("bcfinance.loan.contract"),
                        line=dict(color=BLUE, width=3))]
