@@ -3,8 +3,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import overview
+from core import impact as impact_core, overview
 from ui import draw_home as draw
+from ui.check import chapter_check
 
 T = ui.frame("home")
 ui.header("home")
@@ -140,26 +141,94 @@ def areas() -> None:
     ui.takeaway(T("home.areas.takeaway"))
 
 # ------------------------------------------------------------------ impact (chapter 7)
+IMPACT_YEARS = (2010, 2026)
+IMPACT_DEFAULT = {("payments", "value"): ("bank_mobile", "nonbank_online"), ("funds", "assets"): ("yuebao", "all_mmf"),
+                  ("inclusion", "account_share"): ("china", "world"),
+                  ("costs", "cost_share"): ("global_average", "banks", "digital"),
+                  ("costs", "fee_200"): ("global_average", "banks", "digital")}
+
+
 def impact() -> None:
     st.subheader(T("home.impact.heading"))
     st.markdown(T("home.impact.intro"))
-    numbers = draw.impact_numbers()
-    left, right = st.columns(2)
-    with left:
-        ui.chart(draw.volume_figure(), key="impact_volume")
-        st.markdown(T("home.impact.volume_text", multiple=numbers["multiple"]))
-        ui.source_note(T("home.impact.volume_source"))
-    with right:
-        ui.chart(draw.share_figure(), key="impact_share")
-        st.markdown(T("home.impact.share_text", period=numbers["period"], both=numbers["both"]))
-        ui.source_note(T("home.impact.share_source"))
-
-    ui.chart(draw.p2p_figure(), key="impact_p2p")
-    story = numbers["p2p"]
-    ui.what_happened(T("home.impact.p2p_text", peak=story["peak"], peak_date=story["peak_date"][:7],
-                       last=story["last"], last_date=story["last_date"][:7], fall=story["fall"]))
-    ui.source_note(T("home.impact.p2p_source"))
+    topics = list(impact_core.TOPICS)
+    # topic and measure labels are translated: kept out of Streamlit's binding, ?it= / ?im= hold their ids
+    topic = st.radio(T("home.impact.topic"), topics, horizontal=True,
+                     index=topics.index(ui.url_value("it", "payments", options=topics)),
+                     format_func=lambda t: T(f"home.impact.topics.{t}"), key=f"imp_topic_{ui.lang()}",
+                     persist_state="page", help=T("home.impact.topic_help"))
+    measures = list(impact_core.MEASURES[topic])
+    c1, c2, c3 = st.columns([1.4, 2, 2])
+    measure = c1.radio(T("home.impact.measure"), measures,
+                       index=measures.index(ui.url_value("im", measures[0], options=measures)),
+                       format_func=lambda m: T(f"home.impact.measures.{m}"), key=f"imp_measure_{topic}_{ui.lang()}",
+                       persist_state="page", help=T("home.impact.measure_help"))
+    options = list(impact_core.SERIES[(topic, measure)])
+    default = list(IMPACT_DEFAULT.get((topic, measure), options))
+    chosen = c2.multiselect(T(f"home.impact.series_label.{topic}"), options, default=default,
+                            format_func=lambda s: T(f"home.impact.series.{s}"),
+                            key=f"imp_series_{topic}_{measure}_{ui.lang()}", persist_state="page",
+                            help=T("home.impact.series_help"))
+    span = c3.slider(T("home.impact.years"), IMPACT_YEARS[0], IMPACT_YEARS[1], IMPACT_YEARS, key="iyears",
+                     help=T("home.impact.years_help"), **ui.BIND)
+    ui.sync_url(it=topic, im=measure)
+    start, end = sorted(int(y) for y in span)
+    view = None
+    with ui.guard():  # a window without figures or no series: say so, and keep showing the last good view
+        view = draw.impact_view(topic, measure, tuple(chosen), start, end)
+        st.session_state["_impact_window"] = (start, end)
+    if view is None:
+        series = tuple(chosen) or tuple(default)
+        last = st.session_state.get("_impact_window", IMPACT_YEARS)
+        try:
+            view = draw.impact_view(topic, measure, series, *last)
+        except ValueError:
+            last = impact_core.data_years(topic, measure)
+            view = draw.impact_view(topic, measure, series, *last)
+        chosen, (start, end) = list(series), last
+        st.caption(T("home.impact.kept_view", start=start, end=end))
+    summary, lang = view["summary"], ui.lang()
+    unit = impact_core.UNITS[measure]
+    lead = next(s for s in chosen if s in summary.index)
+    row = summary.loc[lead]
+    fmt = lambda v: draw.fmt_value(v, unit, lang)  # noqa: E731
+    m = st.columns(4)
+    m[0].metric(T("home.impact.m_first", label=row["first_label"]), fmt(row["first"]))
+    m[1].metric(T("home.impact.m_last", label=row["last_label"]), fmt(row["last"]))
+    m[2].metric(T("home.impact.m_cagr"), "—" if pd.isna(row["cagr"]) else ui.pct(row["cagr"]),
+                help=T("home.impact.m_cagr_help"))
+    m[3].metric(T("home.impact.m_peak", label=row["peak_label"]), fmt(row["peak"]))
+    ui.chart(draw.impact_figure(topic, measure, tuple(chosen), start, end), key="impact_chart")
+    events = view["events"]
+    if len(events):
+        st.markdown(f"**{T('home.impact.events_title')}**")
+        st.markdown("\n".join(f"{n}. {ev.date} · {ev.label_zh if lang == 'zh' else ev.label_en}"
+                               for n, ev in enumerate(events.itertuples(), start=1)))
+    st.caption(T(f"home.impact.note.{topic}"))
+    with st.expander(T("home.impact.sources")):
+        for src in dict.fromkeys(list(view["shown"]["source"]) + list(events["source"])):
+            st.caption(src)
+    if unit == "share":
+        change = T("home.impact.change_pp", pp=(row["last"] - row["first"]) * 100)
+    else:
+        change = ("—" if pd.isna(row["ratio"]) else T("home.impact.change_x", ratio=row["ratio"]) if row["ratio"] >= 1
+                  else T("home.impact.change_fall", fall=1 - row["ratio"]))
+    growth = (T("home.impact.no_cagr") if pd.isna(row["cagr"])
+              else T("home.impact.cagr_text", cagr=row["cagr"], years=row["years"]))
+    ui.what_happened(T("home.impact.happened", measure=T(f"home.impact.measures.{measure}"),
+                       series=T(f"home.impact.series.{lead}"), start=start, end=end,
+                       first=fmt(row["first"]), first_label=row["first_label"], last=fmt(row["last"]),
+                       last_label=row["last_label"], change=change, growth=growth, peak=fmt(row["peak"]),
+                       peak_label=row["peak_label"])
+                     + (("" if lang == "zh" else " ") + T("home.impact.happened_events", n=len(events),
+                                                          first=events.iloc[0]["date"],
+                                                          title=events.iloc[0]["label_zh" if lang == "zh" else "label_en"])
+                        if len(events) else ""))
+    st.info(f"**{T('home.impact.discuss_title')}** {T(f'home.impact.discuss.{topic}')}", icon="💬")
+    ui.download_csv(view["download"], f"impact-{topic}-{measure}.csv", key="dl_impact",
+                    label=T("home.impact.download"))
     ui.takeaway(T("home.impact.takeaway"))
+    chapter_check("home", ["c1", "c2", "c3", "c4"])
 
 ui.sections("home", {"history": history, "traits": traits, "areas": areas, "impact": impact})
 

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import overview
+from core import impact, overview
 from ui.frame import lang, translator
 from ui.widgets import OKABE_ITO, figure
 
@@ -184,55 +184,68 @@ def cost_figure(amount: int, per_year: int) -> go.Figure:
     return fig
 
 
-# ------------------------------------------------------------------ impact
+# ------------------------------------------------------------------ impact (chapter 7 explorer)
+SERIES_COLOUR = {"bank_mobile": OKABE_ITO[0], "nonbank_online": OKABE_ITO[1], "nonbank_share_count": OKABE_ITO[1],
+                 "nonbank_share_value": OKABE_ITO[5], "alipay": OKABE_ITO[0], "tenpay": OKABE_ITO[2],
+                 "yuebao": OKABE_ITO[1], "all_mmf": OKABE_ITO[0], "cmb_personal": OKABE_ITO[5],
+                 "platforms": OKABE_ITO[2], "china": OKABE_ITO[5], "world": OKABE_ITO[0], "developing": OKABE_ITO[2],
+                 "global_average": OKABE_ITO[0], "banks": OKABE_ITO[5], "digital": OKABE_ITO[2],
+                 "non_digital": OKABE_ITO[3]}
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def impact_view(topic: str, measure: str, series: tuple, start: int, end: int) -> dict:
+    """The explorer's points (``core.impact.view``), their summary per series, the rule changes in the window
+    and the table offered for download; bad input raises ``InputError``."""
+    shown = impact.view(topic, measure, series, start, end)
+    return {"shown": shown, "summary": impact.summary(shown).set_index("series"),
+            "events": impact.events(topic, start, end), "download": shown.drop(columns=["when"])}
+
+
+def fmt_value(value: float, unit: str, language: str) -> str:
+    """A figure of the explorer in the reader's language (亿 and 万亿 in Chinese, billion/trillion in English)."""
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if language == "zh":
+        return {"trillion_yuan": f"{value:,.1f} 万亿元", "billion_payments": f"{value * 10:,.0f} 亿笔",
+                "yuan": f"{value:,.0f} 元", "billion_yuan": f"{value * 10:,.0f} 亿元", "platforms": f"{value:,.0f} 家",
+                "usd": f"{value:.2f} 美元"}[unit]
+    return {"trillion_yuan": f"¥{value:,.1f} trillion", "billion_payments": f"{value:,.1f} billion",
+            "yuan": f"¥{value:,.0f}", "billion_yuan": f"¥{value:,.0f} billion", "platforms": f"{value:,.0f}",
+            "usd": f"${value:.2f}"}[unit]
+
+
 @figure
-def volume_figure() -> go.Figure:
-    """Value of bank mobile and non-bank online payments by year."""
+def impact_figure(topic: str, measure: str, series: tuple, start: int, end: int) -> go.Figure:
+    """The chosen series over the chosen years (derived points hollow), the topic's rule changes as numbered
+    dotted lines, and for remittance costs the UN 2030 target."""
     T = translator()
-    volumes = volume()
+    view = impact_view(topic, measure, series, start, end)
+    shown, unit = view["shown"], impact.UNITS[measure]
+    # shares in %; in Chinese, billions are read as 亿 (10^8): ×10
+    scale = 100 if unit == "share" else 10 if lang() == "zh" and unit in ("billion_yuan", "billion_payments") else 1
     fig = go.Figure()
-    for series in ("bank_mobile", "nonbank_online"):
-        part = volumes[volumes["series"] == series]
-        fig.add_trace(go.Scatter(x=part["year"], y=part["value_wanyi"], mode="lines+markers",
-                                 name=T(f"home.series.{series}")))
-    fig.update_layout(height=330, title=T("home.impact.volume_title"), yaxis_title=T("home.impact.volume_axis"),
-                      legend=dict(orientation="h", y=-0.2))
+    for name in series:
+        part = shown[shown["series"] == name]
+        if part.empty:
+            continue
+        colour = SERIES_COLOUR.get(name, OKABE_ITO[0])
+        fig.add_trace(go.Scatter(
+            x=part["when"], y=part["value"] * scale, mode="lines+markers", name=T(f"home.impact.series.{name}"),
+            line=dict(color=colour, width=3), customdata=part["label"],
+            marker=dict(size=11, color=[("white" if d else colour) for d in part["derived"]],
+                        line=dict(color=colour, width=2)),
+            hovertemplate="%{customdata}: %{y:,.2f}<extra>" + T(f"home.impact.series.{name}") + "</extra>"))
+    for n, ev in enumerate(view["events"].itertuples(), start=1):
+        fig.add_shape(type="line", x0=ev.when, x1=ev.when, y0=0, y1=1, yref="paper",
+                      line=dict(color="#777777", width=1, dash="dot"))
+        fig.add_annotation(x=ev.when, y=1.0, yref="paper", text=str(n), showarrow=False, yanchor="bottom",
+                           font=dict(color="#555555"))
+    if topic == "costs":
+        target = 3.0 if measure == "cost_share" else 6.0   # 3 % of US$200
+        fig.add_hline(y=target, line=dict(color=OKABE_ITO[5], dash="dash"),
+                      annotation_text=T("home.impact.sdg_line"), annotation_position="bottom right")
+    fig.update_layout(height=430, title=T(f"home.impact.measures.{measure}"), yaxis_title=T(f"home.impact.axis.{unit}"),
+                      legend=dict(orientation="h", y=-0.18), margin=dict(t=70))
+    fig.update_yaxes(rangemode="tozero")
     return fig
-
-
-@figure
-def share_figure() -> go.Figure:
-    """Market shares (%) of Alipay and Tenpay in mobile payments by period."""
-    T = translator()
-    shares = table("mobile_payment_shares")
-    fig = go.Figure()
-    for provider in ("alipay", "tenpay"):
-        part = shares[shares["provider"] == provider]
-        fig.add_trace(go.Bar(x=part["period"], y=part["share"] * 100, name=T(f"home.provider.{provider}")))
-    fig.update_layout(height=330, barmode="group", title=T("home.impact.share_title"), yaxis_title="%",
-                      legend=dict(orientation="h", y=-0.2))
-    return fig
-
-
-@figure
-def p2p_figure() -> go.Figure:
-    """Operating P2P lending platforms over time (official counts in orange)."""
-    T = translator()
-    counts = platforms()
-    fig = go.Figure(go.Scatter(x=counts["when"], y=counts["platforms"], mode="lines+markers",
-                               marker=dict(size=10, color=[OKABE_ITO[5] if k == "official" else OKABE_ITO[0]
-                                                          for k in counts["kind"]]),
-                               text=counts["source"], hovertemplate="%{x|%Y-%m}: %{y:,}<br>%{text}<extra></extra>"))
-    fig.update_layout(height=340, title=T("home.impact.p2p_title"), yaxis_title=T("home.impact.p2p_axis"))
-    return fig
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def impact_numbers() -> dict:
-    """What the impact section quotes: growth of bank mobile payments 2015–2023, the last period's two
-    providers' combined share, and the P2P platforms' rise and fall."""
-    shares = table("mobile_payment_shares")
-    period = shares["period"].iloc[-1]
-    last = shares[shares["period"] == period].set_index("provider")["share"]
-    return {"multiple": overview.growth_multiple(volume(), "bank_mobile", "value_wanyi", 2015, 2023),
-            "period": period, "both": last.sum(), "p2p": overview.peak_and_fall(platforms())}

@@ -515,8 +515,11 @@ def regulator_name(reg_id: str, short: bool = False) -> str:
     row = regulators_table().loc[reg_id]
     if short:
         name = row["name_zh"]  # "中国银行业监督管理委员会（银监会）" → "银监会"
-        return row["abbr"] if lang() == "en" else (name.split("（")[1].rstrip("）") if "（" in name else name)
-    return row["name_zh"] if lang() == "zh" else f"{row['name_en']} ({row['abbr']})"
+        return (row["abbr"] or row["name_en"]) if lang() == "en" else (
+            name.split("（")[1].rstrip("）") if "（" in name else name)
+    if lang() == "zh":
+        return row["name_zh"]
+    return f"{row['name_en']} ({row['abbr']})" if row["abbr"] else row["name_en"]
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -545,7 +548,7 @@ def regulators_today(language: str) -> pd.DataFrame:
     regs = regulators_table()
     return pd.DataFrame({
         T("regulation.regulators.col_regulator"): [regs.loc[r, "name_zh"] if language == "zh"
-                                                   else f"{regs.loc[r, 'name_en']} ({regs.loc[r, 'abbr']})"
+                                                   else f"{regs.loc[r, 'name_en']} ({regs.loc[r, 'abbr'] or '—'})"
                                                    for r in regs.index],
         T("regulation.regulators.col_founded"): [v or "—" for v in regs["founded"]],
         T("regulation.regulators.col_ended"): [v or "—" for v in regs["ended"]],
@@ -568,20 +571,29 @@ def spells_figure(area: str, on_iso: str) -> go.Figure:
         reg_id = row.regulator
         label = T(f"regulation.regulators.status.{row.status}") if not reg_id else regulator_name(reg_id, short=True)
         name = regulator_name(reg_id, short=True) if reg_id else T("regulation.regulators.nobody")
+        colour = REGULATOR_COLOUR.get(reg_id, GREY)
+        hatched = row.status in ("banned", "cleared")
+        # banned / cleared: white bar with the supervisor's stripes, dark text, so the label stays readable
+        marker = dict(color="white", pattern=dict(shape="/", fgcolor=colour, solidity=0.35),
+                      line=dict(color=colour, width=1)) if hatched else dict(color=colour)
         fig.add_trace(go.Bar(
             y=[T(f"regulation.regulators.area.{row.area}")], x=[(end - start).total_seconds() * 1000],
-            base=[start.strftime("%Y-%m-%d")], orientation="h", name=name, legendgroup=name,
-            showlegend=name not in seen, marker_color=REGULATOR_COLOUR.get(reg_id, GREY),
-            marker_pattern_shape="/" if row.status in ("banned", "cleared") else "",
-            opacity=1.0 if row.area == area else 0.35, text=label, textposition="inside", insidetextanchor="middle",
+            base=[start.strftime("%Y-%m-%d")], orientation="h", name=name, legendgroup=name, showlegend=False,
+            marker=marker, opacity=1.0 if row.area == area else 0.35, text=label, textposition="inside",
+            insidetextanchor="middle", textfont=dict(color="#222222") if hatched else None,
             hovertemplate=f"{name} · {T('regulation.regulators.status.' + row.status)}<br>"
                           f"{row.start} → {row.end or T('regulation.regulators.today')}<extra></extra>"))
+        if name not in seen:  # one legend entry per supervisor, in full colour whatever the bars' fading
+            fig.add_trace(go.Bar(y=[None], x=[None], orientation="h", name=name, legendgroup=name,
+                                 marker_color=colour, showlegend=True, hoverinfo="skip"))
         seen.add(name)
     for day, colour, key in ((on_iso, "black", "regulation.regulators.asked"), ("2023-05-18", GREEN,
                                                                                 "regulation.regulators.nfra_line")):
         fig.add_shape(type="line", x0=day, x1=day, y0=0, y1=1, yref="paper", line=dict(color=colour, width=2,
                                                                                         dash="dot"))
-        fig.add_annotation(x=day, y=1.02, yref="paper", text=T(key, date=day), showarrow=False, yanchor="bottom",
+        late = day >= "2018-01-01"  # a label near the right edge is written leftwards of its line
+        fig.add_annotation(x=day, y=1.02 if colour == "black" else 1.09, yref="paper", text=T(key, date=day),
+                           showarrow=False, yanchor="bottom", xanchor="right" if late else "left",
                            font=dict(color=colour))
     fig.update_layout(height=420, barmode="overlay", title=T("regulation.regulators.chart_title"),
                       legend=dict(orientation="h", y=-0.15), margin=dict(t=90))
