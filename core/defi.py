@@ -21,7 +21,7 @@ from core.contracts import TeachingChain, block_view, sign_tx
 from core.errors import require
 from core.trace import Trace
 
-MAX_RESERVE = 10 ** 18
+MAX_RESERVE = 2 ** 112 - 1              # Uniswap v2 stores reserves as uint112
 
 
 def _whole(value, key: str, lo: int, hi: int) -> int:
