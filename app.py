@@ -138,6 +138,11 @@ def areas() -> None:
         st.markdown(T("home.areas.regulation_text"))
         st.page_link(regulation, label=T("home.areas.open", page=T("nav.regulation")), icon="⚖️",
                      query_params=ui.link_params())
+    bcfinance = dict((pid, path) for pid, path, _ in ui.available_pages()).get("bcfinance")
+    if bcfinance:
+        st.markdown(T("home.areas.bcfinance_text"))
+        st.page_link(bcfinance, label=T("home.areas.open", page=T("nav.bcfinance")), icon="🏦",
+                     query_params=ui.link_params())
     ui.takeaway(T("home.areas.takeaway"))
 
 # ------------------------------------------------------------------ impact (chapter 7)
