@@ -11,6 +11,7 @@ import streamlit as st
 import ui
 from core import credit, p2p
 from ui import draw_lending as draw
+from ui.check import chapter_check
 
 T = ui.frame("lending")
 ui.header("lending")
@@ -479,6 +480,7 @@ def disclose() -> None:
         ui.source_note(T("lending.disc.source"))
         ui.download_csv(disc, "lending-disclosure.csv", key="dl_lend_disc")
     ui.takeaway(T("lending.disc.takeaway"))
+    chapter_check("lending", ["c1", "c2", "c3", "c4", "c5"])
 
 SECTIONS = {"score": score, "match": match, "repay": repay, "risk": risk, "fail": fail, "disclose": disclose}
 ui.sections("lending", SECTIONS)

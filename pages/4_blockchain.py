@@ -14,6 +14,7 @@ from core import consensus as cs
 from core import utxo
 from core.errors import InputError
 from ui import draw_blockchain as draw
+from ui.check import chapter_check
 from ui.draw_blockchain import cached_avalanche, cached_chain, cached_csv, cached_lottery, cached_race
 
 T = ui.frame("blockchain")
@@ -627,6 +628,7 @@ def economics() -> None:
             st.caption(f"**{T(f'blockchain.econ.aspect.{a}')}** — {src}")
     ui.source_note(T("blockchain.econ.rules_source"))
     ui.takeaway(T("blockchain.econ.takeaway"))
+    chapter_check("blockchain", ["c1", "c2", "c3", "c4"])
 
 # =========================================================================== the lesson: only the open tab runs
 ui.sections("blockchain", {"hash": hash_section, "mining": mining, "chain": chain, "network": network,

@@ -118,3 +118,25 @@ def test_regulators_tab_opens(lang):
     at = run_page("pages/5_regulation.py", lang, params={"tab": "regulators"})
     assert not at.exception and not at.error
     assert len(happened_texts(at)) == 1
+
+
+@pytest.mark.parametrize("path,pid,tab,ids", [
+    ("app.py", "home", "impact", ["c1", "c2", "c3", "c4"]),
+    ("pages/2_lending.py", "lending", "disclose", ["c1", "c2", "c3", "c4", "c5"]),
+    ("pages/4_blockchain.py", "blockchain", "economics", ["c1", "c2", "c3", "c4"]),
+    ("pages/5_regulation.py", "regulation", "regulators", ["c1", "c2", "c3", "c4"]),
+])
+def test_chapter_check_closes_the_last_tab_and_grades_answers(path, pid, tab, ids):
+    for lang in ("zh", "en"):
+        cat = i18n.catalog(lang)
+        assert set(cat[f"{pid}.tab.{n}"] for n in [tab]) and list(k for k in cat if k.startswith(f"{pid}.tab."))[-1] \
+            == f"{pid}.tab.{tab}", "the check sits in the page's last tab"
+    at = run_page(path, "en", params={"tab": tab})
+    wrong = next(i for i in range(4) if i != int(i18n.catalog("en")[f"{pid}.check.{ids[0]}.answer"]))
+    at.radio(key=f"check_{pid}_{ids[0]}").set_value(wrong).run()
+    assert any("Not quite" in str(e.value) for e in at.error)
+    for qid in ids:
+        at.radio(key=f"check_{pid}_{qid}").set_value(int(i18n.catalog("en")[f"{pid}.check.{qid}.answer"]))
+    at.run()
+    assert not at.exception and not at.error
+    assert i18n.catalog("en")[f"{pid}.check.done"] in [i.value for i in at.info]
