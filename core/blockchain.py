@@ -256,17 +256,22 @@ def build_chain(datas: list[str], difficulty: int, start_time: int = CHAIN_START
     return blocks, tries
 
 
-def validate_chain(blocks: list[Block], difficulty: int) -> list[dict]:
+def validate_chain(blocks: list[Block], difficulty: int, accepted: list[str] | None = None) -> list[dict]:
     """Check every block: its hash must meet the target and ``prev_hash`` must equal the previous hash.
 
     A block whose own checks pass but which sits on an invalid block is reported as
     ``after_invalid``: honest nodes reject everything built on an invalid block.
     Reasons: ``ok``, ``above_target``, ``broken_link``, ``after_invalid``.
+
+    ``accepted`` (the hashes of the copy the network accepted) adds ``changed``: the block's hash differs
+    from the accepted one.  Any edit changes the hash, so an edited block is always ``changed``; at a low
+    difficulty its new hash may still meet the target by chance (probability 16^−d per edit), so it can be
+    ``valid`` and ``changed`` at once — a valid proof of work, but not the block everyone else holds.
     """
     out = []
     prev_hash = GENESIS_PREV
     chain_ok = True
-    for block in blocks:
+    for i, block in enumerate(blocks):
         h = block.hash
         reasons = []
         if not meets_difficulty(h, difficulty):
@@ -277,10 +282,20 @@ def validate_chain(blocks: list[Block], difficulty: int) -> list[dict]:
             reasons.append("after_invalid")
         valid = not reasons
         chain_ok = chain_ok and valid
+        known = accepted[i] if accepted is not None and i < len(accepted) else None
         out.append({"number": block.number, "hash": h, "valid": valid, "reasons": reasons or ["ok"],
-                    "expected_prev": prev_hash})
+                    "expected_prev": prev_hash, "accepted_hash": known,
+                    "changed": accepted is not None and h != known})
         prev_hash = h
     return out
+
+
+def chance_edit_meets(target: int) -> float:
+    """Probability that an edited block's new (uniformly random) hash still meets ``target``:
+    p = (target + 1) / 2^256 (a hash is valid iff, read as a number, it is ≤ target)."""
+    require(isinstance(target, (int, np.integer)) and 0 <= int(target) < 2 ** 256, "blockchain_bits",
+            "a target is an integer below 2^256", bits=str(target)[:20])
+    return (int(target) + 1) / 2 ** 256
 
 
 def edit_block(blocks: list[Block], index: int, data: str) -> list[Block]:
@@ -476,9 +491,12 @@ def bits_to_target(bits: int) -> int:
     exponent, mantissa = bits >> 24, bits & 0x007FFFFF
     require(not (bits & 0x00800000) and mantissa != 0, "blockchain_bits", "bits encode a negative or zero target",
             bits=f"{bits:08x}")
-    if exponent <= 3:
-        return mantissa >> (8 * (3 - exponent))
-    return mantissa << (8 * (exponent - 3))
+    target = mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
+    # a small exponent can shift the whole mantissa away (0x01003456 → 0), a large one past 256 bits:
+    # neither is a target a hash can be compared with (Bitcoin's SetCompact reports both as invalid)
+    require(0 < target < 2 ** 256, "blockchain_bits", "bits encode a zero target or one beyond 256 bits",
+            bits=f"{bits:08x}")
+    return target
 
 
 def difficulty_from_bits(bits: int) -> float:

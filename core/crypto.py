@@ -25,6 +25,12 @@ SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 SECP256K1_P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F
 
 _DIGESTS = {"sha1": SHA1, "sha256": SHA256, "sha512": SHA512}
+#: bounded work: a key-derivation call with more than this many iterations (or scrypt memory) is refused,
+#: never started — the C loops of pycryptodome cannot be interrupted once running
+MAX_KDF_ITERATIONS = 10_000_000        # OWASP 2023 asks 600,000 for PBKDF2-SHA256; ×16 is ample headroom
+MAX_SCRYPT_N = 2 ** 17                 # scrypt uses 128·r·N bytes: 128 MiB at r = 8 (RFC 7914 §2)
+MAX_KEY_LENGTH = 1024                  # bytes of derived key
+MAX_OTP_COUNTER = 2 ** 64 - 1          # RFC 4226: the counter is an 8-byte value
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
@@ -68,8 +74,10 @@ def hmac_digest(key: bytes, message: bytes, digest: str = "sha256") -> bytes:
 
 def hotp(secret: bytes, counter: int, digits: int = 6, digest: str = "sha1") -> str:
     """HOTP (RFC 4226 §5.3): dynamic truncation of HMAC(secret, counter as 8-byte big-endian)."""
-    require(6 <= digits <= 10, "otp_digits", "digits must be between 6 and 10", digits=digits)
-    require(counter >= 0, "otp_counter", "counter must be non-negative", counter=counter)
+    require(isinstance(digits, int) and 6 <= digits <= 10, "otp_digits", "digits must be between 6 and 10",
+            digits=digits)
+    require(isinstance(counter, int) and 0 <= counter <= MAX_OTP_COUNTER, "otp_counter",
+            "counter must be a non-negative 8-byte integer", counter=counter)
     mac = hmac_digest(secret, counter.to_bytes(8, "big"), digest)
     offset = mac[-1] & 0x0F
     code = int.from_bytes(mac[offset:offset + 4], "big") & 0x7FFFFFFF
@@ -78,26 +86,36 @@ def hotp(secret: bytes, counter: int, digits: int = 6, digest: str = "sha1") -> 
 
 def totp(secret: bytes, for_time: int, digits: int = 6, step: int = 30, digest: str = "sha1") -> str:
     """TOTP (RFC 6238 §4): HOTP with counter T = floor(for_time / step) (Unix time, T0 = 0)."""
-    require(step > 0, "otp_step", "step must be positive", step=step)
-    require(for_time >= 0, "otp_time", "time must be non-negative", time=for_time)
+    require(isinstance(step, int) and 0 < step <= 10 ** 9, "otp_step", "step must be positive", step=step)
+    require(isinstance(for_time, int) and 0 <= for_time <= 10 ** 15, "otp_time", "time must be non-negative",
+            time=for_time)
     return hotp(secret, int(for_time) // step, digits, digest)
 
 
 def totp_seconds_left(for_time: int, step: int = 30) -> int:
     """Seconds until the current TOTP code expires."""
+    require(isinstance(step, int) and 0 < step <= 10 ** 9, "otp_step", "step must be positive", step=step)
     return step - int(for_time) % step
 
 
 # ---------------------------------------------------------------- password storage
 def pbkdf2_sha256(password: str, salt: bytes, iterations: int, length: int = 32) -> bytes:
     """PBKDF2-HMAC-SHA256 (RFC 8018 §5.2)."""
-    require(iterations >= 1, "kdf_iterations", "iterations must be at least 1", iterations=iterations)
+    require(isinstance(iterations, int) and 1 <= iterations <= MAX_KDF_ITERATIONS, "kdf_iterations",
+            f"iterations must be 1 … {MAX_KDF_ITERATIONS:,}", iterations=iterations, hi=MAX_KDF_ITERATIONS)
+    require(isinstance(length, int) and 1 <= length <= MAX_KEY_LENGTH, "kdf_length", "key length out of range",
+            hi=MAX_KEY_LENGTH)
     return PBKDF2(password.encode("utf-8"), salt, dkLen=length, count=iterations, hmac_hash_module=SHA256)
 
 
 def scrypt_hash(password: str, salt: bytes, n: int = 2 ** 14, r: int = 8, p: int = 1, length: int = 32) -> bytes:
     """scrypt (RFC 7914): memory-hard key derivation; N must be a power of two."""
-    require(n >= 2 and n & (n - 1) == 0, "kdf_n", "N must be a power of two ≥ 2", n=n)
+    require(isinstance(n, int) and 2 <= n <= MAX_SCRYPT_N and n & (n - 1) == 0, "kdf_n",
+            "N must be a power of two ≥ 2", n=n, hi=MAX_SCRYPT_N)
+    require(isinstance(r, int) and isinstance(p, int) and 1 <= r <= 16 and 1 <= p <= 16 and n * r <= 2 ** 20,
+            "kdf_n", "scrypt's r and p must be 1 … 16 (memory 128·r·N bytes at most 128 MiB)", n=n, hi=MAX_SCRYPT_N)
+    require(isinstance(length, int) and 1 <= length <= MAX_KEY_LENGTH, "kdf_length", "key length out of range",
+            hi=MAX_KEY_LENGTH)
     return _scrypt(password.encode("utf-8"), salt, key_len=length, N=n, r=r, p=p)
 
 
@@ -173,6 +191,14 @@ def sign(private_key: int, message: bytes) -> bytes:
     return DerSequence([r, s]).encode()
 
 
+def high_s_twin(signature: bytes) -> bytes:
+    """The malleated twin of a DER signature: (r, s) → (r, n − s).  ECDSA accepts both mathematically
+    (s and n − s give the same check), which is why ``verify`` insists on the low-S one (BIP 146)."""
+    r, s = signature_rs(signature)
+    require(1 <= s < SECP256K1_N, "signature_malformed", "s must satisfy 1 ≤ s < n")
+    return DerSequence([r, SECP256K1_N - s]).encode()
+
+
 def signature_rs(signature: bytes) -> tuple[int, int]:
     """The (r, s) integers inside a DER signature."""
     try:
@@ -182,10 +208,14 @@ def signature_rs(signature: bytes) -> tuple[int, int]:
 
 
 def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
-    """True iff ``signature`` (DER) is a valid ECDSA signature of SHA-256(message) by ``public_key``."""
+    """True iff ``signature`` (DER) is a valid, low-S ECDSA signature of SHA-256(message) by ``public_key``.
+
+    Verified as strictly as ``sign`` makes signatures: s ≤ n/2 (BIP 62 / BIP 146 LOW_S, Bitcoin Core's
+    standardness rule).  The twin (r, n − s) of a valid signature is mathematically valid too; accepting it
+    would let anyone change a transaction's id without the key (signature malleability), so it is refused."""
     try:
         r, s = _der_to_rs(signature)
-        if not (1 <= r < SECP256K1_N and 1 <= s < SECP256K1_N):
+        if not (1 <= r < SECP256K1_N and 1 <= s <= SECP256K1_N // 2):
             return False
         key = _ecc_public(public_key)
         # "fips-186-3" refuses secp256k1; verification does not use the nonce, so either mode verifies

@@ -82,7 +82,8 @@ class Ledger:
 
         Each leg's amount is +credit to the account's balance / −debit.  The entry is checked as a
         whole first (all accounts open, integers, non-zero, balanced, no overdraft), then applied
-        as postings from the paying legs to the receiving legs — so it is all or nothing.
+        as postings from the paying legs to the receiving legs — so it is all or nothing.  An account may
+        not both pay and receive in one entry (a posting from an account to itself is refused).
         """
         self._check(legs)
         payers = [[acct, -amt] for acct, amt in legs if amt < 0]
@@ -114,6 +115,9 @@ class Ledger:
                 difference=sum(amt for _, amt in legs))
         require(any(amt < 0 for _, amt in legs), "amount_not_positive", "amount must be positive",
                 amount=min(amt for _, amt in legs))
+        # money moved from an account to itself is no movement: a posting's source and target must differ
+        both = {a for a, amt in legs if amt < 0} & {a for a, amt in legs if amt > 0}
+        require(not both, "same_account", "source and target must differ", account=min(both) if both else "")
         for acct, change in delta.items():
             after = self._balances[acct] + change
             if after < 0 and not self._may_go_negative[acct]:

@@ -39,13 +39,16 @@ def check_loan(principal: float, annual_rate: float, months: int) -> None:
 
 def annuity_payment(principal: float, annual_rate: float, months: int) -> float:
     """Monthly payment of an equal-installment loan (等额本息):
-    M = P · i · (1 + i)^n / ((1 + i)^n − 1),  i = annual rate / 12   (M = P / n when i = 0)."""
+    M = P · i · (1 + i)^n / ((1 + i)^n − 1),  i = annual rate / 12   (M = P / n when i = 0).
+
+    (1 + i)^n − 1 is computed as expm1(n · log1p(i)): for a tiny rate (1e−13 a year) the plain power
+    rounds to exactly 1 and the formula would divide by zero; this form tends smoothly to P / n."""
     check_loan(principal, annual_rate, months)
     i = annual_rate / 12.0
-    if i == 0:
+    growth = math.expm1(months * math.log1p(i))      # (1 + i)^n − 1, exact for tiny i
+    if i == 0 or growth == 0:
         return principal / months
-    f = (1.0 + i) ** months
-    return principal * i * f / (f - 1.0)
+    return principal * i * (growth + 1.0) / growth
 
 
 def _frame(rows: list[tuple[int, int, int, int]]) -> pd.DataFrame:

@@ -211,11 +211,12 @@ def chain() -> None:
     if st.session_state.get("bc_chain_cfg") != cfg:
         base, base_tries = cached_chain(tuple(DEFAULT_DATA[:n_blocks]), chain_d)
         st.session_state.update(bc_chain=list(base), bc_chain_cfg=cfg, bc_chain_gen=st.session_state.get(
-            "bc_chain_gen", 0) + 1, bc_chain_work=None, bc_chain_build=sum(base_tries))
+            "bc_chain_gen", 0) + 1, bc_chain_work=None, bc_chain_build=sum(base_tries),
+                                bc_chain_accepted=[b.hash for b in base])
     if k3.button(f"↩️ {T('blockchain.chain.reset')}", key="bc_chain_reset", help=T("blockchain.chain.reset_help")):
         base, base_tries = cached_chain(tuple(DEFAULT_DATA[:n_blocks]), chain_d)
         st.session_state.update(bc_chain=list(base), bc_chain_gen=st.session_state.get("bc_chain_gen", 0) + 1,
-                                bc_chain_work=None)
+                                bc_chain_work=None, bc_chain_accepted=[b.hash for b in base])
     gen = st.session_state["bc_chain_gen"]
     chain = st.session_state["bc_chain"]
     # read edits first, so the status below already reflects them
@@ -231,14 +232,16 @@ def chain() -> None:
                 chain, t_used = bc.remine_block(chain, i, chain_d)
                 st.session_state["bc_chain"] = chain
                 st.session_state["bc_chain_work"] = {"blocks": [i + 1], "tries": t_used}
-    status = bc.validate_chain(chain, chain_d)
+    # the hashes the network accepted (the chain as mined): an edit always changes a block's hash, even when
+    # the new hash meets a low target by chance
+    status = bc.validate_chain(chain, chain_d, st.session_state.get("bc_chain_accepted"))
     per_row = {5: 5, 6: 3}.get(len(chain), 4)
     for row_start in range(0, len(chain), per_row):
         cols = st.columns(per_row)
         for col, i in zip(cols, range(row_start, min(row_start + per_row, len(chain)))):
             blk, s = chain[i], status[i]
             with col.container(border=True):
-                badge = "✅" if s["valid"] else "❌"
+                badge = ("⚠️" if s["changed"] else "✅") if s["valid"] else "❌"
                 st.markdown(f"**{badge} {T('blockchain.chain.block', n=blk.number)}**")
                 st.caption(f"🕒 {utc(blk.timestamp)} · nonce {blk.nonce}")
                 st.text_input(T("blockchain.chain.data"), blk.data, max_chars=120, key=f"bc_chain_data_{gen}_{i}",
@@ -247,6 +250,10 @@ def chain() -> None:
                 st.caption(f"{T('blockchain.chain.hash')}: `{draw.short(s['hash'], 12)}`")
                 for reason in s["reasons"]:
                     (st.caption if s["valid"] else st.error)(T(f"blockchain.chain.reason.{reason}"))
+                if s["changed"]:
+                    (st.warning if s["valid"] else st.caption)(T(
+                        "blockchain.chain.reason.changed_valid" if s["valid"] else "blockchain.chain.reason.changed",
+                        accepted=draw.short(s["accepted_hash"] or "", 12)))
                 st.button(f"⛏️ {T('blockchain.chain.remine')}", key=f"bc_chain_remine_{gen}_{i}",
                           disabled=s["valid"], width="stretch", help=T("blockchain.chain.remine_help"))
     bad = [s["number"] for s in status if not s["valid"]]
@@ -258,11 +265,19 @@ def chain() -> None:
             st.session_state["bc_chain_work"] = {"blocks": [i + 1 for i, w in enumerate(work) if w],
                                                  "tries": sum(work)}
             st.rerun()
+    lucky = [s["number"] for s in status if s["valid"] and s["changed"]]
+    if lucky:
+        odds = draw.real_edit_odds()
+        st.info(T("blockchain.chain.lucky", blocks=", ".join(map(str, lucky)), d=chain_d,
+                  per=bc.expected_tries(chain_d), genesis=odds["genesis"], b100k=odds["b100k"]), icon="🎲")
     work = st.session_state.get("bc_chain_work")
     if bad:
         first = bad[0]
         ui.what_happened(T("blockchain.chain.happened_bad", first=first, count=len(bad), total=len(chain),
                            expected=len(bad) * bc.expected_tries(chain_d)))
+    elif lucky and not work:
+        ui.what_happened(T("blockchain.chain.happened_lucky", blocks=", ".join(map(str, lucky)), total=len(chain),
+                           d=chain_d, per=bc.expected_tries(chain_d)))
     elif work:
         ui.what_happened(T("blockchain.chain.happened_fixed", blocks=", ".join(map(str, work["blocks"])),
                            tries=work["tries"], per=bc.expected_tries(chain_d)))
@@ -270,7 +285,8 @@ def chain() -> None:
         ui.what_happened(T("blockchain.chain.happened_ok", total=len(chain), tries=st.session_state.get(
             "bc_chain_build", 0), d=chain_d))
     download(pd.DataFrame([{"number": b.number, "timestamp": b.timestamp, "data": b.data, "prev_hash": b.prev_hash,
-                            "nonce": b.nonce, "hash": s["hash"], "valid": s["valid"], "reasons": ";".join(s["reasons"])}
+                            "nonce": b.nonce, "hash": s["hash"], "valid": s["valid"], "reasons": ";".join(s["reasons"]),
+                            "differs_from_accepted": s["changed"]}
                            for b, s in zip(chain, status)]), "chain")
     ui.takeaway(T("blockchain.chain.takeaway"))
 
@@ -444,6 +460,8 @@ def keys() -> None:
         signature, r, s, valid = signed["signature"], signed["r"], signed["s"], signed["valid"]
         st.code(f"DER = {signature.hex()}\nr   = {r:064x}\ns   = {s:064x}", language=None)
         (st.success if valid else st.error)(T("blockchain.keys.valid" if valid else "blockchain.keys.invalid"))
+        st.markdown(T("blockchain.keys.malleability", twin=f"{signed['twin_s']:064x}",
+                      verdict=T("blockchain.keys.twin_valid" if signed["twin_valid"] else "blockchain.keys.twin_refused")))
         ui.what_happened(T("blockchain.keys.happened", address=steps_c[-1][1], address_u=steps_u[-1][1],
                            bytes_u=len(steps_u[3][1]) // 2, bytes_c=len(steps_c[3][1]) // 2,
                            result=T("blockchain.keys.valid_short" if valid else "blockchain.keys.invalid_short"),

@@ -348,3 +348,36 @@ def test_merkle_proof_trace_replays_the_spv_check():
         assert trace[-1].key.endswith("root_ok") and trace[-1].params["k"] == 3
         assert len(trace) == 2 + 3 and trace[-1].state["path"][-1] == (3, 0)
         assert trace[-1].params["root"] == merkle_root(ids)[:12]
+
+
+@pytest.mark.parametrize("difficulty", [1, 2, 3, 4])
+def test_any_single_edit_of_any_block_is_shown_as_changed_at_any_difficulty(difficulty):
+    """An edit always changes the hash (it differs from the accepted one); the block is valid only if the new
+    hash happens to meet the target (1 in 16^d), and everything after it then fails its link."""
+    datas = ["Genesis", "Alice → Bob 5", "Bob → Carol 2", "Carol → Dave 1", "Dave → Eve 3"]
+    chain, _ = build_chain(datas, difficulty)
+    accepted = [b.hash for b in chain]
+    assert not any(s["changed"] for s in validate_chain(chain, difficulty, accepted))
+    lucky = 0
+    for i in range(len(chain)):
+        for n in range(40 if difficulty == 1 else 8):
+            edited = edit_block(chain, i, f"{datas[i]} #{n}")
+            status = validate_chain(edited, difficulty, accepted)
+            assert status[i]["changed"] and status[i]["accepted_hash"] == accepted[i]
+            meets = edited[i].hash.startswith("0" * difficulty)
+            assert status[i]["valid"] == meets                    # invalid whenever its proof of work fails
+            lucky += meets
+            assert all(not s["valid"] for s in status[i + 1:])    # the next link no longer matches
+            assert not any(s["changed"] for j, s in enumerate(status) if j != i)
+    if difficulty == 1:
+        assert lucky > 0            # at 1 in 16, 200 edits surely include lucky ones: still shown as changed
+
+
+def test_bits_whose_target_decodes_to_zero_or_beyond_256_bits_are_refused():
+    for bits in (0x01003456, 0x02000056, 0x22010000):
+        with pytest.raises(InputError) as err:
+            bits_to_target(bits)
+        assert err.value.key == "blockchain_bits"
+    with pytest.raises(InputError):
+        difficulty_from_bits(0x01003456)
+    assert bits_to_target(0x01123456) == 0x12 and difficulty_from_bits(0x1D00FFFF) == 1.0

@@ -221,3 +221,42 @@ def test_controls_and_the_wallets_keep_their_values_across_tab_switches():
     open_tab(at, "hash")
     assert at.text_input(key="bc_hash_a").value == "Hello, class"
     assert metrics(at)["Bits that differ"] == f"{bc.avalanche('Hello, class', 'Hello, blockchain!')['count']} / 256"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_lucky_edit_is_shown_as_changed_not_as_the_accepted_chain(lang):
+    """At difficulty 1 one edit in 16 keeps a valid hash: "Dave → Eve 1" in the last block does. The block is
+    shown as a valid proof of work that differs from the accepted block, never as "all blocks are valid"."""
+    at = open_page(lang, "chain", cdiff=1)
+    at.slider(key="cdiff").set_value(1).run()
+    gen = at.session_state["bc_chain_gen"]
+    accepted = at.session_state["bc_chain_accepted"]
+    at.text_input(key=f"bc_chain_data_{gen}_4").set_value("Dave → Eve 1").run()
+    chain = at.session_state["bc_chain"]
+    status = bc.validate_chain(chain, 1, accepted)
+    assert all(s["valid"] for s in status) and status[4]["changed"]            # the lucky case
+    assert not at.exception and not at.error
+    warned = " ".join(str(w.value) for w in at.warning)
+    assert i18n.translate(lang, "blockchain.chain.reason.changed_valid", accepted="X").split("X")[0] in warned
+    info = " ".join(str(i.value) for i in at.info)
+    assert i18n.translate(lang, "blockchain.chain.lucky", blocks="5", d=1, per=16, genesis=4295032833,
+                          b100k=62209952899966)[:12] in info
+    happened = " ".join(str(s.value) for s in at.success)
+    assert i18n.translate(lang, "blockchain.chain.happened_ok", total=5, tries=0, d=1)[:10] not in happened
+
+
+def test_a_header_whose_target_decodes_to_zero_is_explained():
+    at = open_page("en", "bitcoin")
+    at.radio(key="bc_hdr_preset").set_value("own").run()
+    header = bc.serialize_header(1, "0" * 64, "0" * 64, 1231006505, 0x01003456, 0).hex()
+    at.text_area(key="bc_hdr_text").set_value(header).run()
+    assert not at.exception
+    assert any(i18n.translate("en", "errors.blockchain_bits", bits="01003456")[:20] in e for e in error_texts(at))
+
+
+def test_the_signature_tab_teaches_malleability_and_refuses_the_twin():
+    for lang in ("en", "zh"):
+        at = open_page(lang, "keys")
+        shown = " ".join(str(m.value) for m in at.markdown)
+        assert i18n.translate(lang, "blockchain.keys.twin_refused") in shown
+        assert "BIP 146" in shown

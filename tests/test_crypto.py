@@ -146,3 +146,25 @@ def test_pbkdf2_rfc6070_style_vector():
 def test_scrypt_rfc7914_vector():
     out = crypto.scrypt_hash("password", b"NaCl", n=1024, r=8, p=16, length=64)
     assert out.hex().startswith("fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162")
+
+
+def test_verify_refuses_the_high_s_twin_as_bitcoin_standardness_does():
+    """BIP 146 LOW_S: (r, n − s) is mathematically valid too; verification is as strict as signing."""
+    for k in (1, 2, 0xC0FFEE, crypto.SECP256K1_N - 1):
+        pub = crypto.public_key(k)
+        sig = crypto.sign(k, b"Pay Bob 1 BTC")
+        r, s = crypto.signature_rs(sig)
+        assert s <= crypto.SECP256K1_N // 2 and crypto.verify(pub, b"Pay Bob 1 BTC", sig)
+        twin = crypto.high_s_twin(sig)
+        assert crypto.signature_rs(twin) == (r, crypto.SECP256K1_N - s)
+        assert not crypto.verify(pub, b"Pay Bob 1 BTC", twin)
+
+
+def test_key_derivation_work_is_bounded_before_it_starts():
+    with pytest.raises(InputError) as err:
+        crypto.pbkdf2_sha256("pw", b"salt", 2 ** 63)
+    assert err.value.key == "kdf_iterations"
+    with pytest.raises(InputError):
+        crypto.scrypt_hash("pw", b"salt", n=2 ** 30)
+    with pytest.raises(InputError):
+        crypto.hotp(b"k", 2 ** 64)

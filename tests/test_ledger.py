@@ -108,3 +108,15 @@ def test_any_sequence_keeps_total_zero_and_loses_no_posting(ops):
         replay[p.target] += p.amount_fen
     assert replay == ledger.balances()
     assert [p.seq for p in ledger.postings] == list(range(1, accepted + 1))
+
+
+def test_a_posting_from_an_account_to_itself_is_refused():
+    ledger = make()
+    before = (ledger.balances(), ledger.postings)
+    with pytest.raises(InputError) as err:
+        ledger.post([("bank", -500), ("bank", 500)])
+    assert err.value.key == "same_account"
+    with pytest.raises(InputError) as err:          # the same account paying and receiving among other legs
+        ledger.post([("bank", -500), ("bank", 200), (ledger.accounts[1], 300)])
+    assert err.value.key == "same_account"
+    assert (ledger.balances(), ledger.postings) == before

@@ -6,7 +6,8 @@ this module is imported once.
 
 - Cached work, keyed by the lesson's inputs (seed, sliders, texts). ``cache_data`` hands every visitor
   their own copy (the chain is edited per visitor); ``cache_resource`` objects are shared by all
-  visitors and only ever read.
+  visitors and only ever read.  A private key or message a student types is memoised in that student's
+  session only (``ui.secrets.session_memo``), never in a cache another visitor could hit or time.
 - Charts: ``@figure`` builders, built once per (inputs, language, presenter mode) and shared read-only.
   A builder takes the few numbers and strings that say what its chart shows (hashing a long tuple costs
   more than a lookup saves) and takes its data from the cached work and its labels from ``translator()``.
@@ -24,6 +25,7 @@ from core import crypto
 from core.trace import Step, Trace
 from ui.frame import lang, translator
 from ui.i18n import Translator
+from ui.secrets import session_memo
 from ui.widgets import OKABE_ITO, figure
 
 # Okabe & Ito colours by name (the shared palette's order may change; these names must not)
@@ -186,13 +188,14 @@ def known_header(block_hash: str) -> dict | None:
     return None if row is None else {"name": row[lang()], "source": row["source"]}
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+# a typed private key or message never enters a cache shared by every visitor (ui/secrets.py)
+@session_memo(max_entries=8)
 def address_steps(k: int) -> tuple[list, list]:
     """Private key → address, uncompressed and compressed."""
     return bc.address_steps(k, compressed=False), bc.address_steps(k, compressed=True)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@session_memo(max_entries=8)
 def signature_check(k: int, message: str, checked: str, which: str) -> dict:
     """Sign ``message`` with ``k`` (RFC 6979: the same signature every time) and verify it against
     ``checked`` with the signer's public key ("own") or the next key's ("other")."""
@@ -200,7 +203,21 @@ def signature_check(k: int, message: str, checked: str, which: str) -> dict:
     r, s = crypto.signature_rs(signature)
     other = k + 1 if k + 1 < crypto.SECP256K1_N else 1
     pub = crypto.public_key(k if which == "own" else other)
-    return {"signature": signature, "r": r, "s": s, "valid": crypto.verify(pub, checked.encode("utf-8"), signature)}
+    twin = crypto.high_s_twin(signature)
+    return {"signature": signature, "r": r, "s": s, "valid": crypto.verify(pub, checked.encode("utf-8"), signature),
+            "twin_s": crypto.signature_rs(twin)[1],
+            "twin_valid": crypto.verify(crypto.public_key(k), message.encode("utf-8"), twin)}
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def real_edit_odds() -> dict:
+    """One in how many random edits of a real Bitcoin header still meets its target, 1 / p with
+    p = (target + 1) / 2^256: the genesis block's (the easiest target Bitcoin allows, bits 0x1d00ffff)
+    and block 100000's (from its published header)."""
+    header = cached_csv("bitcoin_headers").set_index("height").loc["100000", "header_hex"]
+    bits = bc.parse_header(header)["bits"]
+    return {"genesis": 1 / bc.chance_edit_meets(bc.bits_to_target(0x1D00FFFF)),
+            "b100k": 1 / bc.chance_edit_meets(bc.bits_to_target(bits))}
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)

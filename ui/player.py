@@ -45,6 +45,15 @@ def _toggle(k: dict, n: int) -> None:
     st.session_state[k["touched"]] = True
 
 
+def _slid(k: dict, slider_key: str, n: int) -> None:
+    """The step slider moved.  Its value may be missing when a widget state arrives for a fragment that has
+    just been re-created (seen under load: ``KeyError: st.session_state has no key …_slider``): then the
+    click is ignored and the player keeps its step."""
+    value = st.session_state.get(slider_key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        _jump(k, value - 1, n)
+
+
 def _touch(k: dict) -> None:
     st.session_state[k["touched"]] = True
     st.session_state[k["play"]] = False
@@ -81,7 +90,7 @@ def step_player(trace: Trace, draw: Callable[[Step], None], key: str) -> int:
             # play/pause changes the timer, which is fixed when the fragment is defined: rerun the page once
             st.rerun(scope="app")
         touched = st.session_state.pop(k["touched"], False)
-        index = st.session_state.get(k["index"], 0)
+        index = max(0, min(n - 1, int(st.session_state.get(k["index"], 0) or 0)))
         if st.session_state.get(k["play"], False) and not touched:
             if index >= n - 1:
                 st.session_state[k["play"]] = False
@@ -104,8 +113,7 @@ def step_player(trace: Trace, draw: Callable[[Step], None], key: str) -> int:
         left, right = st.columns([4, 1], vertical_alignment="bottom")
         if n > 1:
             st.session_state[f"{key}_slider"] = index + 1
-            left.slider(T("player.step"), 1, n, key=f"{key}_slider",
-                        on_change=lambda: _jump(k, st.session_state[f"{key}_slider"] - 1, n))
+            left.slider(T("player.step"), 1, n, key=f"{key}_slider", on_change=_slid, args=(k, f"{key}_slider", n))
         right.select_slider(T("player.speed"), options=SPEEDS, key=k["speed"], format_func=lambda s: f"{s:g}×")
         step = trace[index]
         st.info(f"**{T('player.position', i=index + 1, n=n)}** · {T(step.key, **step.params)}")

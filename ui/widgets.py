@@ -1,6 +1,8 @@
 """Shared presentation pieces: header, guard, charts, URL state, quiz, download, number formats."""
 from __future__ import annotations
 
+import logging
+import os
 from contextlib import contextmanager
 
 import pandas as pd
@@ -70,12 +72,31 @@ def source_note(text: str) -> None:
     st.caption(f"{T('common.source')}: {text}")
 
 
+_log = logging.getLogger("fintechlab.guard")
+
+
+def _strict() -> bool:
+    """Under the test suite an arithmetic error is not swallowed: a page that divides by zero on some
+    input is a bug for the core to refuse (``InputError``), and AppTest must see it."""
+    return bool(os.environ.get("PYTEST_CURRENT_TEST")) or os.environ.get("FINTECHLAB_STRICT_GUARD") == "1"
+
+
 @contextmanager
 def guard():
-    """Run a block; a bad-input error becomes a translated ``st.error`` and the page goes on."""
+    """Run a block; a bad-input error becomes a translated ``st.error`` and the page goes on.
+
+    ``ValueError`` (``InputError`` with its locale key) → its message; ``ArithmeticError`` (a division by
+    zero or an overflow reached with extreme values) → ``errors.arithmetic``, logged with its traceback for
+    the developers, never shown.  Other exceptions are bugs and propagate (the app's config shows a plain
+    message without paths: ``client.showErrorDetails = "none"``)."""
     T = translator()
     try:
         yield
+    except ArithmeticError as exc:
+        if _strict():
+            raise
+        _log.warning("arithmetic error caught by ui.guard: %s", type(exc).__name__, exc_info=True)
+        st.error(T("errors.arithmetic"), icon="⚠️")
     except ValueError as exc:
         # duck-typed rather than isinstance(InputError): objects kept in the session across a code
         # reload still raise the class they were created with
