@@ -49,6 +49,7 @@ class PageInfo:
     path: str
     tabs: tuple[str, ...]
     url_names: dict = field(default_factory=dict)   # tab -> frozenset of URL parameter names
+    labels: dict = field(default_factory=dict)      # URL parameter name -> locale key of its control's label
 
 
 def _call_name(node: ast.Call) -> str:
@@ -68,6 +69,28 @@ def _bound_names(fn: ast.AST) -> set[str]:
         if has_bind and isinstance(kws.get("key"), ast.Constant):
             names.add(str(kws["key"].value))
     return names
+
+
+def _labels(tree: ast.AST) -> dict:
+    """URL name -> locale key of the bound control's label (its first argument ``T("<key>")``)."""
+    out = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        kws = {k.arg: k.value for k in node.keywords}
+        has_bind = any(k.arg is None and ast.unparse(k.value) == "ui.BIND" for k in node.keywords)
+        label = node.args[0]
+        if (has_bind and isinstance(kws.get("key"), ast.Constant) and isinstance(label, ast.Call)
+                and ast.unparse(label.func) == "T" and label.args and isinstance(label.args[0], ast.Constant)):
+            out.setdefault(str(kws["key"].value), str(label.args[0].value))
+        # a choice kept in the URL by hand: widget(T("<key>"), …, ui.url_value("<name>", …), …)
+        if isinstance(label, ast.Call) and ast.unparse(label.func) == "T" and label.args \
+                and isinstance(label.args[0], ast.Constant):
+            for inner in ast.walk(node):
+                if (inner is not node and isinstance(inner, ast.Call) and ast.unparse(inner.func) == "ui.url_value"
+                        and inner.args and isinstance(inner.args[0], ast.Constant)):
+                    out.setdefault(str(inner.args[0].value), str(label.args[0].value))
+    return out
 
 
 def scan_page(path: Path) -> PageInfo | None:
@@ -107,7 +130,7 @@ def scan_page(path: Path) -> PageInfo | None:
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
                     names |= _bound_names(functions[node.func.id])
         url_names[tab] = frozenset(names)
-    return PageInfo(page_id, path.relative_to(ROOT).as_posix(), tuple(tabs), url_names)
+    return PageInfo(page_id, path.relative_to(ROOT).as_posix(), tuple(tabs), url_names, _labels(tree))
 
 
 @lru_cache(maxsize=1)

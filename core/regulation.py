@@ -340,7 +340,7 @@ def grade_checklist(answers: dict, key: pd.DataFrame) -> dict:
 
 
 #: the dates on which a rule in the crypto table took effect, plus a day before the first
-CRYPTO_DATES = ("2013-01-01", "2013-12-05", "2017-09-04", "2021-09-24", "2024-06-30", "2024-12-30", "2026-07-01")
+CRYPTO_DATES = ("2013-01-01", "2013-12-05", "2017-09-04", "2021-09-24", "2024-06-30", "2024-12-30", "2025-11-28", "2026-07-01")
 #: example businesses for the checklist and the activities each one runs
 BUSINESSES = {
     "offshore_exchange": ("exchange", "derivatives", "offshore_service"),

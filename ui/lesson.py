@@ -245,6 +245,18 @@ def _url(step: core_lessons.Step, lang: str) -> str:
     return tab_url(step.page, step.tab, lang, {k: v for k, v in step.query().items() if k != "tab"})
 
 
+def _value_text(T, page: str, value) -> str:
+    """A scenario value as the page shows it: a named choice (e.g. ``cn``) by its translated option label."""
+    if not isinstance(value, str):
+        return str(value)
+    from ui.i18n import catalog
+    prefix = "home." if page == "home" else f"{page}."
+    for key in catalog(T.lang):
+        if key.startswith(prefix) and key.endswith(f".{value}") and isinstance(catalog(T.lang)[key], str):
+            return T(key)
+    return value
+
+
 def _tab_label(T, page: str, tab: str) -> str:
     key = f"{page}.tab.{tab}"
     return T(key) if T.has(key) else tab
@@ -277,7 +289,9 @@ def worksheet_html(lesson_id: str, lang: str, answer_key: bool = False) -> bytes
         parts.append(f"<h2>{escape(T('lessons.ws.task', k=i + 1))} · {escape(step.t('title', lang))}</h2>")
         parts.append(f"<div class=\"where\">{escape(T('lessons.ws.open_tab', page=page, tab=tab))}")
         if step.params:
-            values = ", ".join(f"{k} = {v}" for k, v in step.params.items())
+            labels = core_lessons.pages()[step.page].labels
+            values = "; ".join(f"{T(labels[k]) if k in labels and T.has(labels[k]) else k} = {_value_text(T, step.page, v)}"
+                               for k, v in step.params.items())
             parts.append(" · " + escape(T("lessons.ws.setting", values=values)))
         parts.append(f"</div><div class=\"link\">{escape(_url(step, lang))}</div>")
         parts.append(f"<p><b>{escape(step.t('ask', lang))}</b><br>{escape(step.t('task', lang))}</p>")
