@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from statistics import NormalDist
 
-from core.errors import require
+from core.errors import check_number, require
 
 _STD = NormalDist()
 
@@ -71,4 +71,6 @@ def det_axes(rate: np.ndarray, floor: float = 1e-5) -> np.ndarray:
 
 def theoretical_eer(separation: float, spread_ratio: float = 1.0) -> float:
     """For N(0,1) impostors and N(d′, s²) genuines the EER is Φ(−d′/(1+s)) (FAR = FRR at t = d′/(1+s))."""
+    check_number(separation, -1e6, 1e6)
+    check_number(spread_ratio, 1e-9, 1e6)   # a spread is positive (s = 0 or −1 would divide by zero)
     return float(_STD.cdf(-separation / (1 + spread_ratio)))

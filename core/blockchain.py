@@ -585,6 +585,8 @@ def load_table(name: str):
     import pandas as pd
     from pathlib import Path
 
+    require(isinstance(name, str) and re.fullmatch(r"[a-z0-9_]{1,64}", name) is not None, "data_empty",
+            "a table name is 1-64 lower-case letters, digits or _", table=str(name)[:40])
     path = Path(__file__).resolve().parent.parent / "data" / f"{name}.csv"
     require(path.exists(), "data_empty", f"no table {name}", table=name)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError, require
+from core.errors import InputError, check_count, require
 
 DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "german_credit.csv"
 TARGET = "creditability"
@@ -116,6 +116,10 @@ def quantile_edges(values: np.ndarray, n_bins: int = 5) -> list[float]:
 
     A value v falls in bin k when edges[k-1] <= v < edges[k] (left-closed bins).
     """
+    values = np.asarray(values, dtype=float)
+    require(values.ndim == 1 and values.size > 0 and bool(np.isfinite(values).all()), "out_of_range",
+            "values must be a non-empty array of finite numbers", lo="−∞", hi="∞")
+    check_count(n_bins, 1, 100)
     qs = np.quantile(values, np.linspace(0, 1, n_bins + 1)[1:-1])
     edges = sorted({float(math.ceil(q)) for q in qs})
     return [e for e in edges if values.min() < e <= values.max()]
@@ -133,7 +137,12 @@ def woe_table(bins: np.ndarray, bad: np.ndarray, n_bins: int, smooth: float = 0.
     (Siddiqi 2006, ch. 6).  ``smooth`` adds a pseudo-count to every good/bad cell so that a bin
     without bads (or goods) keeps a finite WOE.
     """
-    bad = np.asarray(bad)
+    bins, bad = np.asarray(bins), np.asarray(bad)
+    check_count(n_bins, 1, 1000)
+    require(bins.ndim == 1 and bins.shape == bad.shape and bins.size > 0 and bins.dtype.kind in "iu"
+            and bool(((bins >= 0) & (bins < n_bins)).all()) and bool(np.isin(bad, (0, 1)).all()), "out_of_range",
+            "bins are whole numbers 0 … n_bins − 1 and bad is 0/1, of one length", lo=0, hi=n_bins - 1)
+    require(isinstance(smooth, (int, float)) and math.isfinite(smooth) and 0 <= smooth <= 1e6, "out_of_range", "smoothing is 0 … 1e6", lo=0, hi=1e6)
     goods = np.bincount(bins[bad == 0], minlength=n_bins).astype(float)
     bads = np.bincount(bins[bad == 1], minlength=n_bins).astype(float)
     g = goods + smooth

@@ -18,7 +18,7 @@ from Crypto.Random import get_random_bytes
 from Crypto.Signature import DSS
 from Crypto.Util.asn1 import DerSequence
 
-from core.errors import InputError, require
+from core.errors import InputError, check_count, require
 
 # secp256k1 group order n and field prime p (SEC 2, §2.4.1)
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
@@ -61,8 +61,8 @@ def sha256_hex(text: str) -> str:
 
 
 def random_bytes(n: int) -> bytes:
-    """``n`` bytes from the operating system's CSPRNG (for salts, nonces, secrets)."""
-    return get_random_bytes(n)
+    """``n`` bytes from the operating system's CSPRNG (for salts, nonces, secrets); 0 ≤ n ≤ 1 MiB."""
+    return get_random_bytes(check_count(n, 0, 2 ** 20))
 
 
 # ---------------------------------------------------------------- HMAC, TOTP

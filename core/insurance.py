@@ -115,6 +115,10 @@ def binomial_tail(n: int, p: float, k_min: int) -> float:
     log C(n, k_min) comes from lgamma, the next terms from a cumulative sum of log((n − k)/(k + 1)).
     Terms more than 40 standard deviations above the mean (< e^−800 of the total) are left out.
     """
+    _check_count(n, 0, 10_000_000, "insurance_policies", "number of policies")
+    require(_finite(p) and 0.0 <= p <= 1.0, "insurance_probability", "p must lie between 0 and 1", value=p)
+    require(isinstance(k_min, (int, np.integer)) and not isinstance(k_min, bool), "out_of_range",
+            "k_min must be a whole number", lo=0, hi=n)
     if k_min <= 0:
         return 1.0
     if k_min > n:
@@ -135,6 +139,7 @@ def underwriting_loss_probability(n: int, p: float, cost: float, premium: float)
     _check_count(n, 1, 10_000_000, "insurance_policies", "number of policies")
     _check_probability(p)
     _check_positive(cost, "insurance_cost", "cost")
+    require(_finite(premium) and premium >= 0, "insurance_premium", "premium must be zero or positive", value=premium)
     k_min = math.floor(n * premium / cost) + 1
     return binomial_tail(n, p, k_min)
 
@@ -197,6 +202,10 @@ def simulate_loss_ratios(n: int, p: float, cost: float, premium: float, days: in
 
 def loss_ratio_sd(n: int, p: float, cost: float, premium: float) -> float:
     """Standard deviation of the loss ratio of n policies: cost·√(n p(1 − p)) / (n·P) — falls like 1/√n."""
+    _check_count(n, 1, 10_000_000, "insurance_policies", "number of policies")
+    _check_probability(p)
+    _check_positive(cost, "insurance_cost", "cost")
+    _check_positive(premium, "insurance_premium", "premium")
     return cost * math.sqrt(n * p * (1 - p)) / (n * premium)
 
 
@@ -292,6 +301,9 @@ def simulate_ruin(u: float, theta: float, mu: float, lam: float = 1.0, horizon: 
     c = premium_rate(lam, mu, theta)
     _check_positive(horizon, "insurance_horizon", "horizon")
     require(horizon <= 10_000, "insurance_horizon", "horizon must be at most 10,000", value=horizon)
+    # bounded work: about λ·horizon claims per path are drawn
+    require(lam * horizon <= 100_000, "work_limit", "claim rate × horizon must be at most 100,000",
+            hi=100_000)
     _check_count(n_paths, 1, 200_000, "insurance_paths", "number of paths")
     rng = np.random.default_rng(seed)
     t = np.zeros(n_paths)
@@ -567,6 +579,7 @@ def fixed_premium_fen(incidence: float, benefit_yuan: int, loading: float) -> in
     (expected value principle on the expected claims of one member)."""
     _check_loading(loading)
     _check_positive(incidence, "insurance_incidence", "incidence")
+    _check_count(benefit_yuan, 0, 10 ** 9, "insurance_benefit", "benefit")
     return int(round((1 + loading) * incidence / 1e5 * benefit_yuan * 100))
 
 

@@ -5,6 +5,7 @@ shows.  Each table has a ``source`` column; a row without a source is refused wh
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,8 @@ WAN_YI = 1e12            # 万亿 = 10^12
 
 def load_table(name: str) -> pd.DataFrame:
     """Read ``data/<name>.csv``; every row must name its source."""
+    require(isinstance(name, str) and re.fullmatch(r"[a-z0-9_]{1,64}", name) is not None
+            and (DATA / f"{name}.csv").exists(), "data_empty", "no such table", table=str(name)[:40])
     df = pd.read_csv(DATA / f"{name}.csv", dtype={"date": str})
     require("source" in df.columns, "data_no_source", f"{name}.csv has no source column", table=name)
     missing = df["source"].isna() | (df["source"].astype(str).str.strip() == "")
@@ -110,7 +113,8 @@ def growth_multiple(df: pd.DataFrame, series: str, column: str, start: int, end:
 def people_with_accounts(share: float, people: int = 100) -> tuple[int, int]:
     """Of ``people`` adults, how many have an account and how many do not (rounded)."""
     require(0 <= share <= 1, "share_range", "share must be between 0 and 1", value=share)
-    require(people >= 1, "negative_value", "people must be positive", value=people)
+    require(isinstance(people, int) and 1 <= people <= 10 ** 12, "negative_value", "people must be positive",
+            value=people)
     have = round(share * people)
     return have, people - have
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import json
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from core import crypto
-from core.errors import InputError, require
+from core.errors import InputError, check_count, require
 from core.ledger import Ledger
 from core.trace import Trace
 
@@ -492,6 +493,7 @@ def apply_operation(platform: PaymentPlatform, op: tuple) -> bool:
 
 def random_operations(seed: int, n_ops: int = 50) -> list[tuple]:
     """A seeded list of operations with amounts from −¥10 to ¥3,000 (some are meant to be refused)."""
+    check_count(n_ops, 0, 100_000)
     rng = np.random.default_rng(seed)
     names = rng.choice(len(OPERATIONS), size=n_ops, p=[0.25, 0.1, 0.3, 0.1, 0.1, 0.15])
     amounts = rng.integers(-1_000, 300_000, size=n_ops)
@@ -502,6 +504,8 @@ def random_operations(seed: int, n_ops: int = 50) -> list[tuple]:
 def seeded_platform(seed: int, n_users: int = 3, n_merchants: int = 2, fee_bp: int = 60,
                     daily_limit_fen: int = 500_000) -> PaymentPlatform:
     """A platform with users holding ¥2,000–¥20,000 at their banks and merchants with ¥1,000 working capital."""
+    check_count(n_users, 0, 10_000)
+    check_count(n_merchants, 0, 10_000)
     rng = np.random.default_rng(seed)
     platform = PaymentPlatform(fee_bp, daily_limit_fen)
     for i in range(n_users):
@@ -698,5 +702,6 @@ def keyspace(alphabet: int, length: int) -> int:
 
 def brute_force_seconds(alphabet: int, length: int, seconds_each: float, cores: int = 1) -> float:
     """Expected time to find one salted password by trying half the keyspace: A^L / 2 × t / cores."""
-    require(cores >= 1 and seconds_each >= 0, "payments_keyspace", "cores ≥ 1 and time ≥ 0")
+    require(isinstance(cores, int) and 1 <= cores <= 10 ** 12 and math.isfinite(seconds_each) and seconds_each >= 0,
+            "payments_keyspace", "cores ≥ 1 and time ≥ 0")
     return keyspace(alphabet, length) / 2 * seconds_each / cores

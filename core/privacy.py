@@ -102,6 +102,8 @@ def reidentify(release: Release, customers: pd.DataFrame) -> pd.DataFrame:
 
 def band(year: int, width: int) -> str:
     """Birth year → a band of ``width`` years, e.g. 1987, 10 → '1980–1989'."""
+    require(isinstance(width, int) and 1 <= width <= 1000, "regulation_privacy_width",
+            "band width must be a whole number of years")
     lo = (int(year) // width) * width
     return f"{lo}–{lo + width - 1}"
 

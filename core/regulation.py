@@ -272,6 +272,8 @@ def pipl_ceilings(turnover_cny: int) -> tuple[int, int]:
 def gdpr_curve(tier: str, top_eur: int, points: int = 41) -> pd.DataFrame:
     """The ceiling as a function of turnover from 0 to ``top_eur``, for the chart."""
     require(2 <= points <= 1000, "regulation_points", "points must be 2 to 1000")
+    require(isinstance(top_eur, int) and 0 <= top_eur <= 10 ** 15, "out_of_range", "turnover is 0 … 10^15 euros",
+            lo=0, hi=10 ** 15)
     xs = np.linspace(0, top_eur, points).astype(np.int64)
     return pd.DataFrame({"turnover": xs, "ceiling": [gdpr_max_fine(int(x), tier) for x in xs]})
 

@@ -318,3 +318,28 @@ def test_joint_liability_collects_at_least_individual_and_is_seeded():
     assert none["joint_rate"] <= none["indiv_rate"] + 1e-12 or none["carried_fen"] == 0
     sure = microfinance.group_lending(p=1.0, shock=0.0)
     assert sure["indiv_rate"] == sure["joint_rate"] == 1.0
+
+
+# ------------------------------------------------------------------ facts brought up to date (issue 10)
+def test_crypto_rules_know_the_2025_stablecoin_statement():
+    from datetime import date
+
+    from core import regulation as reg
+    assert reg.crypto_verdict("cn", "stablecoin", date(2025, 11, 27))["verdict"] == "none"
+    hit = reg.crypto_verdict("cn", "stablecoin", date(2025, 11, 28))
+    assert hit["verdict"] == "banned" and hit["rule_id"] == "cn_2025_stablecoin" and "http" in hit["source"]
+    assert "2025-11-28" in reg.CRYPTO_DATES
+
+
+def test_no_fact_row_of_this_issue_cites_only_course_notes():
+    import pandas as pd
+    from pathlib import Path
+    data = Path(__file__).resolve().parent.parent / "data"
+    for name in ("regulation_crypto_rules.csv", "bcfinance_facts.csv"):
+        df = pd.read_csv(data / name, dtype=str)
+        assert not df["source"].str.contains("course reference notes|facts.md").any(), name
+        assert df["source"].str.contains("http").all(), name
+    miles = pd.read_csv(data / "regulation_milestones.csv", dtype=str)
+    genius = miles[miles["title_en"].str.contains("GENIUS")].iloc[0]
+    assert "签署生效" not in genius["title_zh"] and "2027-01-18" in genius["title_en"]
+    assert (miles["date"] == "2025-01-01").any()      # revised AML law in force
