@@ -609,7 +609,9 @@ def economics() -> None:
     total_sat = int(schedule["cumulative_sat"].iloc[-1])
     e1.metric(T("blockchain.econ.total"), f"{total_sat / cs.COIN:,.8f} BTC")
     e2.metric(T("blockchain.econ.eras"), len(schedule))
-    e3.metric(T("blockchain.econ.last_year"), f"≈ {int(schedule['approx_year'].iloc[-1])}")
+    # the last coin is mined at the END of the last era with a subsidy (≈ 2140), not at its start
+    era_years = cs.HALVING_INTERVAL * cs.TARGET_SPACING / (365.25 * 86400)
+    e3.metric(T("blockchain.econ.last_year"), f"≈ {int(schedule['approx_year'].iloc[-1] + era_years)}")
     ui.chart(draw.supply_figure(), key="bc_supply_chart")
     first4 = schedule.head(5)
     ui.what_happened(T("blockchain.econ.supply_happened", half=first4["cumulative_sat"].iloc[0] / cs.COIN,
