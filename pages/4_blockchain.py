@@ -356,7 +356,8 @@ def network() -> None:
                   help=T("blockchain.net.ci", lo=mc["ci_low"], hi=mc["ci_high"]))
         ui.chart(draw.race_figure(q, z, trials, seed), key="bc_race_chart")
         ui.what_happened(T("blockchain.net.race_happened", q=q, z=z, p=p_formula, exact=p_exact, rate=mc["rate"],
-                           trials=trials, wins=mc["successes"], need=curves["need"]))
+                           trials=trials, wins=mc["successes"], need=curves["need"],
+                           need_exact=curves["need_exact"]))
         download(pd.DataFrame({"z": curves["zs"], "nakamoto": curves["formula"],
                                "exact_race": curves["exact"]}).assign(q=q), "race")
     with st.expander(T("blockchain.net.paper_heading"), expanded=False):

@@ -72,7 +72,16 @@ def race_curves(q: float, z: int) -> dict:
     return {"zs": zs, "formula": [bc.attacker_success_probability(q, int(k)) for k in zs],
             "exact": [cs.exact_race_probability(q, int(k)) for k in zs],
             "p_formula": bc.attacker_success_probability(q, z), "p_exact": cs.exact_race_probability(q, z),
-            "need": bc.min_confirmations(q)}
+            "need": bc.min_confirmations(q), "need_exact": exact_min_confirmations(q)}
+
+
+def exact_min_confirmations(q: float, risk: float = 0.001) -> int:
+    """Smallest z whose exact race probability is below ``risk`` (q = 0.1 → 6, q = 0.3 → 32; Nakamoto's
+    Poisson approximation gives 5 and 24: it undercounts the risk)."""
+    z = 0
+    while cs.exact_race_probability(q, z) >= risk:
+        z += 1
+    return z
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
