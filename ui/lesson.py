@@ -209,9 +209,7 @@ def _speaker_notes(lesson: core_lessons.Lesson, index: int, T) -> None:
 _PRINT_CSS = """
 @page { size: A4; margin: 16mm 15mm; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
-       "WenQuanYi Micro Hei", "Noto Sans", "Helvetica Neue", Arial, sans-serif;
-       font-size: 11.5pt; line-height: 1.55; color: #111; margin: 0 auto; max-width: 180mm; }
+body { font-family: var(--fonts); font-size: 11.5pt; line-height: 1.55; color: #111; margin: 0 auto; max-width: 180mm; }
 h1 { font-size: 17pt; margin: 0 0 4pt 0; } h2 { font-size: 13pt; margin: 14pt 0 4pt 0; }
 .meta { display: flex; gap: 18pt; margin: 6pt 0 10pt 0; }
 .meta span { flex: 1; border-bottom: 1px solid #555; padding-bottom: 2pt; }
@@ -245,6 +243,14 @@ def _url(step: core_lessons.Step, lang: str) -> str:
     return tab_url(step.page, step.tab, lang, {k: v for k, v in step.query().items() if k != "tab"})
 
 
+#: system fonts: Chinese text with a CJK face first; English text with a Latin face first (a CJK face would print
+#: English quotes and dots full-width), the CJK faces behind it for any Chinese name
+_CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", ' \
+             '"WenQuanYi Micro Hei"'
+_LATIN_FONTS = '"Noto Sans", "Helvetica Neue", Arial, "Liberation Sans"'
+FONTS = {"zh": f"{_CJK_FONTS}, {_LATIN_FONTS}, sans-serif", "en": f"{_LATIN_FONTS}, {_CJK_FONTS}, sans-serif"}
+
+
 def _value_text(T, page: str, value) -> str:
     """A scenario value as the page shows it: a named choice (e.g. ``cn``) by its translated option label."""
     if not isinstance(value, str):
@@ -273,7 +279,7 @@ def worksheet_html(lesson_id: str, lang: str, answer_key: bool = False) -> bytes
     lesson = core_lessons.load_lesson(lesson_id)
     title = lesson.t("title", lang)
     parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
-             f"<title>{escape(title)}</title><style>{_PRINT_CSS}</style></head><body>",
+             f"<title>{escape(title)}</title><style>:root {{ --fonts: {FONTS[lang]}; }}{_PRINT_CSS}</style></head><body>",
              f"<h1>{escape(title)}{' · ' + escape(T('lessons.ws.key_title')) if answer_key else ''}</h1>"]
     if answer_key:
         parts.append(f"<p class=\"goal\">{escape(T('lessons.ws.key_note'))}</p>")
@@ -290,7 +296,7 @@ def worksheet_html(lesson_id: str, lang: str, answer_key: bool = False) -> bytes
         parts.append(f"<div class=\"where\">{escape(T('lessons.ws.open_tab', page=page, tab=tab))}")
         if step.params:
             labels = core_lessons.pages()[step.page].labels
-            values = "; ".join(f"{T(labels[k]) if k in labels and T.has(labels[k]) else k} = {_value_text(T, step.page, v)}"
+            values = ("；" if lang == "zh" else "; ").join(f"{T(labels[k]) if k in labels and T.has(labels[k]) else k} = {_value_text(T, step.page, v)}"
                                for k, v in step.params.items())
             parts.append(" · " + escape(T("lessons.ws.setting", values=values)))
         parts.append(f"</div><div class=\"link\">{escape(_url(step, lang))}</div>")
