@@ -392,25 +392,48 @@ def ubi() -> None:
 CHANNEL_URL = {"direct": "dir", "social": "soc", "embedded": "emb", "agent": "agt"}   # ?dir_cv=… in a link
 
 
-def channel_controls(name: str) -> tuple:
-    """The six funnel numbers of one channel, in a bordered box (bound to the URL as ?<dir|soc|emb|agt>_<x>=)."""
-    d, u = chn.DEFAULTS[name], CHANNEL_URL[name]
-    with st.container(border=True):
-        st.markdown(f"**{T(f'insurance.channels.name.{name}')}**")
-        st.caption(T(f"insurance.channels.desc.{name}"))
-        reach = st.number_input(T("insurance.channels.reach"), 1, chn.MAX_REACH, d.reach, max(1, d.reach // 10),
-                                key=f"{u}_r", help=T("insurance.channels.reach_help"), **ui.BIND)
-        conv = st.slider(T("insurance.channels.conversion"), 0.1, 100.0, d.conversion * 100, 0.1, key=f"{u}_cv",
-                         format="%.1f%%", help=T("insurance.channels.conversion_help"), **ui.BIND)
-        acq = st.number_input(T("insurance.channels.acquisition"), 0.0, 1000.0, d.acquisition, 0.01, key=f"{u}_ac",
-                              format="%.2f", help=T("insurance.channels.acquisition_help"), **ui.BIND)
-        com = st.slider(T("insurance.channels.commission"), 0, 90, round(d.commission * 100), 1, key=f"{u}_cm",
-                        format="%d%%", help=T("insurance.channels.commission_help"), **ui.BIND)
-        claims = st.slider(T("insurance.channels.claims"), 0, 150, round(d.claims_ratio * 100), 1, key=f"{u}_cr",
-                           format="%d%%", help=T("insurance.channels.claims_help"), **ui.BIND)
-        exp = st.slider(T("insurance.channels.expense"), 0, 60, round(d.expense_ratio * 100), 1, key=f"{u}_ex",
-                        format="%d%%", help=T("insurance.channels.expense_help"), **ui.BIND)
-    return name, int(reach), float(conv) / 100, float(acq), com / 100, claims / 100, exp / 100
+#: the six funnel numbers: (field, URL suffix, lowest, highest, step, format, shown as % of the stored share)
+CHANNEL_FIELDS = (("reach", "r", 1, chn.MAX_REACH, None, None, False),
+                  ("conversion", "cv", 0.1, 100.0, 0.1, "%.1f%%", True),
+                  ("acquisition", "ac", 0.0, 1000.0, 0.01, "%.2f", False),
+                  ("commission", "cm", 0, 90, 1, "%d%%", True),
+                  ("claims_ratio", "cr", 0, 150, 1, "%d%%", True),
+                  ("expense_ratio", "ex", 0, 60, 1, "%d%%", True))
+
+
+def channel_default(name: str, field: str, percent: bool):
+    value = getattr(chn.DEFAULTS[name], field)
+    if not percent:
+        return value
+    return value * 100 if field == "conversion" else round(value * 100)
+
+
+def channel_controls(name: str) -> None:
+    """The six funnel numbers of the channel being tuned (bound to the URL as ?<dir|soc|emb|agt>_<x>=)."""
+    u = CHANNEL_URL[name]
+    st.caption(T(f"insurance.channels.desc.{name}"))
+    cols = st.columns(3)
+    for i, (field, suffix, lo, hi, step, fmt, percent) in enumerate(CHANNEL_FIELDS):
+        label, hint = T(f"insurance.channels.{field}"), T(f"insurance.channels.{field}_help")
+        default = channel_default(name, field, percent)
+        with cols[i // 2]:          # funnel | cost of selling | shares of the premium
+            if field in ("reach", "acquisition"):
+                st.number_input(label, lo, hi, default, step or max(1, default // 10), key=f"{u}_{suffix}",
+                                format=fmt, help=hint, **ui.BIND)
+            else:
+                st.slider(label, lo, hi, default, step, key=f"{u}_{suffix}", format=fmt, help=hint, **ui.BIND)
+
+
+def channel_values(name: str) -> tuple:
+    """A channel's funnel as core wants it: the control's value if it has been shown on this visit, else the
+    link's value, else the default (only the channel being tuned shows its controls)."""
+    u = CHANNEL_URL[name]
+    out = [name]
+    for field, suffix, lo, hi, step, fmt, percent in CHANNEL_FIELDS:
+        key, default = f"{u}_{suffix}", channel_default(name, field, percent)
+        value = st.session_state[key] if key in st.session_state else ui.url_value(key, default, lo=lo, hi=hi)
+        out.append(int(value) if field == "reach" else float(value) / 100 if percent else float(value))
+    return tuple(out)
 
 
 def channels() -> None:
@@ -421,11 +444,14 @@ def channels() -> None:
                               help=T("insurance.channels.premium_help"), **ui.BIND)
     margin_pct = c2.slider(T("insurance.channels.margin"), 0, 30, 5, 1, key="cmar", format="%d%%",
                            help=T("insurance.channels.margin_help"), **ui.BIND)
-    boxes = st.columns(len(chn.CHANNELS))
-    rows = []
-    for box, name in zip(boxes, chn.CHANNELS):
-        with box:
-            rows.append(channel_controls(name))
+    with st.container(border=True):
+        # one channel's controls at a time (24 controls at once would bury the charts on a phone); the others
+        # keep their values
+        tuned = st.radio(T("insurance.channels.tune"), list(chn.CHANNELS), horizontal=True, key="ins_ch_tune",
+                         format_func=lambda n: T(f"insurance.channels.name.{n}"), persist_state="page",
+                         help=T("insurance.channels.tune_help"))
+        channel_controls(tuned)
+    rows = [channel_values(name) for name in chn.CHANNELS]
     inputs = (tuple(rows), float(premium), margin_pct / 100)
     df = None
     with ui.guard():
@@ -564,14 +590,16 @@ def chapter_check() -> None:
     st.divider()
     st.markdown(f"#### 🧩 {T('insurance.chapter_check.heading')}")
     st.markdown(T("insurance.chapter_check.intro"))
-    names = list(SECTIONS)
+    # the options are the tabs' labels themselves (no format_func): a language has its own widgets
+    labels = {T(f"insurance.tab.{n}"): n for n in SECTIONS}
     right = 0
     for i, cid in enumerate(CHECK, start=1):
         base = f"insurance.chapter_check.items.{cid}"
         answer = T.raw(f"{base}.answer")
-        pick = st.selectbox(f"{i}. {T(f'{base}.text')}", names, index=None, key=f"ins_check_{cid}",
-                            format_func=lambda n: T(f"insurance.tab.{n}"), placeholder=T("insurance.chapter_check.pick"),
-                            persist_state="page")
+        chosen = st.selectbox(f"{i}. {T(f'{base}.text')}", list(labels), index=None,
+                              key=f"ins_check_{cid}_{ui.lang()}", placeholder=T("insurance.chapter_check.pick"),
+                              persist_state="page")
+        pick = labels.get(chosen)
         if pick is None:
             continue
         if pick == answer:

@@ -210,12 +210,24 @@ def test_channels_tab_opens_and_quotes_core_numbers(lang):
     assert len(specs) >= 4                 # cost, curve; market premium, market shares (then the page's own)
     cost = specs[0]["data"]
     assert [round(v, 2) for v in cost[-1]["x"]] == [268.75, 247.95, 278.71, 711.11]   # the diamonds: P*
-    assert {"cprem", "dir_cv", "agt_cm"} <= {w.key for w in at.number_input} | {w.key for w in at.slider}
+    assert {"cprem", "cmar", "dir_r", "dir_cv", "dir_ac", "dir_cm", "dir_cr", "dir_ex"} <= \
+        {w.key for w in at.number_input} | {w.key for w in at.slider}
+
+
+def test_a_link_sets_a_channel_whose_controls_are_not_shown():
+    # only the tuned channel (online direct by default) shows its controls; the agent's commission comes from the link
+    at = run_page(PAGE, "en", {"tab": "channels", "agt_cm": "50"})
+    assert "agt_cm" not in {w.key for w in at.slider}
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Agent"] == "¥1,280.00"                 # (120 + 200) / (1 − 0.5 − 0.2 − 0.05)
+    at.radio(key="ins_ch_tune").set_value("agent").run()
+    assert at.slider(key="agt_cm").value == 50
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_loads_over_100_percent_give_a_translated_message_and_keep_the_view(lang):
     at = run_page(PAGE, lang, {"tab": "channels"})
+    at.radio(key="ins_ch_tune").set_value("agent").run()
     at.slider(key="agt_cm").set_value(90)
     at.slider(key="agt_ex").set_value(60)
     at.run()
@@ -259,9 +271,20 @@ def test_history_tab_replays_the_milestones(lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_chapter_check_gives_feedback(lang):
     at = run_page(PAGE, lang, {"tab": "history"})
-    at.selectbox(key="ins_check_channels").set_value("channels")
-    at.selectbox(key="ins_check_pricing").set_value("price")        # wrong: usage-based pricing is "ubi"
+    at.selectbox(key=f"ins_check_channels_{lang}").set_value(T(lang, "insurance.tab.channels"))
+    at.selectbox(key=f"ins_check_pricing_{lang}").set_value(T(lang, "insurance.tab.price"))   # wrong: it is "ubi"
     at.run()
     assert any(T(lang, "insurance.chapter_check.items.channels.explain") in s.value for s in at.success)
     assert any(T(lang, "insurance.tab.ubi") in e.value for e in at.error)
     assert T(lang, "common.quiz_score", right=1, total=6) in [c.value for c in at.caption]
+
+
+def test_a_channel_keeps_its_numbers_while_another_is_tuned():
+    at = run_page(PAGE, "en", {"tab": "channels"})
+    at.slider(key="dir_cv").set_value(2.0).run()              # a / c = 0.50 / 0.02 = ¥25 → P* = (165 + 25) / 0.8
+    assert {m.label: m.value for m in at.metric}["Online direct"] == "¥237.50"
+    at.radio(key="ins_ch_tune").set_value("social").run()
+    assert "dir_cv" not in {w.key for w in at.slider}
+    assert {m.label: m.value for m in at.metric}["Online direct"] == "¥237.50"
+    at.radio(key="ins_ch_tune").set_value("direct").run()
+    assert at.slider(key="dir_cv").value == pytest.approx(2.0)

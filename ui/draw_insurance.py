@@ -424,12 +424,12 @@ def channel_cost_figure(names: tuple, parts: tuple, premium: float, break_even: 
                            marker=dict(symbol="diamond", size=15, color=RED, line=dict(width=1, color="white")),
                            hovertemplate="%{y}: ¥%{x:,.2f}<extra>%{fullData.name}</extra>"))
     return go.Figure(data=data, layout=dict(
-        barmode="stack", height=360, title=dict(text=T("insurance.channels.cost_title")),
+        barmode="stack", height=400, title=dict(text=T("insurance.channels.cost_title")),
         shapes=[_vline(premium, dict(color=BLUE, width=2, dash="dash"))],
         annotations=[dict(x=premium, y=1.02, xref="x", yref="paper", showarrow=False, yanchor="bottom",
                           text=T("insurance.channels.premium_mark", p=premium))],
         xaxis=dict(title=dict(text=T("insurance.channels.cost_axis")), rangemode="tozero"),
-        yaxis=dict(autorange="reversed"), legend=_legend_below(-0.25)))
+        yaxis=dict(autorange="reversed"), legend=_legend_below(-0.3)))
 
 
 @figure(max_entries=128)
@@ -451,10 +451,12 @@ def channel_curve_figure(names: tuple, channels: tuple, premium: float, margin: 
                                marker=dict(size=13, color=colour, line=dict(width=2, color="black")),
                                hovertemplate="%{x:.2f}% → ¥%{y:,.2f}<extra>" + label + "</extra>"))
     return go.Figure(data=data, layout=dict(
-        height=360, title=dict(text=T("insurance.channels.curve_title")),
+        height=400, title=dict(text=T("insurance.channels.curve_title")),
         shapes=[_hline(premium, dict(color=BLUE, width=2, dash="dash"))],
-        xaxis=dict(type="log", title=dict(text=T("insurance.channels.curve_x"))),
-        yaxis=dict(type="log", title=dict(text=T("insurance.channels.curve_y"))), legend=_legend_below(-0.25)))
+        # whole powers of ten only: plotly's minor log labels (2, 5, 2 …) read as stray numbers
+        xaxis=dict(type="log", dtick=1, tickformat="~g", title=dict(text=T("insurance.channels.curve_x"))),
+        yaxis=dict(type="log", dtick=1, tickformat=",~g", title=dict(text=T("insurance.channels.curve_y"))),
+        legend=_legend_below(-0.3)))
 
 
 @figure(max_entries=8)

@@ -98,14 +98,16 @@ def timeline_figure(name: str, categories: tuple, chosen: tuple, start: int, end
 
 
 @figure
-def so_far_figure(categories: tuple, counts: tuple, prefix: str) -> go.Figure:
-    """Milestones seen so far, per area (horizontal bars)."""
+def so_far_figure(categories: tuple, counts: tuple, totals: tuple, prefix: str) -> go.Figure:
+    """Milestones seen so far, per area (horizontal bars), on an axis that runs to each area's total, so the
+    bars grow as the replay goes on."""
     T = translator()
     bar = go.Bar(x=list(counts), y=[T(f"{prefix}.category.{c}") for c in categories], orientation="h",
                  marker_color=[colour(categories, c) for c in categories])
+    top = max(max(totals, default=1), 1)
     fig = go.Figure(data=[bar], layout=dict(height=80 + 34 * len(categories), title=T(f"{prefix}.so_far"),
                                             margin=dict(l=10, r=10, t=50, b=30)))
-    fig.update_xaxes(tickformat=",d", rangemode="tozero")
+    fig.update_xaxes(tickformat=",d", range=[0, top + 0.3], dtick=1 if top <= 12 else None)
     return fig
 
 
@@ -125,7 +127,8 @@ def controls(name: str, categories: tuple, prefix: str, key: str, years_param: s
 
 def replay(name: str, categories: tuple, chosen: tuple, start: int, end: int, prefix: str, key: str) -> int:
     """The step player over the chosen milestones; each step shows the timeline so far, the milestone's date,
-    area and source, and the count per area so far.  Returns the index of the step shown."""
+    area and source (its title is in the player's caption, ``<prefix>.step``), and the count per area so far.
+    Returns the index of the step shown."""
     T = translator()
     v = view(name, categories, chosen, start, end, f"{prefix}.step")
     shown_cats = tuple(c for c in categories if c in chosen)
@@ -137,12 +140,11 @@ def replay(name: str, categories: tuple, chosen: tuple, start: int, end: int, pr
         with left:
             p = step.params
             st.markdown(f"#### {p['date']} · {T(prefix + '.category.' + p['category'])}")
-            st.markdown(p[title_column(lang())])
             source_note(p["source"])
         with right:
             counts = step.state["counts"]
-            chart(so_far_figure(shown_cats, tuple(counts.get(c, 0) for c in shown_cats), prefix),
-                  key=f"{key}_counts")
+            chart(so_far_figure(shown_cats, tuple(counts.get(c, 0) for c in shown_cats),
+                                tuple(v["counts"][c] for c in shown_cats), prefix), key=f"{key}_counts")
 
     st.markdown(f"##### {T(prefix + '.replay')}")
     return step_player(v["trace"], draw, key=key)
