@@ -133,7 +133,7 @@ def slides() -> None:
     paths = {pid: path for pid, path, _ in ui.available_pages()}
     shown = df[df["page"].isin(paths)]
     table = pd.DataFrame({
-        T("lessons.slides.col_source"): [T(f"lessons.slides.{s}") for s in shown["source"]],
+        T("lessons.slides.col_source"): [T(f"lessons.slides.{s}") for s in shown["doc"]],
         T("lessons.slides.col_heading"): shown[f"heading_{LANG}"].tolist(),
         T("lessons.slides.col_tab"): [tab_label(p, t) for p, t in zip(shown["page"], shown["tab"])],
         T("lessons.slides.col_link"): [ui_lesson.tab_url(p, t, LANG) for p, t in zip(shown["page"], shown["tab"])],
