@@ -3,7 +3,7 @@
 Five topics, each read from sourced tables in ``data/`` (every row names its source; "derived" rows are
 worked back from a later year's published growth rate and are marked as such):
 
-- ``payments``: PBOC payment statistics (``payments_volume.csv``): mobile payments handled by banks against
+- ``payments``: PBOC payment statistics (a year's total is plotted at mid-year, 1 July) (``payments_volume.csv``): mobile payments handled by banks against
   online payments handled by non-bank payment institutions (Alipay, Tenpay …), the platforms' share of the
   two, and the Alipay/Tenpay market shares (``mobile_payment_shares.csv``, Analysys);
 - ``funds``: Yu'e Bao, the money-market fund inside Alipay, against all Chinese money-market funds and one
@@ -114,7 +114,7 @@ def _payments(measure: str) -> pd.DataFrame:
         for r in vol.itertuples():
             value = {"value": r.value_wanyi, "count": r.transactions_yi / 10,  # 亿笔 → billion payments
                      "ticket": per_payment(r.value_wanyi, r.transactions_yi)}[measure]
-            rows.append({"series": r.series, "when": pd.Timestamp(year=int(r.year), month=12, day=31),
+            rows.append({"series": r.series, "when": pd.Timestamp(year=int(r.year), month=7, day=1),
                          "label": str(r.year), "value": float(value), "derived": r.derived == "yes",
                          "source": r.source})
     elif measure == "platform_share":
@@ -124,7 +124,7 @@ def _payments(measure: str) -> pd.DataFrame:
             derived = bank.loc[year, "derived"] == "yes" or plat.loc[year, "derived"] == "yes"
             source = f"{plat.loc[year, 'source']} ; {bank.loc[year, 'source']}"
             for name, col in (("nonbank_share_count", "transactions_yi"), ("nonbank_share_value", "value_wanyi")):
-                rows.append({"series": name, "when": pd.Timestamp(year=int(year), month=12, day=31),
+                rows.append({"series": name, "when": pd.Timestamp(year=int(year), month=7, day=1),
                              "label": str(year), "value": share(plat.loc[year, col], bank.loc[year, col]),
                              "derived": bool(derived), "source": source})
     else:  # market_share

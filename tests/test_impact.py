@@ -26,7 +26,7 @@ def test_cagr_textbook_values():
 def test_bank_mobile_payments_cagr_recomputed_from_the_csv():
     raw = pd.read_csv(DATA / "payments_volume.csv")
     bank = raw[raw["series"] == "bank_mobile"].set_index("year")["value_wanyi"]
-    expected = (bank[2023] / bank[2015]) ** (1 / 8) - 1                  # 2015-12-31 → 2023-12-31 = 8.0 years
+    expected = (bank[2023] / bank[2015]) ** (1 / 8) - 1                  # 2015-07-01 → 2023-07-01 = 8.0 years
     row = im.summary(im.view("payments", "value", ["bank_mobile"], 2015, 2023)).set_index("series").loc["bank_mobile"]
     assert row["years"] == pytest.approx(8.0)
     assert row["cagr"] == pytest.approx(expected)
