@@ -754,22 +754,26 @@ def iot_spend_figure(rows: tuple, daily_fen: int, per_tx_fen: int, upto: int) ->
     the daily and per-payment limits dashed; orders after ``upto`` are left out (the player's current step)."""
     T = translator()
     shown = rows[:upto]
-    x = [f"{r[0][5:10]} {r[0][11:]}" for r in rows]
+    # orders numbered in time order; the axis names only the day at its first order (fits a phone too), the
+    # hover gives the exact time
+    x = list(range(1, len(rows) + 1))
+    day_starts = [i for i, r in enumerate(rows) if i == 0 or r[0][:10] != rows[i - 1][0][:10]]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=x[:len(shown)], y=[r[3] / 100 for r in shown], name=T("payments.iot.chart_amount"),
                          marker_color=[IOT_COLOUR[r[4]] for r in shown], showlegend=False,
-                         hovertext=[f"{T('payments.iot.who.' + r[1])} → {r[2]}: {money(r[3])} · "
+                         hovertext=[f"{r[0].replace('T', ' ')} · {T('payments.iot.who.' + r[1])} → {r[2]}: {money(r[3])} · "
                                     f"{T('payments.iot.reason.' + r[4])}" for r in shown], hoverinfo="text"))
     fig.add_trace(go.Scatter(x=x[:len(shown)], y=[r[5] / 100 for r in shown], mode="lines+markers",
                              line=dict(color=OKABE_ITO[0], width=3, shape="hv"), name=T("payments.iot.chart_spent")))
     for fen, name, dash, colour in ((daily_fen, T("payments.iot.chart_daily"), "dash", "#D55E00"),
                                     (per_tx_fen, T("payments.iot.chart_per_tx"), "dot", OKABE_ITO[1])):
-        fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[fen / 100] * 2, mode="lines", name=name,
+        fig.add_trace(go.Scatter(x=[0.5, len(x) + 0.5], y=[fen / 100] * 2, mode="lines", name=name,
                                  line=dict(color=colour, dash=dash, width=2), hoverinfo="skip"))
     top = max([daily_fen, per_tx_fen] + [r[3] for r in rows]) / 100 * 1.15
     fig.update_layout(height=360, title=T("payments.iot.chart_title"), yaxis=dict(title="¥", range=[0, top]),
-                      xaxis=dict(categoryorder="array", categoryarray=x, range=[-0.5, len(x) - 0.5], tickangle=-45),
-                      legend=dict(orientation="h", y=-0.45), bargap=0.35)
+                      xaxis=dict(range=[0.5, len(x) + 0.5], title=T("payments.iot.chart_x"),
+                                 tickvals=[x[i] for i in day_starts], ticktext=[rows[i][0][5:10] for i in day_starts]),
+                      legend=dict(orientation="h", y=-0.3), bargap=0.35)
     return fig
 
 
@@ -896,20 +900,24 @@ def history_figure(start: int, end: int) -> go.Figure:
                                  hovertemplate="%{customdata}: %{y:,.1f}<extra></extra>"))
     shapes, notes = [], []
     full = history_table().set_index("id")
+    years = [int(y) for y in df.loc[df["kind"] != "milestone", "year"]]
     for mid in HIST_MARKERS:
         row = full.loc[mid]
         if start <= int(row["year"]) <= end:
             x = row["when"].isoformat()
+            years.append(int(row["year"]))
             shapes.append(dict(type="line", x0=x, x1=x, yref="paper", y0=0, y1=1, line=dict(color="#555", dash="dot")))
-            notes.append(dict(x=x, yref="paper", y=1.02, text=T(f"payments.hist.marker.{mid}"), showarrow=False,
-                              textangle=-30, xanchor="left", yanchor="bottom", font=dict(size=12)))
-    fig.update_layout(height=430, shapes=shapes, annotations=notes, barmode="overlay",
+            # labels alternate between two heights, so neighbours (2017 QR rules, 2018 NetsUnion) do not overlap
+            notes.append(dict(x=x, yref="paper", y=1.02 + 0.1 * (len(notes) % 2), text=T(f"payments.hist.marker.{mid}"),
+                              showarrow=False, textangle=-30, xanchor="left", yanchor="bottom"))
+    x_range = [f"{min(years)}-01-01", f"{max(years)}-12-31"] if years else None
+    fig.update_layout(height=520 if presenter() else 460, shapes=shapes, annotations=notes, barmode="overlay",
                       title=dict(text=T("payments.hist.chart_title"), y=0.98),
                       yaxis=dict(title=T("payments.hist.axis_users"), rangemode="tozero"),
                       yaxis2=dict(title=T("payments.hist.axis_txn"), overlaying="y", side="right", rangemode="tozero",
                                   showgrid=False, tickmode="auto", nticks=6, tickformat=",.0f"),
-                      xaxis=dict(title=T("payments.hist.axis_year")), legend=dict(orientation="h", y=-0.25),
-                      margin=dict(t=110))
+                      xaxis=dict(title=T("payments.hist.axis_year"), range=x_range), legend=dict(orientation="h", y=-0.32),
+                      margin=dict(t=120))
     return fig
 
 
