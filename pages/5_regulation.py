@@ -460,7 +460,8 @@ def regulators() -> None:
                       help=T("regulation.regulators.decider_help"))
             st.metric(T("regulation.regulators.decider_today"), draw.regulator_name(ans.decider_today, True))
             st.markdown(f"**{T('regulation.regulators.chain_title')}** " + " → ".join(
-                draw.regulator_name(r, True) for r in ans.chain))
+                draw.regulator_name(r, True) for r in ans.chain)
+                + (" " + T("regulation.regulators.unchanged") if len(ans.chain) == 1 else ""))
             if ans.co_deciders:
                 sep = "、" if lc == "zh" else ", "
                 st.markdown(f"**{T('regulation.regulators.with')}** "
@@ -475,7 +476,9 @@ def regulators() -> None:
                            force=T("regulation.regulators.in_force" if ans.in_force else "regulation.regulators.not_in_force"),
                            outcome=T(f"regulation.regulators.outcome.{ans.outcome}"),
                            decider=draw.regulator_name(ans.decider), issuer=draw.regulator_name(ans.issuer),
-                           chain=" → ".join(draw.regulator_name(r, True) for r in ans.chain),
+                           chain=T("regulation.regulators.chain_moved",
+                                   chain=" → ".join(draw.regulator_name(r, True) for r in ans.chain))
+                           if len(ans.chain) > 1 else T("regulation.regulators.chain_same"),
                            today=draw.regulator_name(ans.decider_today),
                            area=T(f"regulation.regulators.area.{ans.area}"),
                            status=T(f"regulation.regulators.status.{ans.area_status}")))
