@@ -438,7 +438,11 @@ def channel_values(name: str) -> tuple:
 
 def channels() -> None:
     st.subheader(T("insurance.channels.heading"))
-    st.markdown(T("insurance.channels.intro"))
+    if ui.presenter():                  # on a projector the formulas wait behind one click
+        with st.expander(T("insurance.channels.intro_label")):
+            st.markdown(T("insurance.channels.intro"))
+    else:
+        st.markdown(T("insurance.channels.intro"))
     c1, c2 = st.columns(2)
     premium = c1.number_input(T("insurance.channels.premium"), 0.1, 10_000.0, 300.0, 0.1, key="cprem", format="%.2f",
                               help=T("insurance.channels.premium_help"), **ui.BIND)

@@ -288,3 +288,11 @@ def test_a_channel_keeps_its_numbers_while_another_is_tuned():
     assert {m.label: m.value for m in at.metric}["Online direct"] == "¥237.50"
     at.radio(key="ins_ch_tune").set_value("direct").run()
     assert at.slider(key="dir_cv").value == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("tab", ["channels", "history"])
+def test_presenter_mode_opens_both_tabs(tab):
+    at = run_page(PAGE, "zh", {"tab": tab, "present": "1"})
+    assert not at.exception and not error_texts(at)
+    assert raw_keys_on_screen(at, "zh") == []
+    assert len(happened_texts(at)) == 1
