@@ -69,3 +69,47 @@ def test_glossary_page(query, lang):
     assert not raw_keys_on_screen(at, lang)
     if query == "备付金":
         assert any("备付金" in str(m.value) for m in at.markdown)
+
+
+# ------------------------------------------------------------------ ui.quiz: shuffled per session, revisit advice
+def _quiz_run(seed: int, lang: str = "en"):
+    from streamlit.testing.v1 import AppTest
+    from tests.apptest import APP, TIMEOUT
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.session_state["_quiz_seed"] = seed
+    at.run()
+    at.query_params["tab"] = "hash"
+    at.switch_page("pages/4_blockchain.py")
+    at.run()
+    return at
+
+
+def test_quiz_options_are_shuffled_per_session_and_score_shows_tabs_to_revisit():
+    import random
+    c = catalog("en")
+    at = _quiz_run(seed=1)
+    radios = [r for r in at.radio if r.key and r.key.startswith("quiz_blockchain_")]
+    assert len(radios) == 5
+    positions = []
+    for r in radios:
+        qid = r.key.removeprefix("quiz_blockchain_")
+        options = list(c[f"blockchain.quiz.{qid}.options"])
+        order = list(range(len(options)))
+        random.Random(f"1:blockchain:{qid}").shuffle(order)
+        assert list(r.options) == [options[i] for i in order]          # the session's seeded order
+        positions.append(order.index(int(c[f"blockchain.quiz.{qid}.answer"])))
+    assert len(set(positions)) > 1                                       # the right answer moves around
+    for r in radios:                                                     # answer every question wrong
+        qid = r.key.removeprefix("quiz_blockchain_")
+        answer = int(c[f"blockchain.quiz.{qid}.answer"])
+        r.set_value(next(i for i in range(len(c[f"blockchain.quiz.{qid}.options"])) if i != answer))
+    at.run()
+    assert not at.exception
+    assert any("5" in str(w.value) for w in at.warning)
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert c["blockchain.tab.merkle"] in labels or c["blockchain.tab.mining"] in labels
+    for r in [r for r in at.radio if r.key and r.key.startswith("quiz_blockchain_")]:   # now all right
+        r.set_value(int(c[f"blockchain.quiz.{r.key.removeprefix('quiz_blockchain_')}.answer"]))
+    at.run()
+    assert any(c["glossary.quiz.all_right"] in str(i.value) for i in at.info)

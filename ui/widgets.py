@@ -232,24 +232,65 @@ def sync_url(**values) -> None:
 
 # ------------------------------------------------------------------ self-check and download
 def quiz(page_id: str, ids: list[str]) -> None:
-    """Self-check questions with instant feedback, from ``<page>.quiz.<id>.question/options/answer/explain``."""
+    """Self-check questions with instant feedback, from ``<page>.quiz.<id>.question/options/answer/explain``.
+
+    The options appear in an order shuffled per question and per browser session (so the right answer is not
+    always in the same place, and two students side by side see different orders); the same order in both
+    languages, because the option arrays are parallel.  Once every question is answered, the score is shown with
+    the tabs to revisit for the questions missed (the tab that teaches the glossary terms the question uses)."""
+    import random
+
     T = translator()
     st.subheader(f"📝 {T('common.quiz_title')}")
-    right = 0
+    seed = st.session_state.setdefault("_quiz_seed", random.SystemRandom().randrange(2 ** 32))
+    right, answered, missed = 0, 0, []
     for n, qid in enumerate(ids, start=1):
         base = f"{page_id}.quiz.{qid}"
         options = T.list(f"{base}.options")
         answer = int(T.raw(f"{base}.answer", 0))
-        choice = st.radio(f"{n}. {T(f'{base}.question')}", list(range(len(options))), index=None,
+        order = list(range(len(options)))
+        random.Random(f"{seed}:{page_id}:{qid}").shuffle(order)
+        choice = st.radio(f"{n}. {T(f'{base}.question')}", order, index=None,
                           format_func=lambda i, o=options: o[i], key=f"quiz_{page_id}_{qid}")
         if choice is None:
             continue
+        answered += 1
         if choice == answer:
             right += 1
             st.success(f"✅ {T('common.quiz_right')} {T(f'{base}.explain')}")
         else:
             st.error(f"❌ {T('common.quiz_wrong', answer=options[answer])} {T(f'{base}.explain')}")
+            missed.append(f"{T(f'{base}.question')} {T(f'{base}.explain')}")
     st.caption(T("common.quiz_score", right=right, total=len(ids)))
+    if answered == len(ids) and ids:
+        _quiz_revisit(page_id, missed)
+
+
+def _quiz_revisit(page_id: str, missed: list[str]) -> None:
+    """The final score's advice: the tabs that teach what the missed questions asked about (by the glossary
+    terms the question and its explanation use), each as a link that opens the tab."""
+    from core import glossary
+    from ui.frame import available_pages, link_params
+
+    T = translator()
+    language = lang()
+    path = next((p for pid, p, _ in available_pages() if pid == page_id), None)
+    tabs: list[str] = []
+    for text in missed:
+        folded = glossary.fold(text)
+        hits = [t.tab for t in glossary.terms() if t.page == page_id and glossary.fold(t.name(language)) in folded]
+        if hits:
+            best = max(dict.fromkeys(hits), key=hits.count)
+            if best not in tabs:
+                tabs.append(best)
+    if not missed:
+        st.info(T("glossary.quiz.all_right"), icon="🎓")
+        return
+    st.warning(T("glossary.quiz.revisit", n=len(missed)), icon="🔁")
+    for tab in tabs:
+        key = f"{page_id}.tab.{tab}"
+        if path and T.has(key):
+            st.page_link(path, label=T(key), icon="↩️", query_params=dict(link_params(), tab=tab))
 
 
 def file_figures(page_id: str, section: str, figures: dict | None = None, controls=()) -> dict:
