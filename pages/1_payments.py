@@ -602,11 +602,13 @@ def chapter_map() -> None:
     cols = st.columns(2)
     for n, (heading, answers) in enumerate(DECK_MAP.items()):
         with cols[n % 2]:
-            choice = st.selectbox(T(f"payments.map.q.{heading}"), tabs, index=None, key=f"chmap_{heading}",
-                                  format_func=lambda t: T(f"payments.tab.{t}"), placeholder=T("payments.map.pick"))
-            if choice is None:
+            # options are indices, as in ui.quiz: a choice is the same in both languages
+            picked = st.selectbox(T(f"payments.map.q.{heading}"), list(range(len(tabs))), index=None,
+                                  key=f"chmap_{heading}", format_func=lambda i: T(f"payments.tab.{tabs[i]}"),
+                                  placeholder=T("payments.map.pick"))
+            if picked is None:
                 continue
-            if choice in answers:
+            if tabs[picked] in answers:
                 right += 1
                 st.caption(f"✅ {T(f'payments.map.why.{heading}')}")
             else:

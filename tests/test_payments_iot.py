@@ -208,3 +208,17 @@ def test_history_years_outside_the_figures_say_so():
     at.slider(key="pyears").set_value((2016, 2019)).run()
     text = happened_texts(at)[0]
     assert "531 million (2017-12) to 633 million (2019-06)" in text and "720.0 billion (2019)" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chapter_map_scores_the_decks_headings(lang):
+    at = open_tab(lang, "iot")
+    tabs = ["lifecycle", "clearing", "encryption", "identity", "risk", "crossborder", "future", "iot", "history"]
+    at.selectbox(key="chmap_iot").set_value(tabs.index("iot")).run()
+    at.selectbox(key="chmap_blockchain").set_value(tabs.index("crossborder")).run()
+    at.selectbox(key="chmap_history").set_value(tabs.index("risk")).run()       # wrong on purpose
+    cat = i18n.catalog(lang)
+    score = cat["payments.map.score"].format(right=2, total=10)
+    assert score in [str(c.value) for c in at.caption]
+    wrong = cat["payments.map.wrong"].format(tab=cat["payments.tab.history"])
+    assert any(wrong in str(c.value) for c in at.caption) and not at.exception
