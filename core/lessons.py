@@ -387,11 +387,16 @@ def _chain_work(p: dict) -> dict:
 
 
 def _race(p: dict) -> dict:
-    """Nakamoto §11: attacker success P(q, z) and the confirmations for P < 0.1 % (blockchain)."""
-    from core import blockchain
+    """The double-spend race: Nakamoto's §11 approximation P(q, z) (blockchain.attacker_success_probability), the
+    exact race (consensus.exact_race_probability, Rosenfeld 2014) and the confirmations each needs for < 0.1 %."""
+    from core import blockchain, consensus
     q, z = float(p["q"]), int(p["z"])
+    need = 0
+    while consensus.exact_race_probability(q, need) >= 0.001:
+        need += 1
     return {"q": q, "z": z, "p": blockchain.attacker_success_probability(q, z),
-            "zmin": blockchain.min_confirmations(q)}
+            "exact": consensus.exact_race_probability(q, z), "zmin": blockchain.min_confirmations(q),
+            "zmin_exact": need}
 
 
 def _merkle(p: dict) -> dict:

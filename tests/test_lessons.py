@@ -171,3 +171,22 @@ def test_slide_map_tabs_exist():
             head = re.sub(r"^\d+\s*", "", line.lstrip("#").strip())     # "## 01 加密技术" → "加密技术"
             if line.startswith("#") and head and head != "目录":
                 assert any(head in m for m in mapped), head
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_speaker_notes_only_in_presenter_mode(lang):
+    lesson = lessons.load_lesson("blockchain")
+    step = lesson.steps[2]
+    params = dict(step.query(), lesson="blockchain", step="3")
+    notes = step.t("notes", lang)
+    plain = run_page("pages/4_blockchain.py", lang, params)
+    assert not any(notes in str(m.value) for m in plain.sidebar.markdown)
+    shown = run_page("pages/4_blockchain.py", lang, dict(params, present="1"))
+    assert not shown.exception
+    assert any(notes in str(m.value) for m in shown.sidebar.markdown)
+    # the expected answer quotes Nakamoto's formula for this scenario (q = 0.3, z = 6)
+    assert any("0.1321" in str(m.value) for m in shown.sidebar.markdown)
+    # self-study: the task for one person, no notes
+    study = run_page("pages/4_blockchain.py", lang, dict(params, study="1"))
+    assert any(step.t("task", lang) in str(m.value) for m in study.markdown)
+    assert not any(notes in str(m.value) for m in study.sidebar.markdown)

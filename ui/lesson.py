@@ -1,9 +1,9 @@
 """A lesson over any page: ``?lesson=<id>`` shows the plan's current step, links to every step and a clock.
 
 Two ways to follow a lesson, both from the same plan (``core.lessons``):
-- class (default): the step's question for the class, a running clock, and the step's speaker notes and expected
-  answer in a sidebar expander (the sidebar is collapsed in presenter mode, so the projector does not show them;
-  the lecturer opens it on their own screen and can fold the notes away);
+- class (default): the step's question for the class and a running clock; in presenter mode (the class links
+  carry ``present=1``) the step's speaker notes and expected answer sit in a folded expander in the sidebar, which
+  presenter mode collapses: the projector shows the page, the lecturer unfolds the notes when needed;
 - self-study (``&study=1``): the same step phrased for one student, a "check your answer" box and progress
   (tabs visited, self-checks passed) kept in this browser session only — nothing is stored about the student.
 
@@ -58,6 +58,9 @@ def step_query(lesson: core_lessons.Lesson, index: int, study: bool = False) -> 
     params[STEP_PARAM] = str(index + 1)
     if study:
         params[STUDY_PARAM] = "1"
+        params.pop("present", None)
+    else:
+        params["present"] = "1"     # a class step is the lecturer's: large type, notes in the folded sidebar
     return params
 
 
@@ -128,7 +131,10 @@ def panel(page_id: str) -> None:
         else:
             st.caption(T("lessons.panel.progress", visited=len(mine["visited"]), passed=len(mine["passed"]), n=n))
     if not study and index is not None:
-        _speaker_notes(lesson, index, T)
+        if presenter():
+            _speaker_notes(lesson, index, T)
+        else:
+            st.caption(T("lessons.panel.notes_hint"))
 
 
 def _study_step(lesson: core_lessons.Lesson, index: int, mine: dict, T) -> None:
@@ -199,7 +205,7 @@ def _speaker_notes(lesson: core_lessons.Lesson, index: int, T) -> None:
     lang = T.lang
     step = lesson.steps[index]
     with st.sidebar:
-        with st.expander(f"🗣️ {T('lessons.panel.notes')}", expanded=not presenter()):
+        with st.expander(f"🗣️ {T('lessons.panel.notes')}", expanded=False):
             st.markdown(step.t("notes", lang))
             st.markdown(f"**{T('lessons.panel.expect')}** "
                         + fill(step.t("expect", lang), core_answer_values(lesson.lesson_id, index), lang))
