@@ -31,7 +31,13 @@ def load_facts() -> pd.DataFrame:
 
 
 def _finite(x) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) and math.isfinite(x)
+    """A real number a float can hold (NaN, ±inf and integers beyond 1e308 are not)."""
+    if not isinstance(x, (int, float, np.integer, np.floating)) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def _check_probability(p: float, name: str = "p") -> None:

@@ -363,6 +363,8 @@ def check_platform(p: PlatformParams) -> None:
             "investor term shorter than loan term", a=p.investor_term, b=p.loan_term)
     require(0 <= p.default_rate <= 0.5 and 0 <= p.siphon <= 0.5 and 0 <= p.fee <= 0.05,
             "lending_platform_shares", "default 0..50%, siphon 0..50%, fee 0..5%")
+    require(isinstance(p.inflow0, (int, float)) and 0 < p.inflow0 <= 1e12, "out_of_range",
+            "first month's inflow must be ¥0 … ¥1e12", lo=0, hi="1e12")
 
 
 def platform_story(p: PlatformParams = PlatformParams()) -> Trace:
