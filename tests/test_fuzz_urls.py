@@ -124,3 +124,15 @@ def test_discovery_finds_the_known_parameters():
     """A check of the discovery itself on parameters named in the docs (lending's schedule, blockchain's chain)."""
     assert {"p", "r", "n", "up", "mf"} <= set(discover("pages/2_lending.py", "repay"))
     assert {"blocks", "cdiff"} <= set(discover("pages/4_blockchain.py", "chain"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_issue_links_end_in_a_page_not_a_traceback(lang):
+    """The exact links of issue 13: a yearly rate of 1e-13 on the lending schedule, ``?seed=inf`` and friends."""
+    at = open_link("pages/2_lending.py", lang, {"tab": "repay", "r": "1e-13"})
+    assert not at.exception and not at.error
+    assert at.number_input(key="r").value == 1e-13
+    assert any(i18n.catalog(lang)["common.what_happened"] in str(s.value) for s in at.success)
+    for value in ("inf", "-inf", "1e309", "9" * 309):
+        at = open_link("pages/4_blockchain.py", lang, {"tab": "mining", "seed": value})
+        assert not at.exception, value

@@ -396,3 +396,14 @@ def test_cutoff_effect_by_hand():
     roc = credit.roc_curve(score, bad)         # the same trade-off read off the ROC curve at score 450
     row = roc[roc["cutoff"] == 450].iloc[0]
     assert row["tpr"] == pytest.approx(e["bads_rejected"]) and row["fpr"] == pytest.approx(e["goods_rejected"])
+
+
+@pytest.mark.parametrize("rate", [1e-13, 1e-15, 1e-300, 5e-324])
+def test_a_tiny_rate_tends_to_the_zero_rate_schedule_instead_of_dividing_by_zero(rate):
+    """(1 + i)^n − 1 rounds to 0 for i ≈ 1e−14: computed as expm1(n·log1p(i)) the payment tends to P/n."""
+    assert lending.annuity_payment(100_000, rate, 120) == pytest.approx(100_000 / 120, rel=1e-9)
+    for schedule in (lending.equal_installment_schedule, lending.equal_principal_schedule):
+        df = schedule(100_000, rate, 120)
+        assert df["balance"].iloc[-1] == 0 and df["principal"].sum() == pytest.approx(100_000)
+    cost = lending.borrower_cost(100_000, rate, 120, 0.03, 0.002)
+    assert math.isfinite(cost["ear"]) and cost["total_interest"] == 0
