@@ -42,3 +42,31 @@ def test_empty_filter_warns_instead_of_failing():
     at.multiselect(key="hist_categories").set_value([]).run()
     assert not at.exception
     assert any("No milestone" in w.value for w in at.warning)
+
+
+def _slider_state_gone():
+    import streamlit as st
+
+    from ui.player import _keys, _slid
+
+    k = _keys("demo")
+    st.session_state[k["index"]] = 2
+    _slid(k, "demo_slider", 5)            # a widget event for a fragment just re-created: its state is gone
+    st.session_state["demo_slider"] = "?"  # or holds something that is not a step
+    _slid(k, "demo_slider", 5)
+    st.write(f"index={st.session_state[k['index']]}")
+
+
+def test_slider_callback_without_its_state_keeps_the_step():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_slider_state_gone).run()
+    assert not at.exception
+    assert at.markdown[0].value == "index=2"
+
+
+def test_the_step_slider_moves_the_player():
+    at = run_page("app.py", "en")
+    at.slider(key="timeline_slider").set_value(4).run()
+    assert not at.exception
+    assert _message(at).startswith("**Step 4 of")
