@@ -67,6 +67,11 @@ def _date(day: int) -> str:
     return (_START + timedelta(days=int(day))).isoformat()
 
 
+def _shown(iso: str | None) -> str:
+    """An ISO time as a step's text shows it (``2026-12-02 10:00``), or "—" for none."""
+    return iso.replace("T", " ") if iso else "—"
+
+
 def _amount(amount_fen) -> int:
     require(isinstance(amount_fen, int) and not isinstance(amount_fen, bool), "payments_iot_amount",
             "amounts are whole fen", lo=1, hi=MAX_FEN)
@@ -184,7 +189,7 @@ class IotPlatform:
         if not ok:
             return finish("signature", order)
         ok = device.revoked_at is None or order["time"] < device.revoked_at
-        results.append(("not_revoked", ok, {"revoked_at": device.revoked_at or "—"}))
+        results.append(("not_revoked", ok, {"revoked_at": _shown(device.revoked_at)}))
         if not ok:
             return finish("not_revoked", order)
         ok = order["counter"] > device.last_counter
@@ -293,7 +298,7 @@ def simulate(seed: int = 42, per_tx_limit_fen: int = 10_000, daily_limit_fen: in
                   counter=order.get("counter", -1), last=device.last_counter,
                   per_tx_fen=per_tx_limit_fen, daily_fen=daily_limit_fen,
                   spent_fen=device.spent.get(day, 0), wallet_fen=platform.balances[OWNER],
-                  revoked_at=device.revoked_at or "—")
+                  revoked_at=_shown(device.revoked_at))
 
     for i, (day, minute_of_day, _kind, merchant, _range) in enumerate(PLAN):
         minute = day * MINUTES_PER_DAY + minute_of_day
@@ -301,7 +306,7 @@ def simulate(seed: int = 42, per_tx_limit_fen: int = 10_000, daily_limit_fen: in
             revoked = True
             platform.revoke(DEVICE_ID, STOLEN_AT[0] * MINUTES_PER_DAY + STOLEN_AT[1])
             trace.add("payments.iot.step.revoke", _state(platform, device, rows, kind="revoke"),
-                      device=DEVICE_ID, time=clock(STOLEN_AT[0] * MINUTES_PER_DAY + STOLEN_AT[1]))
+                      device=DEVICE_ID, time=_shown(clock(STOLEN_AT[0] * MINUTES_PER_DAY + STOLEN_AT[1])))
         counter += 1
         message = order_bytes(DEVICE_ID, merchant, amounts[i], counter, minute)
         signature = sign_order(key, message)

@@ -822,7 +822,7 @@ def draw_iot_step(step, full_rows: tuple, daily_fen: int, per_tx_fen: int) -> No
                 # a refusal is the platform working, not an input error: a warning, not st.error
                 st.warning(T("payments.iot.decision_refused", reason=T(f"payments.iot.reason.{reason}")), icon="⛔")
     elif s["kind"] == "revoke":
-        st.warning(T("payments.iot.revoked_card", time=s["revoked_at"]), icon="🚨")
+        st.warning(T("payments.iot.revoked_card", time=s["revoked_at"].replace("T", " ")), icon="🚨")
     if full_rows:
         chart(iot_spend_figure(full_rows, daily_fen, per_tx_fen, len(s["rows"])))
         st.caption(T("payments.iot.colours"))
