@@ -572,7 +572,8 @@ def history() -> None:
         d0, u0, d1, u1, u1_lower = numbers["users_online"]
         t0, n0, t1, n1, _ = numbers["nonbank_txn"]
         ui.what_happened(T("payments.hist.happened", start=start, end=end, shown=len(view["shown"]),
-                           d0=d0, u0=draw.hist_people(u0), d1=d1, u1=draw.hist_people(u1, u1_lower), ratio=u1 / u0,
+                           d0=d0, u0=draw.hist_people(u0), d1=d1, u1=draw.hist_people(u1, u1_lower),
+                           growth=T("payments.hist.growth_at_least" if u1_lower else "payments.hist.growth", ratio=u1 / u0),
                            t0=t0, n0=draw.hist_payments(n0), t1=t1, n1=draw.hist_payments(n1), txn_ratio=n1 / n0))
     elif "newest" in numbers:
         date, title_zh, title_en = numbers["newest"]
