@@ -887,10 +887,11 @@ def history_figure(start: int, end: int) -> go.Figure:
     for kind, colour, dash in (("users_online", OKABE_ITO[0], "solid"), ("users_mobile", OKABE_ITO[2], "dot")):
         rows = df[df["kind"] == kind]
         if len(rows):
+            # the hover quotes the milestone's own words, with the share of internet users where CNNIC gave it
             fig.add_trace(go.Scatter(x=rows["when"], y=rows["value"].astype(float) * users_scale, mode="lines+markers",
                                      name=T(f"payments.hist.series.{kind}"), line=dict(color=colour, dash=dash, width=3),
-                                     marker=dict(size=9), customdata=rows["date"],
-                                     hovertemplate="%{customdata}: %{y:,.2f}<extra></extra>"))
+                                     marker=dict(size=9), customdata=list(zip(rows["date"], rows[f"title_{lang()}"])),
+                                     hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
     for kind, colour in (("nonbank_txn", OKABE_ITO[1]), ("netsunion_txn", OKABE_ITO[3])):
         rows = df[df["kind"] == kind]
         if len(rows):
