@@ -249,7 +249,8 @@ def chain() -> None:
                 st.caption(f"{T('blockchain.chain.prev')}: `{draw.short(blk.prev_hash, 12)}`")
                 st.caption(f"{T('blockchain.chain.hash')}: `{draw.short(s['hash'], 12)}`")
                 for reason in s["reasons"]:
-                    (st.caption if s["valid"] else st.error)(T(f"blockchain.chain.reason.{reason}"))
+                    if not (s["valid"] and s["changed"]):      # a lucky edit gets the warning below instead
+                        (st.caption if s["valid"] else st.error)(T(f"blockchain.chain.reason.{reason}"))
                 if s["changed"]:
                     (st.warning if s["valid"] else st.caption)(T(
                         "blockchain.chain.reason.changed_valid" if s["valid"] else "blockchain.chain.reason.changed",
