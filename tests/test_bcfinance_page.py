@@ -103,3 +103,26 @@ def test_micro_tab_quotes_core():
     res = microfinance.group_lending(n=200, group=5, p=0.9, shock=0.1, cover=1, seed=7)
     text = happened_texts(at)[0]
     assert format_pct(res["joint_rate"], "en") in text and format_money(res["carried_fen"], "en") in text
+
+
+def test_chinese_bold_closes():
+    """A closing ** right after full-width punctuation and before a CJK character is shown literally by CommonMark
+    (it is not right-flanking): every bold span of the page's Chinese text must close."""
+    import re
+    import unicodedata
+
+    def punct(c):
+        return unicodedata.category(c)[0] in "PS"
+
+    for key, value in i18n.catalog("zh").items():
+        if not key.startswith("bcfinance.") or not isinstance(value, str):
+            continue
+        text = re.sub(r"\{[^{}]*\}", "值", value)
+        runs = list(re.finditer(r"(?<!\*)\*\*(?!\*)", text))
+        for k, m in enumerate(runs):
+            a = text[m.start() - 1] if m.start() else " "
+            b = text[m.end()] if m.end() < len(text) else " "
+            if k % 2:
+                assert not a.isspace() and (not punct(a) or b.isspace() or punct(b)), (key, text[m.start() - 8:m.end() + 8])
+            else:
+                assert not b.isspace() and (not punct(b) or a.isspace() or punct(a)), (key, text[m.start() - 8:m.end() + 8])
