@@ -147,7 +147,7 @@ def areas() -> None:
 
 # ------------------------------------------------------------------ impact (chapter 7)
 IMPACT_YEARS = (2010, 2026)
-IMPACT_DEFAULT = {("payments", "value"): ("bank_mobile", "nonbank_online"), ("funds", "assets"): ("yuebao", "all_mmf"),
+IMPACT_DEFAULT = {("payments", "value"): ("bank_mobile", "nonbank_online"), ("funds", "assets"): ("yuebao", "cmb_personal"),
                   ("inclusion", "account_share"): ("china", "world"),
                   ("costs", "cost_share"): ("global_average", "banks", "digital"),
                   ("costs", "fee_200"): ("global_average", "banks", "digital")}

@@ -232,7 +232,9 @@ def impact_figure(topic: str, measure: str, series: tuple, start: int, end: int)
             continue
         colour = SERIES_COLOUR.get(name, OKABE_ITO[0])
         fig.add_trace(go.Scatter(
-            x=part["when"], y=part["value"] * scale, mode="lines+markers", name=T(f"home.impact.series.{name}"),
+            # one or two figures years apart: points only, a straight line between them would invent the path
+            x=part["when"], y=part["value"] * scale, mode="markers" if len(part) <= 2 else "lines+markers",
+            name=T(f"home.impact.series.{name}"),
             line=dict(color=colour, width=3), customdata=part["label"],
             marker=dict(size=11, color=[("white" if d else colour) for d in part["derived"]],
                         line=dict(color=colour, width=2)),
