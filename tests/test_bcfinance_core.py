@@ -339,6 +339,9 @@ def test_no_fact_row_of_this_issue_cites_only_course_notes():
         df = pd.read_csv(data / name, dtype=str)
         assert not df["source"].str.contains("course reference notes|facts.md").any(), name
         assert df["source"].str.contains("http").all(), name
+    for path in sorted(data.glob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        assert "course reference notes" not in text and "facts.md" not in text, path.name
     miles = pd.read_csv(data / "regulation_milestones.csv", dtype=str)
     genius = miles[miles["title_en"].str.contains("GENIUS")].iloc[0]
     assert "签署生效" not in genius["title_zh"] and "2027-01-18" in genius["title_en"]
