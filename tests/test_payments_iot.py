@@ -9,7 +9,7 @@ import pytest
 
 from core import crypto, iot
 from core.errors import InputError
-from tests.apptest import error_texts, happened_texts, run_page
+from tests.apptest import ROOT, error_texts, happened_texts, run_page
 from ui import i18n
 
 PAGE = "pages/1_payments.py"
@@ -145,7 +145,7 @@ def test_bad_order_input_raises():
 
 
 def test_history_table_is_dated_and_sourced():
-    df = pd.read_csv("data/payments_history.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(ROOT / "data" / "payments_history.csv", dtype=str, keep_default_na=False)
     assert {"date", "category", "title_zh", "title_en", "kind", "value", "source"} <= set(df.columns)
     assert (df["source"].str.contains("http")).all()
     dates = {row.id: row.date for row in df.itertuples()}
