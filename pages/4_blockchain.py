@@ -60,7 +60,7 @@ def hash_section() -> None:
     st.subheader(T("blockchain.hash.heading"))
     st.markdown(T("blockchain.hash.intro"))
     c1, c2 = st.columns(2)
-    text_a = c1.text_input(T("blockchain.hash.text_a"), "Hello, blockchain", max_chars=500, key="bc_hash_a",
+    text_a = c1.text_input(T("blockchain.hash.text_a"), draw.HASH_TEXT, max_chars=500, key="bc_hash_a",
                            persist_state="page", help=T("blockchain.hash.text_help"))
     text_b = c2.text_input(T("blockchain.hash.text_b"), "Hello, blockchain!", max_chars=500, key="bc_hash_b",
                            persist_state="page", help=T("blockchain.hash.text_help"))
@@ -78,7 +78,7 @@ def hash_section() -> None:
         trials = st.slider(T("blockchain.hash.trials"), 50, 2000, 300, step=50, key="bc_hash_trials",
                            persist_state="page", help=T("blockchain.hash.trials_help"))
         counts = cached_avalanche(text_a, trials, seed)
-        ui.chart(draw.avalanche_figure(text_a, trials, seed), key="bc_avalanche_hist")
+        ui.chart(draw.avalanche_chart(text_a, trials, seed), key="bc_avalanche_hist")
     ui.what_happened(T("blockchain.hash.happened", count=result["count"], share=result["count"] / 256,
                        trials=trials, mean=float(counts.mean()), sd=float(counts.std()),
                        lo=int(counts.min()), hi=int(counts.max())))
@@ -386,7 +386,7 @@ def merkle() -> None:
     edit_i = tx_labels.index(e1.selectbox(T("blockchain.merkle.edit"), tx_labels, index=min(2, n_tx - 1),
                                           key="bc_mk_edit", persist_state="page",
                                           help=T("blockchain.merkle.edit_help")))
-    new_text = e2.text_input(T("blockchain.merkle.new_text"), txs[edit_i].replace(" BTC", "0 BTC"), max_chars=120,
+    new_text = e2.text_input(T("blockchain.merkle.new_text"), draw.merkle_default_edit(n_tx, edit_i), max_chars=120,
                              key=f"bc_mk_text_{edit_i}_{n_tx}", persist_state="page",
                              help=T("blockchain.merkle.new_text_help"))
     prove_i = tx_labels.index(e3.selectbox(T("blockchain.merkle.prove"), tx_labels, index=0, key="bc_mk_prove",
@@ -398,7 +398,7 @@ def merkle() -> None:
     g1, g2 = st.columns(2)
     with g1:
         st.markdown(f"**{T('blockchain.merkle.tree_changed')}**")
-        ui.chart(draw.merkle_changed_figure(n_tx, edit_i, new_text, height=420), key="bc_mk_changed")
+        ui.chart(draw.merkle_changed_chart(n_tx, edit_i, new_text, height=420), key="bc_mk_changed")
     with g2:
         st.markdown(f"**{T('blockchain.merkle.tree_proof', i=prove_i)}**")
         proof_trace = draw.merkle_proof_trace(n_tx, prove_i)

@@ -126,3 +126,24 @@ def test_a_second_session_typing_the_same_password_does_the_work_again(monkeypat
     b.text_input(key="id_password").set_value(PASSWORD).run()
     assert not b.exception
     assert calls.count(PASSWORD) == 2 * in_a           # B hashed it itself: no shared result, no timing signal
+
+
+def test_typed_hash_and_merkle_texts_are_worked_out_in_each_session(monkeypatch):
+    """Texts typed on the blockchain page (hash tab, Merkle tab) are not shared either: a second session typing
+    the same text computes it again, and the Merkle tree holding it is in no shared cache."""
+    from core import blockchain
+
+    typed_hash, typed_tx = "my-own-text-typed-by-A-1729", "Alice → Mallory 999 BTC by A"
+    samples: list[str] = []
+    real = blockchain.avalanche_sample
+    monkeypatch.setattr(blockchain, "avalanche_sample", lambda text, *a: samples.append(text) or real(text, *a))
+    for _ in ("A", "B"):
+        at = run_page("pages/4_blockchain.py", "en")                    # the hash tab
+        at.text_input(key="bc_hash_a").set_value(typed_hash).run()
+        assert not at.exception and at.session_state["bc_hash_a"] == typed_hash
+    assert samples.count(typed_hash) == 2                               # once per session, never shared
+    mk = run_page("pages/4_blockchain.py", "en", params={"tab": "merkle"})
+    text_key = next(w.key for w in mk.text_input if w.key.startswith("bc_mk_text_"))
+    mk.text_input(key=text_key).set_value(typed_tx).run()
+    assert not mk.exception
+    assert not shared_caches_hold(typed_hash, typed_tx)

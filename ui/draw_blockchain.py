@@ -23,7 +23,7 @@ from core import blockchain as bc
 from core import consensus as cs
 from core import crypto
 from core.trace import Step, Trace
-from ui.frame import lang, translator
+from ui.frame import lang, presenter, translator
 from ui.i18n import Translator
 from ui.secrets import session_memo
 from ui.widgets import OKABE_ITO, figure
@@ -49,9 +49,23 @@ def cached_chain(datas: tuple, difficulty: int):
     return bc.build_chain(list(datas), difficulty)   # 5–8 blocks × difficulty 1–4; up to a second each
 
 
+HASH_TEXT = "Hello, blockchain"      # the hash tab's own text (pages/4_blockchain.py), shared by everyone
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def cached_avalanche(text: str, trials: int, seed: int) -> np.ndarray:
+def _shared_avalanche(text: str, trials: int, seed: int) -> np.ndarray:
     return bc.avalanche_sample(text, trials, seed)
+
+
+@session_memo(max_entries=4)
+def _own_avalanche(text: str, trials: int, seed: int) -> np.ndarray:
+    return bc.avalanche_sample(text, trials, seed)
+
+
+def cached_avalanche(text: str, trials: int, seed: int) -> np.ndarray:
+    """One-character edits of ``text``: shared for the lesson's text, kept in the session for a typed one
+    (what a student types never sits in a cache another visitor could hit or time)."""
+    return (_shared_avalanche if text == HASH_TEXT else _own_avalanche)(text, trials, seed)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -140,8 +154,29 @@ def merkle_texts(n_tx: int) -> list[str]:
     return [f"{names[i % 5]} → {names[(i + 2) % 5]} {i + 1} BTC" for i in range(n_tx)]
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+def merkle_default_edit(n_tx: int, edit_i: int) -> str:
+    """The edit the Merkle tab proposes: one more zero in the transaction's amount."""
+    return merkle_texts(n_tx)[edit_i].replace(" BTC", "0 BTC")
+
+
 def merkle_edit(n_tx: int, edit_i: int, new_text: str) -> dict:
+    """The tree before and after the edit: shared for the proposed edit, kept in the session for a typed one."""
+    if new_text == merkle_default_edit(n_tx, edit_i):
+        return _shared_merkle_edit(n_tx, edit_i, new_text)
+    return _own_merkle_edit(n_tx, edit_i, new_text)
+
+
+@session_memo(max_entries=4)
+def _own_merkle_edit(n_tx: int, edit_i: int, new_text: str) -> dict:
+    return _merkle_edit(n_tx, edit_i, new_text)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _shared_merkle_edit(n_tx: int, edit_i: int, new_text: str) -> dict:
+    return _merkle_edit(n_tx, edit_i, new_text)
+
+
+def _merkle_edit(n_tx: int, edit_i: int, new_text: str) -> dict:
     """The tree of the lesson's transactions and the tree after transaction ``edit_i`` became ``new_text``."""
     txs = merkle_texts(n_tx)
     edited = list(txs)
@@ -255,6 +290,27 @@ def bit_grid_figure(bits: str) -> go.Figure:
                       yaxis=dict(autorange="reversed", showticklabels=False, showgrid=False, zeroline=False),
                       xaxis=dict(showticklabels=False, scaleanchor="y", showgrid=False, zeroline=False))
     return fig
+
+
+def avalanche_chart(text: str, trials: int, seed: int) -> go.Figure:
+    """The avalanche histogram: the shared figure for the lesson's text, a session-kept one for a typed text."""
+    if text == HASH_TEXT:
+        return avalanche_figure(text, trials, seed)
+    return _own_figure(avalanche_figure.__wrapped__, text, trials, seed, lang(), presenter())
+
+
+def merkle_changed_chart(n_tx: int, edit_i: int, new_text: str, height: int = 420) -> go.Figure:
+    """The edited tree: the shared figure for the proposed edit, a session-kept one for a typed text."""
+    if new_text == merkle_default_edit(n_tx, edit_i):
+        return merkle_changed_figure(n_tx, edit_i, new_text, height=height)
+    return _own_figure(merkle_changed_figure.__wrapped__, n_tx, edit_i, new_text, height, lang(), presenter())
+
+
+@session_memo(max_entries=4)
+def _own_figure(build, *args) -> go.Figure:
+    """A figure of typed text, built for this session (its last two arguments, language and presenter mode,
+    are part of the memo's key only)."""
+    return build(*args[:-2])
 
 
 @figure
