@@ -283,6 +283,13 @@ def defi_tab() -> None:
         last = trace.steps[-1]
         ui.what_happened(T("bcfinance.amm.happened", n=len(trace) - 1, p0=prices[0], p1=prices[-1],
                            worst=max(impacts), k=last.state["k_growth"], fee=int(fee)))
+        ui.download_csv(pd.DataFrame([{"step": n, "trader": s.params.get("trader", ""), "paid": s.params.get("amount", 0),
+                                       "received": s.params.get("out", 0), "reserve_x": s.state["x"],
+                                       "reserve_y": s.state["y"], "price_y_per_x": s.state["price"],
+                                       "impact": s.state.get("impact", 0.0),
+                                       "block": (s.state["block"] or {}).get("number", "")}
+                                      for n, s in enumerate(trace, start=1)]), "bcfinance-amm-swaps.csv",
+                        key="dl_bcf_amm")
     r_move = st.slider(T("bcfinance.amm.move"), 0.1, 10.0, 2.0, step=0.1, key="move", help=T("bcfinance.amm.move_help"),
                        **ui.BIND)
     grid = tuple(float(v) for v in pd.Series([0.1 * 1.05 ** i for i in range(95)]))
@@ -383,6 +390,12 @@ def reserves() -> None:
     if not audit["true_covered"]:
         st.markdown(T("bcfinance.pol.true_short", short=audit["true_total"] - audit["reserves"]))
     st.markdown(T("bcfinance.pol.china"))
+    pages = dict((pid, path) for pid, path, _ in ui.available_pages())
+    links = st.columns(2)
+    for col, pid in zip(links, ("payments", "lending")):
+        if pid in pages:
+            col.page_link(pages[pid], label=T("bcfinance.pol.open", page=T(f"nav.{pid}")), icon="➡️",
+                          query_params=ui.link_params())
     source_of("ftx_por")
     ui.takeaway(T("bcfinance.pol.takeaway"))
     ui.download_csv(pd.DataFrame(audit["checks"]), "bcfinance-proof-checks.csv", key="dl_bcf_pol")
