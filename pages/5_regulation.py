@@ -448,6 +448,8 @@ def regulators() -> None:
         lc = ui.lang()
         left, right = st.columns([3, 2])
         with left.container(border=True):
+            # the whole question again: a phone's select box cuts a long one short
+            st.caption(f"{T(f'regulation.regulators.actor.{actor}')} {T(f'regulation.regulators.q.{query}')}")
             st.markdown(f"#### {T('regulation.regulators.outcome.' + ans.outcome)}")
             if ans.in_force:
                 st.markdown(row[f"answer_{lc}"])
