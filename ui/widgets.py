@@ -102,7 +102,13 @@ def guard():
         # reload still raise the class they were created with
         key = f"errors.{getattr(exc, 'key', '')}"
         params = getattr(exc, "params", None) or {}
-        st.error(T(key, **params) if T.has(key) else T("errors.generic", detail=str(exc)), icon="⚠️")
+        if T.has(key):
+            st.error(T(key, **params), icon="⚠️")
+        elif getattr(exc, "key", None) is not None:     # a core refusal whose key has no message yet: its English
+            st.error(T("errors.generic", detail=str(exc)), icon="⚠️")
+        else:                                          # a library's ValueError: not a sentence for a student
+            _log.warning("ValueError caught by ui.guard: %s", type(exc).__name__, exc_info=True)
+            st.error(T("errors.invalid"), icon="⚠️")
 
 
 # ------------------------------------------------------------------ charts
