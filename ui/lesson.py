@@ -140,6 +140,7 @@ def panel(page_id: str) -> None:
 def _study_step(lesson: core_lessons.Lesson, index: int, mine: dict, T) -> None:
     lang = T.lang
     step = lesson.steps[index]
+    st.markdown(f"**{T('lessons.panel.question')}** {step.t('ask', lang)}")
     st.markdown(f"**{T('lessons.panel.task')}** {step.t('task', lang)}")
     with st.expander(T("lessons.panel.check")):
         st.markdown(fill(step.t("expect", lang), core_answer_values(lesson.lesson_id, index), lang))
