@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.apptest import page_paths
 from tools.localserver import local_only, serve, url_name
 from ui import i18n
+from ui.frame import PAGES
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,8 @@ def _open(page, url):
 
 
 def _title(lang, path):
-    pid = {"app.py": "home"}.get(path) or _url_path(path)
+    # a page's id is not always its URL name (pages/6_blockchain_finance.py is "bcfinance")
+    pid = {p: i for i, p, _ in PAGES}.get(path) or _url_path(path)
     return i18n.catalog(lang)[f"{pid}.title"]
 
 
