@@ -136,6 +136,27 @@ def link_params() -> dict:
     return params
 
 
+# Streamlit pushes a browser-history entry whenever the server changes the query string (a tab, a translated
+# choice mirrored into the link), so Back stepped through every control before leaving a page.  Within one
+# page the link is replaced instead: Back leaves the page in one press (a page change still pushes).
+HISTORY_JS = """<script>
+(() => {
+  const h = window.history;
+  if (h.__flSamePageReplace) return;
+  h.__flSamePageReplace = true;
+  const push = h.pushState.bind(h);
+  h.pushState = function (state, title, url) {
+    try {
+      if (url != null && new URL(url, window.location.href).pathname === window.location.pathname) {
+        return h.replaceState(state, title, url);
+      }
+    } catch (e) { /* fall through to a normal push */ }
+    return push(state, title, url);
+  };
+})();
+</script>"""
+
+
 def frame(page_id: str) -> Translator:
     """Set the page up and return its translator ``T``. Call first on every page."""
     current = detect_lang()
@@ -151,6 +172,7 @@ def frame(page_id: str) -> Translator:
         initial_sidebar_state="collapsed" if present else "auto",
     )
     st.markdown(BASE_CSS, unsafe_allow_html=True)  # our own constant, no user text
+    st.html(HISTORY_JS, unsafe_allow_javascript=True, width=1)   # our own constant (see HISTORY_JS)
     if present:
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)  # our own constant, no user text
     _sidebar(T, page_id)

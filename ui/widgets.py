@@ -201,6 +201,7 @@ def figure(builder=None, *, max_entries: int = 64):
 # ------------------------------------------------------------------ scenario in the URL
 def url_value(name: str, default, lo=None, hi=None, options=None):
     """The scenario value ``?name=`` cast to the default's type and bounded; the default if absent or bad."""
+    st.session_state.setdefault("_url_defaults", {})[name] = default   # for sync_url: defaults stay out of links
     raw = st.query_params.get(name)
     if raw is None:
         return default
@@ -229,10 +230,17 @@ def url_value(name: str, default, lo=None, hi=None, options=None):
 
 
 def sync_url(**values) -> None:
-    """Mirror scenario controls into the URL so a prepared link opens the same scenario."""
+    """Mirror scenario controls into the URL so a prepared link opens the same scenario.
+
+    A value equal to its default (from ``url_value``) is left out, as Streamlit does for bound widgets: the
+    first visit changes no link, and a link carries only what differs from the page's own start."""
+    defaults = st.session_state.get("_url_defaults", {})
     for name, value in values.items():
         text = str(int(value)) if isinstance(value, bool) else str(value)
-        if st.query_params.get(name) != text:
+        if name in defaults and value == defaults[name]:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != text:
             st.query_params[name] = text
 
 
