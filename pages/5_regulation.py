@@ -434,10 +434,12 @@ def regulators() -> None:
     if asked and asked not in regulators_core.load_queries().index:
         with ui.guard():  # a hand-edited link: say so in the reader's language, then show the first question
             regulators_core.ask(asked)
-    query = c2.selectbox(T("regulation.regulators.query_label"), ids,
-                         index=ids.index(ui.url_value("rq", ids[0], options=ids)),
-                         format_func=lambda q: T(f"regulation.regulators.q.{q}"), key=f"rg_q_{actor}_{ui.lang()}",
+    # options are the translated questions themselves (no format_func), mapped back to their ids
+    labels = [T(f"regulation.regulators.q.{q}") for q in ids]
+    label = c2.selectbox(T("regulation.regulators.query_label"), labels,
+                         index=ids.index(ui.url_value("rq", ids[0], options=ids)), key=f"rg_q_{actor}_{ui.lang()}",
                          persist_state="page", help=T("regulation.regulators.query_help"))
+    query = ids[labels.index(label)] if label in labels else ids[0]
     year = c3.slider(T("regulation.regulators.year"), regulators_core.FIRST_DAY.year, regulators_core.TODAY.year,
                      regulators_core.TODAY.year, key="ryear", help=T("regulation.regulators.year_help"), **ui.BIND)
     ui.sync_url(ract=actor, rq=query)
