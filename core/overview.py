@@ -73,7 +73,8 @@ def timeline_trace(df: pd.DataFrame) -> Trace:
 
 def milestones_per_period(df: pd.DataFrame, width: int = 5) -> pd.DataFrame:
     """Count of milestones per category in periods of ``width`` years (1995–1999, 2000–2004 …)."""
-    require(width >= 1, "period_width", "period width must be at least one year", width=width)
+    require(isinstance(width, int) and 1 <= width <= 1000, "period_width", "period width must be at least one year",
+            width=width)
     period = (df["year"] // width) * width
     table = df.assign(period=period).groupby(["period", "category"]).size().rename("milestones")
     return table.reset_index()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.credit import risk_based_rate
-from core.errors import InputError, require
+from core.errors import InputError, check_count, require
 from core.ledger import Ledger
 from core.trace import Trace
 
@@ -588,6 +588,7 @@ def disclosure(book: pd.DataFrame, months: int) -> pd.DataFrame:
     (overdue loans / loans outstanding) and amount overdue rate (overdue balance / balance).
     Amounts in yuan.
     """
+    check_count(months, 1, 600)      # bounded work: one pass over the book per month
     rows = []
     for m in range(1, months + 1):
         issued = book["start"].values <= m
@@ -623,6 +624,7 @@ def cap_violations(book: pd.DataFrame, month: int) -> pd.DataFrame:
     ≤ ¥1,000,000 / ≤ ¥5,000,000 (Interim Measures 2016, Art. 17).  "Across platforms" adds the
     borrower's balance elsewhere.  Columns in yuan.
     """
+    check_count(month, 0, 10_000)
     s = _loan_state(book, month)
     act = s["active"].values & (book["start"].values <= month)
     df = pd.DataFrame({"borrower": book["borrower"], "kind": book["kind"],

@@ -198,6 +198,9 @@ def sandbox_summary(firms: pd.DataFrame) -> dict:
 def sandbox_trace(firms: pd.DataFrame, p: SandboxParams, every: int = 3) -> Trace:
     """Month by month (every ``every`` months to 36): customers exposed so far under both paths and the
     firms whose flaw has shown.  State: a small frame per firm with exposure so far on each path."""
+    p.check()
+    require(isinstance(every, int) and 1 <= every <= HORIZON_MONTHS, "regulation_sandbox_months",
+            "a step of 1 to 36 months", lo=1, hi=HORIZON_MONTHS)
     trace = Trace(meta={"months": p.months, "cap": p.cap})
     rate = firms["rate"].to_numpy()
     tau = firms["months_to_flaw"].fillna(np.inf).to_numpy()
