@@ -38,6 +38,10 @@ BASE_CSS = """
           height: 100%; background: rgba(0,114,178,.06);}
 .fl-card h4 {margin: 0 0 .3rem 0;}
 .fl-source {font-size: .8rem; opacity: .75;}
+/* touch screens: plotly's mode bar would cover chart titles and needs a mouse anyway */
+@media (hover: none) { .modebar-container {display: none !important;} }
+/* the one-line history script of ui.frame takes no room */
+[data-testid="stHtml"]:has(> script:only-child) {display: none;}
 </style>
 """
 
@@ -51,6 +55,13 @@ h1 {font-size: 3.1rem !important;} h2 {font-size: 2.4rem !important;} h3 {font-s
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 2.6rem !important; line-height: 1.2;}
 [data-testid="stMetricLabel"] p {font-size: 1.15rem !important;}
 [data-testid="stWidgetLabel"] p {font-size: 1.15rem !important;}
+/* what a lecturer points at: typed values, code, captions, tables, expanders */
+input, textarea, [data-baseweb="select"] div, [data-baseweb="input"] input {font-size: 1.2rem !important;}
+[data-testid="stCode"] code, [data-testid="stCode"] pre {font-size: 1.1rem !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1.05rem !important;}
+[data-testid="stExpander"] summary p {font-size: 1.2rem !important;}
+[data-testid="stSliderThumbValue"], [data-testid="stTickBarMin"], [data-testid="stTickBarMax"] {font-size: 1.05rem !important;}
+[data-testid="stDataFrame"], [data-testid="stTable"] {zoom: 1.3;}
 .block-container {padding-top: 1.5rem; max-width: 100% !important;}
 </style>
 """

@@ -142,6 +142,10 @@ def style_figure(fig: go.Figure) -> go.Figure:
     fig.update_layout(font=dict(size=size), legend=dict(font=dict(size=size)), hoverlabel=dict(font_size=size))
     fig.update_xaxes(tickfont_size=size, title_font_size=size)
     fig.update_yaxes(tickfont_size=size, title_font_size=size)
+    fig.update_annotations(font_size=size)
+    for trace in fig.data:   # in-bar labels and heat-map cell numbers are pointed at too
+        if "textfont" in trace and (trace.textfont.size or 0) < size - 2:
+            trace.textfont.size = size - 2
     fig.update_traces(textfont_size=size, selector=dict(type="bar"))
     return fig
 
