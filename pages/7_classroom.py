@@ -38,7 +38,13 @@ def show_refusal(reason: str) -> None:
 
 
 def account_label(name: str) -> str:
+    """A payee as shown in a list (plain text there)."""
     return T(f"classroom.account.{name[1:]}") if name.startswith("#") else name
+
+
+def account_md(name: str) -> str:
+    """A payee inside a Markdown message: a nickname is escaped, never rendered."""
+    return T(f"classroom.account.{name[1:]}") if name.startswith("#") else draw.plain(name)
 
 
 def request_id(action: str) -> str:
@@ -326,15 +332,16 @@ def join_section() -> None:
         if tries >= 10:             # a session guessing codes is slowed down
             st.error(T("classroom.join.too_many"))
             return
-        with ui.guard():
-            try:
-                seat = STORE.join(code, nick)
-            except InputError as exc:
-                if exc.key in ("classroom_unknown_room", "classroom_code"):
-                    st.session_state["_cl_join_fails"] = tries + 1
-                raise
-            st.query_params.update({"room": seat.code, "seat": seat.token})
-            st.rerun()
+        try:
+            seat = STORE.join(code, nick)
+        except InputError as exc:
+            if exc.key in ("classroom_unknown_room", "classroom_code"):
+                st.session_state["_cl_join_fails"] = tries + 1
+            params = {k: draw.plain(v) if k == "nick" else v for k, v in exc.params.items()}
+            st.error(T(f"errors.{exc.key}", **params), icon="⚠️")
+            return
+        st.query_params.update({"room": seat.code, "seat": seat.token})
+        st.rerun()
 
 
 def student(code: str, token: str) -> None:
@@ -345,7 +352,7 @@ def student(code: str, token: str) -> None:
         st.page_link("pages/7_classroom.py", label=T("classroom.join.again"), icon="🔁",
                      query_params={"room": code, **ui.link_params()})
         return
-    st.markdown(T("classroom.you_are", nick=seat.nickname, code=seat.code, grade=seat.grade))
+    st.markdown(T("classroom.you_are", nick=draw.plain(seat.nickname), code=seat.code, grade=seat.grade))
     st.caption(T("classroom.keep_link"))
 
     @st.fragment(run_every=5)
@@ -390,7 +397,7 @@ def pay_form(seat: cr.Seat, room: cr.Room, bal: dict) -> None:
         order = cr.transfer_message(seat.code, seat.nickname, to, fen, rid)
         signature = crypto.sign(seat.private_key, order)
         if STORE.transfer(seat.code, seat.token, to, fen, rid, signature):
-            posted("pay", T("classroom.pay.done", amount=fen, to=account_label(to), fee=fen * int(fee_bps) // 10_000),
+            posted("pay", T("classroom.pay.done", amount=fen, to=account_md(to), fee=fen * int(fee_bps) // 10_000),
                    order.decode("utf-8") + "\n\nsignature (DER): " + signature.hex())
         else:
             show_refusal(STORE.last_reason)

@@ -83,3 +83,17 @@ def test_lecturer_and_projector(store, lang):
 def test_bad_links_end_in_a_message(params):
     at = run_page(PAGE, "en", params)
     assert not at.exception and not raw_keys_on_screen(at, "en")
+
+
+def test_nicknames_are_plain_text(store):
+    """A nickname with Markdown or HTML shows as typed: never a link, bold text or a tag."""
+    code = store.create_room("1357")
+    nasty = "[x](http://e.vil)"
+    seat = store.join(code, nasty)
+    at = run_page(PAGE, "en", {"room": code, "seat": seat.token})
+    mine = [m.value for m in at.markdown if "e\\.vil" in m.value]
+    assert mine and "](http" not in mine[0]
+    at = run_page(PAGE, "en", {"room": code})
+    at.text_input[1].input(nasty)
+    [b for b in at.button if "FormSubmitter:cl_join" in str(b.id)][0].click().run()
+    assert at.error and "](http" not in at.error[0].value          # "already taken", escaped

@@ -4,8 +4,10 @@ The charts show live data that changes with every action, so they are built per 
 only the projector and the lecturer draw them, never the eighty phones."""
 from __future__ import annotations
 
+import html
 import io
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -56,10 +58,24 @@ def qr_png(link: str, scale: int = 10) -> bytes:
     return buf.getvalue()
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """A nickname as plain text inside Markdown: every Markdown character escaped (no links, no bold, no
+    directives), so ``[x](http://…)`` or ``**x**`` shows exactly as typed."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def chart_text(text: str) -> str:
+    """A nickname inside a plotly label: HTML-escaped, since plotly reads <a href>, <b> and <br> in labels."""
+    return html.escape(str(text), quote=False)
+
+
 def names(df: pd.DataFrame, column: str) -> pd.Series:
-    """System accounts shown by their translated names (#merchant → 商户 / Merchant)."""
+    """System accounts shown by their translated names (#merchant → 商户 / Merchant); nicknames escaped."""
     T = translator()
-    return df[column].map(lambda a: T(f"classroom.account.{a[1:]}") if str(a).startswith("#") else a)
+    return df[column].map(lambda a: T(f"classroom.account.{a[1:]}") if str(a).startswith("#") else chart_text(a))
 
 
 def flow_figure(flows: pd.DataFrame, top: int = 12) -> go.Figure:
@@ -81,7 +97,8 @@ def payers_figure(events: pd.DataFrame, top: int = 10) -> go.Figure:
     T = translator()
     pay = events[events["kind"] == "pay"]
     counts = pay.groupby("actor").size().sort_values(ascending=False).head(top).iloc[::-1]
-    fig = go.Figure(go.Bar(x=counts.values, y=counts.index, orientation="h", text=counts.values,
+    fig = go.Figure(go.Bar(x=counts.values, y=[chart_text(n) for n in counts.index], orientation="h",
+                           text=counts.values,
                            textposition="outside", textangle=0, cliponaxis=False))
     fig.update_layout(title=T("classroom.chart.payers"), xaxis_title=T("classroom.chart.count"),
                       height=140 + 34 * len(counts), margin=dict(l=10, r=40, t=60, b=10))
@@ -95,7 +112,7 @@ def chain_figure(chain: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for main, name, symbol in ((True, T("classroom.chart.main"), "square"), (False, T("classroom.chart.stale"), "x")):
         part = chain[chain["main"] == main]
-        fig.add_trace(go.Scatter(x=part["height"], y=part["miner"], mode="markers", name=name,
+        fig.add_trace(go.Scatter(x=part["height"], y=part["miner"].map(chart_text), mode="markers", name=name,
                                  marker=dict(symbol=symbol, size=16), text=part["hash"].str[:12],
                                  hovertemplate="#%{x} · %{y}<br>%{text}…<extra></extra>"))
     fig.update_layout(title=T("classroom.chart.chain"), xaxis_title=T("classroom.chart.height"),
@@ -111,8 +128,9 @@ def shares_figure(shares: pd.DataFrame, top: int = 15) -> go.Figure:
     """Each miner's share of the class's tries against their share of main-chain blocks."""
     T = translator()
     df = shares.sort_values("tries", ascending=False).head(top)
-    fig = go.Figure([go.Bar(x=df["nickname"], y=df["share_tries"] * 100, name=T("classroom.chart.share_tries")),
-                     go.Bar(x=df["nickname"], y=df["share_blocks"] * 100, name=T("classroom.chart.share_blocks"))])
+    x = df["nickname"].map(chart_text)
+    fig = go.Figure([go.Bar(x=x, y=df["share_tries"] * 100, name=T("classroom.chart.share_tries")),
+                     go.Bar(x=x, y=df["share_blocks"] * 100, name=T("classroom.chart.share_blocks"))])
     fig.update_layout(title=T("classroom.chart.shares"), yaxis_title="%", barmode="group", height=420,
                       legend=dict(orientation="h", y=-0.25), margin=dict(l=10, r=10, t=60, b=10))
     return fig
