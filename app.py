@@ -210,6 +210,8 @@ def impact() -> None:
         st.markdown("\n".join(f"{n}. {ev.date} · {ev.label_zh if lang == 'zh' else ev.label_en}"
                                for n, ev in enumerate(events.itertuples(), start=1)))
     st.caption(T(f"home.impact.note.{topic}"))
+    if topic == "inclusion":
+        ui.source_note(T("home.impact.china_2024_source"))
     with st.expander(T("home.impact.sources")):
         for src in dict.fromkeys(list(view["shown"]["source"]) + list(events["source"])):
             st.caption(src)
