@@ -161,17 +161,19 @@ def _navigation(lesson: core_lessons.Lesson, index: int | None, study: bool, T) 
     lang = T.lang
     n = len(lesson.steps)
     left, right = st.columns(2)
-    if index is not None and index > 0:
+    if index is not None and index > 0 and page_path(lesson.steps[index - 1].page):
         prev = lesson.steps[index - 1]
         left.page_link(page_path(prev.page), label=f"◀ {step_label(lesson, index - 1, lang)}",
                        query_params=step_query(lesson, index - 1, study))
     nxt = 0 if index is None else index + 1
-    if nxt < n:
+    if nxt < n and page_path(lesson.steps[nxt].page):
         step = lesson.steps[nxt]
         right.page_link(page_path(step.page), label=f"{step_label(lesson, nxt, lang)} ▶",
                         query_params=step_query(lesson, nxt, study))
     with st.expander(T("lessons.panel.plan", n=n, minutes=lesson.minutes)):
         for i, step in enumerate(lesson.steps):
+            if not page_path(step.page):     # a page not built yet: its step waits
+                continue
             st.page_link(page_path(step.page), label=step_label(lesson, i, lang), disabled=i == index,
                          icon="▶️" if i == index else "▫️", query_params=step_query(lesson, i, study))
         st.markdown(f"**{T('lessons.panel.closing', minutes=lesson.closing_minutes)}**")
