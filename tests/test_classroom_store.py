@@ -100,9 +100,7 @@ def test_signed_payment_conserves_money_and_refuses_forgery(store):
     good = crypto.sign(a.private_key, cr.transfer_message(code, "s0", "s2", 1_000, rid))
     assert not store.transfer(code, c.token, "s2", 1_000, rid, good)     # a's order sent with c's token
     assert not store.transfer(code, a.token, "s2", 9_000, rid, good)     # amount changed after signing
-    r, s = crypto.signature_rs(good)
-    from Crypto.Util.asn1 import DerSequence
-    high_s = DerSequence([r, crypto.SECP256K1_N - s]).encode()
+    high_s = crypto.high_s_twin(good)
     assert not store.transfer(code, a.token, "s2", 1_000, rid, high_s)   # the malleated twin
     assert not pay(store, a, "s0", 10)                   # to oneself
     assert not pay(store, a, "nobody", 10)

@@ -72,14 +72,19 @@ def main() -> None:
                 shots += [(f"projector-{act}", 1920, 1080, f"classroom?room={code}&view=projector&present=1&lang={lang}"),
                           (f"phone-{act}", 390, 844, f"classroom?room={code}&seat={token}&lang={lang}")]
             shots.append(("phone-join", 390, 844, f"classroom?room={rooms['payments'][0]}&lang={lang}"))
+            shots.append(("lecturer-mining", 1920, 1080, f"classroom?room={rooms['mining'][0]}&view=lecturer&lang={lang}"))
             for name, w, h, path in shots:
                 ctx = browser.new_context(viewport={"width": w, "height": h}, device_scale_factor=1)
                 local_only(ctx)
                 page = ctx.new_page()
                 page.goto(f"{base}/{path}")
                 page.wait_for_selector("[data-testid='stAppViewContainer']")
-                page.wait_for_timeout(4000)
-                page.screenshot(path=str(out / f"classroom-{lang}-{name}.png"), full_page=name.startswith("projector"))
+                page.wait_for_timeout(3000)
+                if "view=lecturer" in path:     # type the PIN the way a lecturer does
+                    page.get_by_label("PIN", exact=False).locator("visible=true").last.fill("2026")
+                    page.keyboard.press("Enter")
+                    page.wait_for_timeout(4000)
+                page.screenshot(path=str(out / f"classroom-{lang}-{name}.png"), full_page=True)
                 ctx.close()
         browser.close()
     print("\n".join(sorted(str(p) for p in out.glob("classroom-*.png"))))
