@@ -125,16 +125,6 @@ def order_message(code: str, nickname: str, kind: str, fields: dict, request_id:
     return json.dumps(order, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def verify_order(public_key: bytes, message: bytes, signature: bytes) -> bool:
-    """ECDSA check of a seat's order, as strict as signing: DER, valid, and low-S (BIP 62 / BIP 146), so a
-    third party cannot turn a signature into a second valid one."""
-    try:
-        _, s = crypto.signature_rs(signature)
-    except InputError:
-        return False
-    return s <= crypto.SECP256K1_N // 2 and crypto.verify(public_key, message, signature)
-
-
 def seat_grade(code: str, nickname: str) -> str:
     """A borrower's credit grade A–E, drawn once per seat from SHA-256(room|nickname) with the lending page's
     grade mix (A 20 %, B 30 %, C 25 %, D 15 %, E 10 %: a teaching assumption)."""
@@ -617,7 +607,7 @@ class Store:
                 if room.activity != "payments" or not room.round_open:
                     raise _Refused("no_round")
                 msg = transfer_message(c, nick, to_nickname, amount, request_id)
-                if not verify_order(bytes.fromhex(pub_hex), msg, bytes(signature or b"")):
+                if not crypto.verify(bytes.fromhex(pub_hex), msg, bytes(signature or b"")):
                     raise _Refused("bad_signature")
                 to = str(to_nickname)
                 if to != MERCHANT and not q("SELECT 1 FROM seats WHERE room = ? AND nickname = ?",
@@ -847,7 +837,7 @@ class Store:
                 if room.activity != "p2p" or not room.round_open:
                     raise _Refused("no_round")
                 fields = {"side": side, "amount_fen": amount, "grades": grades, "min_rate": round(float(min_rate), 4)}
-                if not verify_order(bytes.fromhex(pub_hex), order_message(c, nick, "order", fields, request_id),
+                if not crypto.verify(bytes.fromhex(pub_hex), order_message(c, nick, "order", fields, request_id),
                                      bytes(signature or b"")):
                     raise _Refused("bad_signature")
                 epoch = int(q("SELECT epoch FROM rooms WHERE code = ?", (c,)).fetchall()[0][0])
