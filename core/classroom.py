@@ -573,27 +573,20 @@ class Store:
         return False
 
     # ---------------------------------------------------------------- payments
-    def transfer(self, code: str, token: str, to_nickname: str, amount_fen: int, request_id: str,
-                 signature: bytes) -> bool:
-        """Post a signed payment; True if posted now or already posted under this request id.
+    def _act(self, code: str, kind: str, activity: str, token: str, request_id: str, body, prechecked: str = "") -> bool:
+        """Run one student action as one transaction: room → seat by token → already posted? → room open →
+        round of ``activity`` open → ``body(q, code, room, nick, public_key_hex)``, which raises ``_Refused``.
 
-        Checks, in order: room exists, is open and plays payments in an open round; the token names a seat;
-        the signature verifies against the seat's public key over ``transfer_message``; the payee exists and
-        is not the payer; the amount is within bounds; the daily limit (payments of this round) holds; the
-        balance covers amount + fee (fee = amount × fee_bps / 10 000, rounded down).  A refusal returns False
-        and records its reason (``self.last_reason``)."""
+        True when posted now or earlier under ``request_id`` (a retry, a double tap, or a concurrent twin
+        that won the UNIQUE race); False with the reason recorded otherwise.  Never raises for a refusal."""
         self.last_reason = ""
         c = normalize_code(code)
-        request_id = str(request_id or "")[:80]
         room = self.room(c)
-        if room is None:
-            return self._reject(c, "?", "pay", "unknown_room")
-        try:
-            amount = check_amount(amount_fen)
-        except InputError:
-            return self._reject(c, "?", "pay", "bad_amount")
-        if not request_id:
-            return self._reject(c, "?", "pay", "no_request_id")
+        request_id = str(request_id or "")[:80]
+        reason = "unknown_room" if room is None else prechecked or ("" if request_id else "no_request_id")
+        if reason:
+            return self._reject(c, "?", kind, reason)
+        nick = "?"
         try:
             with self._tx() as q:
                 seat = self._seat_by_token(q, c, token)
@@ -604,37 +597,55 @@ class Store:
                     return True
                 if not room.is_open:
                     raise _Refused("closed")
-                if room.activity != "payments" or not room.round_open:
+                if room.activity != activity or not room.round_open:
                     raise _Refused("no_round")
-                msg = transfer_message(c, nick, to_nickname, amount, request_id)
-                if not crypto.verify(bytes.fromhex(pub_hex), msg, bytes(signature or b"")):
-                    raise _Refused("bad_signature")
-                to = str(to_nickname)
-                if to != MERCHANT and not q("SELECT 1 FROM seats WHERE room = ? AND nickname = ?",
-                                            (c, to)).fetchall():
-                    raise _Refused("unknown_payee")
-                if to == nick:
-                    raise _Refused("self_payment")
-                fee = amount * int(room.settings["fee_bps"]) // 10_000
-                self._lock(q, c, [nick, to, FEES])
-                legs = [(nick, -(amount + fee)), (to, amount)] + ([(FEES, fee)] if fee else [])
-                if not self._post(q, c, request_id, "pay", nick, to, amount, legs, fee=fee, room=room,
-                                  debit_first=(nick, amount + fee)):
-                    raise _Refused("overdraft")
-                limit = int(room.settings["daily_limit_fen"])
-                if limit:
-                    spent = q("""SELECT COALESCE(SUM(amount), 0) FROM events WHERE room = ? AND kind = 'pay'
-                                 AND actor = ? AND round_no = ? AND epoch = (SELECT epoch FROM rooms WHERE code = ?)""",
-                              (c, nick, room.round_no, c)).fetchall()[0][0]
-                    if int(spent) > limit:
-                        raise _Refused("daily_limit")
+                body(q, c, room, nick, pub_hex, request_id)
             return True
         except _Refused as refused:
-            return self._reject(c, locals().get("nick", "?"), "pay", refused.reason)
+            return self._reject(c, nick, kind, refused.reason)
         except Exception as exc:  # noqa: BLE001 - a unique-key race: the same request id posted meanwhile
             if _is_unique_violation(exc):
                 return True
             raise
+
+    def transfer(self, code: str, token: str, to_nickname: str, amount_fen: int, request_id: str,
+                 signature: bytes) -> bool:
+        """Post a signed payment; True if posted now or already posted under this request id.
+
+        Checks, in order: room exists, is open and plays payments in an open round; the token names a seat;
+        the signature verifies against the seat's public key over ``transfer_message``; the payee exists and
+        is not the payer; the amount is within bounds; the balance covers amount + fee (fee = amount ×
+        fee_bps / 10 000, rounded down); the limit per student and round holds.  A refusal returns False and
+        records its reason (``self.last_reason``)."""
+        try:
+            amount = check_amount(amount_fen)
+        except InputError:
+            amount = 0
+
+        def body(q, c, room, nick, pub_hex, rid):
+            msg = transfer_message(c, nick, to_nickname, amount, rid)
+            if not crypto.verify(bytes.fromhex(pub_hex), msg, bytes(signature or b"")):
+                raise _Refused("bad_signature")
+            to = str(to_nickname)
+            if to != MERCHANT and not q("SELECT 1 FROM seats WHERE room = ? AND nickname = ?", (c, to)).fetchall():
+                raise _Refused("unknown_payee")
+            if to == nick:
+                raise _Refused("self_payment")
+            fee = amount * int(room.settings["fee_bps"]) // 10_000
+            self._lock(q, c, [nick, to, FEES])
+            legs = [(nick, -(amount + fee)), (to, amount)] + ([(FEES, fee)] if fee else [])
+            if not self._post(q, c, rid, "pay", nick, to, amount, legs, fee=fee, room=room,
+                              debit_first=(nick, amount + fee)):
+                raise _Refused("overdraft")
+            limit = int(room.settings["daily_limit_fen"])
+            if limit:
+                spent = q("""SELECT COALESCE(SUM(amount), 0) FROM events WHERE room = ? AND kind = 'pay'
+                             AND actor = ? AND round_no = ? AND epoch = (SELECT epoch FROM rooms WHERE code = ?)""",
+                          (c, nick, room.round_no, c)).fetchall()[0][0]
+                if int(spent) > limit:
+                    raise _Refused("daily_limit")
+
+        return self._act(code, "pay", "payments", token, request_id, body, "" if amount else "bad_amount")
 
     # ---------------------------------------------------------------- mining race
     def chain(self, code: str) -> pd.DataFrame:
@@ -671,77 +682,48 @@ class Store:
         The server checks the proof of work again (hash < 2^(256−bits)) and that the parent is known.  The
         block that makes a new tip of most work (Nakamoto 2008 §4: the longest chain = most work) pays the
         reward; a block whose height is already taken on the main chain is kept as a fork (stale) and pays
-        nothing; if a fork overtakes, the rewards move with the main chain (a reorganisation)."""
-        self.last_reason = ""
-        c = normalize_code(code)
-        room = self.room(c)
-        if room is None:
-            return self._reject(c, "?", "block", "unknown_room")
-        request_id = str(request_id or "")[:80]
+        nothing; if a fork overtakes, the rewards move with the main chain (a reorganisation).  The hash covers
+        the miner's nickname, so nobody can claim a block someone else found."""
         try:
             tries = int(tries)
             nonce = None if nonce is None else int(nonce)
+            ok = 0 <= tries <= 200_000 and (nonce is None or 0 <= nonce < 2 ** 62)
         except (TypeError, ValueError, OverflowError):
-            return self._reject(c, "?", "block", "bad_amount")
-        if not (0 <= tries <= 200_000) or not request_id or (nonce is not None and not 0 <= nonce < 2 ** 62):
-            return self._reject(c, "?", "block", "bad_amount")
-        try:
-            with self._tx() as q:
-                seat = self._seat_by_token(q, c, token)
-                if seat is None:
-                    raise _Refused("unknown_seat")
-                nick = seat[0]
-                if not room.is_open:
-                    raise _Refused("closed")
-                if room.activity != "mining" or not room.round_open:
-                    raise _Refused("no_round")
-                if self._seen(q, c, request_id):
-                    return True
-                epoch = int(q("SELECT epoch FROM rooms WHERE code = ?", (c,)).fetchall()[0][0])
-                if self.pg:
-                    q("""INSERT INTO tries (room, epoch, nickname, tries, presses) VALUES (?, ?, ?, ?, 1)
-                         ON CONFLICT (room, epoch, nickname) DO UPDATE SET tries = tries.tries + EXCLUDED.tries,
-                         presses = tries.presses + 1""", (c, epoch, nick, tries))
-                else:
-                    q("""INSERT INTO tries (room, epoch, nickname, tries, presses) VALUES (?, ?, ?, ?, 1)
-                         ON CONFLICT (room, epoch, nickname) DO UPDATE SET tries = tries + excluded.tries,
-                         presses = presses + 1""", (c, epoch, nick, tries))
-                if nonce is None:
-                    q("""INSERT INTO events (room, request_id, kind, actor, counterparty, amount, fee, activity,
-                         round_no, epoch, detail, created_at) VALUES (?, ?, 'tries', ?, '', ?, 0, ?, ?, ?, '', ?)""",
-                      (c, request_id, nick, tries, room.activity, room.round_no, epoch, time.time()))
-                    return True
-                bits = int(room.settings["bits"])
-                if prev_hash == genesis_hash(c):
-                    height, parent_work = 1, 0.0
-                else:
-                    parent = q("SELECT height, chainwork FROM blocks WHERE room = ? AND hash = ? AND epoch = ?",
-                               (c, prev_hash, epoch)).fetchall()
-                    if not parent:
-                        raise _Refused("unknown_parent")
-                    height, parent_work = int(parent[0][0]) + 1, float(parent[0][1])
-                h = block_hash(c, height, prev_hash, nick, nonce)
-                if not meets_bits(h, bits):
-                    raise _Refused("bad_pow")
-                if q("SELECT 1 FROM blocks WHERE room = ? AND hash = ?", (c, h)).fetchall():
-                    raise _Refused("duplicate_block")
-                self._lock(q, c, [MINT])
-                q("SELECT balance FROM balances WHERE room = ? AND account = ?" + (" FOR UPDATE" if self.pg else ""),
-                  (c, MINT))  # serialises block submissions of a room (PostgreSQL)
-                old_tip = self._main_chain(q, c, epoch)
-                q("""INSERT INTO blocks (room, hash, prev, height, miner, nonce, bits, chainwork, epoch, round_no,
-                     created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                  (c, h, prev_hash, height, nick, nonce, bits, parent_work + 2.0 ** bits, epoch, room.round_no,
-                   time.time()))
-                new_main = self._main_chain(q, c, epoch)
-                self._settle_rewards(q, c, room, old_tip, new_main, request_id, nick, h)
-            return True
-        except _Refused as refused:
-            return self._reject(c, locals().get("nick", "?"), "block", refused.reason)
-        except Exception as exc:  # noqa: BLE001
-            if _is_unique_violation(exc):
-                return True
-            raise
+            ok = False
+
+        def body(q, c, room, nick, pub_hex, rid):
+            epoch = int(q("SELECT epoch FROM rooms WHERE code = ?", (c,)).fetchall()[0][0])
+            q("""INSERT INTO tries (room, epoch, nickname, tries, presses) VALUES (?, ?, ?, ?, 1)
+                 ON CONFLICT (room, epoch, nickname) DO UPDATE SET tries = tries.tries + excluded.tries,
+                 presses = tries.presses + 1""", (c, epoch, nick, tries))
+            if nonce is None:
+                q("""INSERT INTO events (room, request_id, kind, actor, counterparty, amount, fee, activity,
+                     round_no, epoch, detail, created_at) VALUES (?, ?, 'tries', ?, '', ?, 0, ?, ?, ?, '', ?)""",
+                  (c, rid, nick, tries, room.activity, room.round_no, epoch, time.time()))
+                return
+            bits = int(room.settings["bits"])
+            if prev_hash == genesis_hash(c):
+                height, parent_work = 1, 0.0
+            else:
+                parent = q("SELECT height, chainwork FROM blocks WHERE room = ? AND hash = ? AND epoch = ?",
+                           (c, prev_hash, epoch)).fetchall()
+                if not parent:
+                    raise _Refused("unknown_parent")
+                height, parent_work = int(parent[0][0]) + 1, float(parent[0][1])
+            h = block_hash(c, height, prev_hash, nick, nonce)
+            if not meets_bits(h, bits):
+                raise _Refused("bad_pow")
+            if q("SELECT 1 FROM blocks WHERE room = ? AND hash = ?", (c, h)).fetchall():
+                raise _Refused("duplicate_block")
+            self._lock(q, c, [MINT])   # serialises a room's block submissions (PostgreSQL)
+            old_main = self._main_chain(q, c, epoch)
+            q("""INSERT INTO blocks (room, hash, prev, height, miner, nonce, bits, chainwork, epoch, round_no,
+                 created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+              (c, h, prev_hash, height, nick, nonce, bits, parent_work + 2.0 ** bits, epoch, room.round_no,
+               time.time()))
+            self._settle_rewards(q, c, room, old_main, self._main_chain(q, c, epoch), rid, nick, h)
+
+        return self._act(code, "block", "mining", token, request_id, body, "" if ok else "bad_amount")
 
     def _main_chain(self, q, code: str, epoch: int) -> dict[str, str]:
         """hash → miner of the blocks on the chain of most work (first seen wins a tie)."""
@@ -811,65 +793,41 @@ class Store:
                     grades: str = "ABCDE", min_rate: float = 0.0) -> bool:
         """A borrower's request (side 'borrow', at the rate of the seat's grade) or a lender's offer (side
         'lend'; the money moves to the platform's custody account #escrow (资金存管) until matching)."""
-        self.last_reason = ""
-        c = normalize_code(code)
-        room = self.room(c)
-        if room is None:
-            return self._reject(c, "?", "order", "unknown_room")
-        request_id = str(request_id or "")[:80]
         try:
             amount = check_amount(amount_fen)
-        except InputError:
-            return self._reject(c, "?", "order", "bad_amount")
+            rate_ok = 0 <= float(min_rate) <= 0.36
+        except (InputError, TypeError, ValueError):
+            amount, rate_ok = 0, False
         grades = "".join(sorted(set(str(grades).upper()) & set(p2p.GRADES)))
-        if side not in ("borrow", "lend") or not grades or not request_id or not (0 <= float(min_rate) <= 0.36):
-            return self._reject(c, "?", "order", "bad_amount")
-        try:
-            with self._tx() as q:
-                seat = self._seat_by_token(q, c, token)
-                if seat is None:
-                    raise _Refused("unknown_seat")
-                nick, pub_hex = seat
-                if self._seen(q, c, request_id):
-                    return True
-                if not room.is_open:
-                    raise _Refused("closed")
-                if room.activity != "p2p" or not room.round_open:
-                    raise _Refused("no_round")
-                fields = {"side": side, "amount_fen": amount, "grades": grades, "min_rate": round(float(min_rate), 4)}
-                if not crypto.verify(bytes.fromhex(pub_hex), order_message(c, nick, "order", fields, request_id),
-                                     bytes(signature or b"")):
-                    raise _Refused("bad_signature")
-                epoch = int(q("SELECT epoch FROM rooms WHERE code = ?", (c,)).fetchall()[0][0])
-                open_same = q("""SELECT COUNT(*) FROM orders WHERE room = ? AND epoch = ? AND round_no = ? AND
-                                 nickname = ? AND status = 'open'""", (c, epoch, room.round_no, nick)).fetchall()[0][0]
-                if open_same:
-                    raise _Refused("one_order")
-                grade = q("SELECT grade FROM seats WHERE room = ? AND nickname = ?", (c, nick)).fetchall()[0][0]
-                rate = p2p.grade_rates()[grade] if side == "borrow" else float(min_rate)
-                if side == "borrow":
-                    if amount > int(room.settings["max_loan_fen"]):
-                        raise _Refused("over_cap")
-                    q("""INSERT INTO events (room, request_id, kind, actor, counterparty, amount, fee, activity,
-                         round_no, epoch, detail, created_at) VALUES (?, ?, 'borrow', ?, '', ?, 0, ?, ?, ?, ?, ?)""",
-                      (c, request_id, nick, amount, room.activity, room.round_no, epoch, grade,
-                       time.time()))
-                else:
-                    self._lock(q, c, [nick, ESCROW])
-                    if not self._post(q, c, request_id, "lend", nick, ESCROW, amount,
-                                      [(nick, -amount), (ESCROW, amount)], detail=grades, room=room,
-                                      debit_first=(nick, amount)):
-                        raise _Refused("overdraft")
-                q("""INSERT INTO orders (room, request_id, epoch, round_no, nickname, side, amount, grade, rate, grades,
-                     status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')""",
-                  (c, request_id, epoch, room.round_no, nick, side, amount, grade, rate, grades))
-            return True
-        except _Refused as refused:
-            return self._reject(c, locals().get("nick", "?"), "order", refused.reason)
-        except Exception as exc:  # noqa: BLE001
-            if _is_unique_violation(exc):
-                return True
-            raise
+        ok = amount and rate_ok and side in ("borrow", "lend") and grades
+
+        def body(q, c, room, nick, pub_hex, rid):
+            fields = {"side": side, "amount_fen": amount, "grades": grades, "min_rate": round(float(min_rate), 4)}
+            if not crypto.verify(bytes.fromhex(pub_hex), order_message(c, nick, "order", fields, rid),
+                                 bytes(signature or b"")):
+                raise _Refused("bad_signature")
+            epoch = int(q("SELECT epoch FROM rooms WHERE code = ?", (c,)).fetchall()[0][0])
+            if q("""SELECT COUNT(*) FROM orders WHERE room = ? AND epoch = ? AND round_no = ? AND nickname = ?
+                    AND status = 'open'""", (c, epoch, room.round_no, nick)).fetchall()[0][0]:
+                raise _Refused("one_order")
+            grade = q("SELECT grade FROM seats WHERE room = ? AND nickname = ?", (c, nick)).fetchall()[0][0]
+            rate = p2p.grade_rates()[grade] if side == "borrow" else float(min_rate)
+            if side == "borrow":
+                if amount > int(room.settings["max_loan_fen"]):
+                    raise _Refused("over_cap")
+                q("""INSERT INTO events (room, request_id, kind, actor, counterparty, amount, fee, activity,
+                     round_no, epoch, detail, created_at) VALUES (?, ?, 'borrow', ?, '', ?, 0, ?, ?, ?, ?, ?)""",
+                  (c, rid, nick, amount, room.activity, room.round_no, epoch, grade, time.time()))
+            else:
+                self._lock(q, c, [nick, ESCROW])
+                if not self._post(q, c, rid, "lend", nick, ESCROW, amount, [(nick, -amount), (ESCROW, amount)],
+                                  detail=grades, room=room, debit_first=(nick, amount)):
+                    raise _Refused("overdraft")
+            q("""INSERT INTO orders (room, request_id, epoch, round_no, nickname, side, amount, grade, rate, grades,
+                 status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')""",
+              (c, rid, epoch, room.round_no, nick, side, amount, grade, rate, grades))
+
+        return self._act(code, "order", "p2p", token, request_id, body, "" if ok else "bad_amount")
 
     def orders(self, code: str) -> pd.DataFrame:
         """Orders of the current epoch."""
