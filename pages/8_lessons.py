@@ -74,10 +74,11 @@ def plans() -> None:
 # =========================================================================== self-study
 def study() -> None:
     st.markdown(T("lessons.study.intro"))
-    groups = by_chapter()
-    chapter = st.selectbox(T("lessons.study.pick"), list(groups), format_func=chapter_name, key="study_chapter",
-                           persist_state="page")
-    for lesson in groups[chapter]:
+    groups = {str(c): g for c, g in by_chapter().items()}
+    names = {c: chapter_name(int(c)) for c in groups}
+    chapter = st.selectbox(T("lessons.study.pick"), list(groups), format_func=lambda c: names.get(c, c),
+                           key="study_chapter", persist_state="page")
+    for lesson in groups.get(chapter, []):
         mine = ui_lesson.progress(lesson.lesson_id)
         n = len(lesson.steps)
         with st.container(border=True):
@@ -103,7 +104,7 @@ def worksheets() -> None:
         st.warning(T("lessons.ws.unknown", lesson=str(asked)[:40]), icon="📝")
     titles = {l.lesson_id: l.t("title", LANG) for l in lessons.all_lessons()}
     chosen = st.selectbox(T("lessons.ws.pick"), ids, index=ids.index(asked) if asked in ids else 0,
-                          format_func=lambda i: titles[i], key="ws_lesson", persist_state="page")
+                          format_func=lambda i: titles.get(i, i), key="ws_lesson", persist_state="page")
     c1, c2 = st.columns(2)
     # the HTML is built only when a button is clicked (a callable), in the reader's language
     c1.download_button(f"⬇️ {T('lessons.ws.download')}", data=lambda: ui_lesson.worksheet_html(chosen, LANG),
@@ -113,6 +114,8 @@ def worksheets() -> None:
                        data=lambda: ui_lesson.worksheet_html(chosen, LANG, answer_key=True),
                        file_name=f"answer-key-{chosen}-{LANG}.html", mime="text/html", key="dl_ws_key",
                        on_click="ignore")
+    if chosen not in ids:
+        return
     lesson = lessons.load_lesson(chosen)
     with st.expander(T("lessons.ws.preview")):
         for i, step in enumerate(lesson.steps):

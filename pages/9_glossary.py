@@ -19,8 +19,8 @@ page_ids = [pid for pid in dict.fromkeys(t.page for t in glossary.terms()) if pi
 c1, c2 = st.columns([3, 1])
 query = c1.text_input(T("glossary.search"), "", max_chars=glossary.MAX_QUERY, key="q", help=T("glossary.search_help"),
                       **ui.BIND)
-page = c2.selectbox(T("glossary.page"), [None] + page_ids, key="gp",
-                    format_func=lambda p: T("glossary.all_pages") if p is None else T(f"nav.{p}"),
+page_names = {None: T("glossary.all_pages"), **{p: T(f"nav.{p}") for p in page_ids}}
+page = c2.selectbox(T("glossary.page"), [None] + page_ids, key="gp", format_func=lambda p: page_names.get(p, p),
                     persist_state="page")
 found = [t for t in glossary.search(query, page) if t.page in pages]   # a term whose page is not built yet waits
 total = len([t for t in glossary.terms() if t.page in pages])
