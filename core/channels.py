@@ -73,7 +73,13 @@ DEFAULTS = {
 
 
 def _finite(x) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and math.isfinite(float(x))
+    """A real number (not a bool) that a float can hold and that is neither infinite nor NaN."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:           # an int with more digits than a float can hold
+        return False
 
 
 def check_channel(name: str, ch: Channel) -> None:
@@ -99,8 +105,22 @@ def check_pricing(premium: float, margin: float) -> None:
             value=margin)
 
 
+def _check_reach(reach, channel: str = "") -> None:
+    require(isinstance(reach, (int, np.integer)) and not isinstance(reach, bool) and 1 <= reach <= MAX_REACH,
+            "insurance_channel_reach", f"reach must be a whole number from 1 to {MAX_REACH}", channel=channel,
+            value=str(reach)[:40], hi=MAX_REACH)
+
+
+def _check_conversion(conversion, channel: str = "") -> None:
+    require(_finite(conversion) and 0 < conversion <= 1, "insurance_channel_conversion",
+            "conversion must be in (0, 1]", channel=channel, value=str(conversion)[:40])
+
+
 def policies(reach: int, conversion: float) -> float:
-    """Policies sold: N = R × c."""
+    """Policies sold: N = R × c (reach a whole number 1 … ``MAX_REACH``, conversion in (0, 1], else
+    ``InputError``)."""
+    _check_reach(reach)
+    _check_conversion(conversion)
     return reach * conversion
 
 
@@ -118,7 +138,20 @@ def cost_per_policy(acquisition: float, conversion: float, commission: float, pr
 
 def combined_ratio(claims_ratio: float, commission: float, expense_ratio: float, acquisition: float,
                    conversion: float, premium: float) -> float:
-    """Combined ratio at premium P: CR = L + k + e + (a / c) / P  (below 1: the channel makes money)."""
+    """Combined ratio at premium P: CR = L + k + e + (a / c) / P  (below 1: the channel makes money).
+
+    Every number is checked first (``InputError``): the shares within ``RATE_BOUNDS``, a ≥ 0, c in (0, 1] and
+    0 < P ≤ ¥1,000,000 — so P is never zero."""
+    for field, value in (("claims_ratio", claims_ratio), ("commission", commission),
+                         ("expense_ratio", expense_ratio)):
+        lo, hi = RATE_BOUNDS[field]
+        require(_finite(value) and lo <= value <= hi, "insurance_channel_rate", f"{field} must be in [{lo}, {hi}]",
+                channel="", field=field, value=str(value)[:40], lo=lo, hi=hi)
+    require(_finite(acquisition) and acquisition >= 0, "insurance_channel_cost",
+            "acquisition cost must be zero or positive", channel="", value=str(acquisition)[:40])
+    _check_conversion(conversion)
+    require(_finite(premium) and 0 < premium <= 1_000_000, "insurance_channel_premium",
+            "premium must be positive (at most ¥1,000,000)", value=str(premium)[:40])
     return claims_ratio + commission + expense_ratio + acquisition_per_policy(acquisition, conversion) / premium
 
 

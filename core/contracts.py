@@ -648,8 +648,13 @@ def reserves_audit(balances: dict, reserves_fen: int, scenario: str = "honest", 
 
 
 def customer_balances(n: int, seed: int, mean_fen: int = 500_000) -> dict:
-    """``n`` customers (c01 …) with lognormal balances around ``mean_fen`` (seeded), whole fen, ≥ 1 yuan."""
+    """``n`` customers (c01 …) with lognormal balances around ``mean_fen`` (seeded), whole fen, ≥ 1 yuan.
+
+    ``mean_fen`` is a whole number of fen from ¥1 to ¥100 million (``bcf_amount``)."""
     require(isinstance(n, (int, np.integer)) and 2 <= n <= 64, "bcf_pol_size", "2..64 customers", hi=64)
+    require(isinstance(mean_fen, (int, np.integer)) and not isinstance(mean_fen, bool)
+            and 100 <= mean_fen <= 10_000_000_000, "bcf_amount", "mean balance: 100 … 10¹⁰ fen",
+            lo=100, hi=10_000_000_000, value=str(mean_fen)[:40])
     rng = np.random.default_rng(int(seed))
     raw = rng.lognormal(mean=np.log(mean_fen), sigma=0.8, size=int(n))
     return {f"c{i + 1:02d}": int(max(100, round(v))) for i, v in enumerate(raw)}

@@ -22,6 +22,19 @@ from core.errors import require
 from core.trace import Trace
 
 MAX_RESERVE = 2 ** 112 - 1              # Uniswap v2 stores reserves as uint112
+MAX_TRADES = 1_000                      # random trades one call may draw (the page offers up to 12)
+
+
+def _real(value, key: str, lo: float, hi: float, lo_open: bool = False) -> float:
+    """``float(value)`` if it is a finite real number with lo ≤ value ≤ hi (lo < value if ``lo_open``), else
+    ``InputError(key, lo=, hi=)``."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    try:
+        ok = ok and math.isfinite(float(value)) and (lo < value if lo_open else lo <= value) and value <= hi
+    except OverflowError:               # an int too large for a float
+        ok = False
+    require(ok, key, f"must be a finite number within {lo}..{hi}", value=str(value)[:40], lo=lo, hi=hi)
+    return float(value)
 
 
 def _whole(value, key: str, lo: int, hi: int) -> int:
@@ -117,7 +130,14 @@ def check_risk_params(ltv: float, threshold: float, bonus: float) -> None:
 
 
 def health_factor(collateral_units: int, price_fen: int, debt_fen: int, threshold: float) -> float:
-    """HF = collateral · price · liquidation threshold / debt (∞ without debt)."""
+    """HF = collateral · price · liquidation threshold / debt (∞ without debt).
+
+    Units, price and debt are whole numbers 0 … ``MAX_RESERVE``, the threshold a share in (0, 1); else
+    ``InputError``."""
+    collateral_units = _whole(collateral_units, "bcf_units", 0, MAX_RESERVE)
+    price_fen = _whole(price_fen, "bcf_amount", 0, MAX_RESERVE)
+    debt_fen = _whole(debt_fen, "bcf_amount", 0, MAX_RESERVE)
+    threshold = _real(threshold, "bcf_threshold", 0.0, 1.0, lo_open=True)
     return math.inf if debt_fen <= 0 else collateral_units * price_fen * threshold / debt_fen
 
 
@@ -125,8 +145,10 @@ def lending_pool(n: int, seed: int, price_fen: int, drop: float, ltv: float = 0.
                  bonus: float = 0.05, close_factor: float = 0.5) -> Trace:
     """``n`` seeded borrowers deposit collateral units and borrow at 30 %..100 % of the max LTV; the price
     falls by ``drop``; every position with HF < 1 is liquidated once (close factor of the debt repaid,
-    collateral seized with the bonus; if collateral runs out, the rest is bad debt of the pool)."""
+    collateral seized with the bonus; if collateral runs out, the rest is bad debt of the pool).
+    The close factor is a share in (0, 1] (``bcf_close_factor``)."""
     check_risk_params(ltv, threshold, bonus)
+    close_factor = _real(close_factor, "bcf_close_factor", 0.0, 1.0, lo_open=True)
     n = _whole(n, "bcf_borrowers", 1, 40)
     price = _whole(price_fen, "bcf_amount", 1, 10 ** 10)
     require(isinstance(drop, (int, float)) and 0.0 <= drop <= 0.95, "bcf_price_drop", "fall within 0..95%",
@@ -177,7 +199,14 @@ def lending_pool(n: int, seed: int, price_fen: int, drop: float, ltv: float = 0.
 
 
 def random_trades(n: int, seed: int, reserve_x: int, reserve_y: int, max_share: float = 0.05) -> list:
-    """``n`` seeded trades, each up to ``max_share`` of the starting reserve of the side paid in."""
+    """``n`` seeded trades, each up to ``max_share`` of the starting reserve of the side paid in.
+
+    ``n`` is bounded (0 … ``MAX_TRADES``, ``bcf_trades``), reserves are whole units 1 … ``MAX_RESERVE`` and the
+    share is in (0, 1]; else ``InputError``."""
+    n = _whole(n, "bcf_trades", 0, MAX_TRADES)
+    reserve_x = _whole(reserve_x, "bcf_reserve", 1, MAX_RESERVE)
+    reserve_y = _whole(reserve_y, "bcf_reserve", 1, MAX_RESERVE)
+    max_share = _real(max_share, "bcf_share", 0.0, 1.0, lo_open=True)
     rng = np.random.default_rng(int(seed))
     names = ["ann", "bo", "chen", "dev", "eli", "fang"]
     out = []

@@ -18,6 +18,7 @@ Rule changes that shaped the series (NetsUnion, reserve custody, caps on Yu'e Ba
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,11 +87,30 @@ def cagr(first: float, last: float, years: float) -> float:
     """Compound annual growth rate: (last ÷ first)^(1 ÷ years) − 1.
 
     The constant yearly rate that turns ``first`` into ``last`` in ``years`` years (e.g. Brealey, Myers & Allen,
-    *Principles of Corporate Finance*, ch. 2).  A fall to zero gives −100 %."""
+    *Principles of Corporate Finance*, ch. 2).  A fall to zero gives −100 %.  Every input must be a finite
+    number (``not_finite``); a rate too large for a float (a tiny first figure, a huge last one or a
+    vanishing interval) is refused (``impact_cagr_range``), never an overflow."""
+    require(all(_finite(v) for v in (first, last, years)), "not_finite", "CAGR needs finite numbers")
     require(first > 0, "impact_cagr", "CAGR needs a positive first value", first=first)
     require(last >= 0, "impact_cagr", "CAGR needs a non-negative last value", first=last)
     require(years > 0, "impact_cagr_years", "CAGR needs an interval longer than zero", years=years)
-    return (last / first) ** (1 / years) - 1
+    try:
+        rate = (last / first) ** (1 / years) - 1
+    except (OverflowError, ZeroDivisionError):   # the ratio or its power exceeds a float
+        rate = math.inf
+    require(math.isfinite(rate), "impact_cagr_range", "CAGR too large to compute", first=first, last=last,
+            years=years)
+    return rate
+
+
+def _finite(value) -> bool:
+    """A real number (not a bool) that a float can hold and that is neither infinite nor NaN."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (OverflowError, TypeError, ValueError):
+        return False
 
 
 def share(part: float, other: float) -> float:

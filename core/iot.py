@@ -32,6 +32,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from core import crypto
@@ -47,6 +48,8 @@ CHECKS = ("registered", "signature", "not_revoked", "counter", "per_tx", "daily"
 #: the reason a decision carries: "accepted", or the name of the first failed check
 REASONS = ("accepted",) + CHECKS
 MAX_FEN = 10_000_000          # ¥100,000: the largest limit or balance the simulation takes
+MAX_DAYS = 36_525             # a hundred years: the latest order time the scenario's clock shows
+MAX_MINUTE = MAX_DAYS * MINUTES_PER_DAY
 
 
 # ---------------------------------------------------------------- keys and orders
@@ -58,7 +61,14 @@ def device_private_key(seed: int, who: str = "device") -> int:
 
 
 def clock(minute: int) -> str:
-    """Minutes after the scenario's first midnight → ISO time ``2026-11-30T07:40``."""
+    """Minutes after the scenario's first midnight → ISO time ``2026-11-30T07:40``.
+
+    ``minute`` is a whole number 0 … ``MAX_MINUTE`` (a hundred years): before the start is ``payments_iot_time``,
+    beyond the bound ``payments_iot_time_range`` — never a date past the calendar's end."""
+    require(isinstance(minute, (int, np.integer)) and not isinstance(minute, bool) and minute >= 0,
+            "payments_iot_time", "time must be a non-negative minute")
+    require(minute <= MAX_MINUTE, "payments_iot_time_range", "time beyond a hundred years",
+            days=MAX_DAYS, hi=MAX_MINUTE)
     day, rest = divmod(int(minute), MINUTES_PER_DAY)
     return f"{_date(day)}T{rest // 60:02d}:{rest % 60:02d}"
 
@@ -324,9 +334,24 @@ def simulate(seed: int = 42, per_tx_limit_fen: int = 10_000, daily_limit_fen: in
     return trace
 
 
+_META = ("balance_fen", "balances", "start_total_fen", "final_total_fen")
+
+
+def _rows(trace: Trace) -> list:
+    """The order rows of a run made by ``simulate`` (its last step's state), or ``payments_iot_trace``."""
+    ok = isinstance(trace, Trace) and len(trace) > 0 and isinstance(trace.meta, dict) \
+        and all(k in trace.meta for k in _META) and isinstance(trace.meta["balances"], dict) \
+        and OWNER in trace.meta["balances"] and isinstance(trace[-1].state, dict) \
+        and isinstance(trace[-1].state.get("rows"), list) \
+        and all(isinstance(r, dict) and {"decision", "amount_fen"} <= set(r) for r in trace[-1].state["rows"])
+    require(ok, "payments_iot_trace", "not a run of iot.simulate")
+    return trace[-1].state["rows"]
+
+
 def summary(trace: Trace) -> dict:
-    """Counts of this run: orders, accepted (and fen), refusals by reason, first and last wallet, totals."""
-    rows = trace[-1].state["rows"]
+    """Counts of this run: orders, accepted (and fen), refusals by reason, first and last wallet, totals.
+    ``trace`` must be a run of ``simulate`` (``payments_iot_trace`` otherwise)."""
+    rows = _rows(trace)
     by_reason = {reason: sum(r["decision"] == reason for r in rows) for reason in REASONS}
     return {"orders": len(rows), "by_reason": by_reason,
             "accepted_fen": sum(r["amount_fen"] for r in rows if r["decision"] == "accepted"),
@@ -337,6 +362,6 @@ def summary(trace: Trace) -> dict:
 
 def run_frame(trace: Trace) -> pd.DataFrame:
     """One row per order of the run (for the CSV download): time, sender, merchant, amount (fen), counter,
-    decision, spent that day and wallet after it."""
-    return pd.DataFrame(trace[-1].state["rows"], columns=["time", "who", "merchant", "amount_fen", "counter",
+    decision, spent that day and wallet after it.  ``trace`` must be a run of ``simulate``."""
+    return pd.DataFrame(_rows(trace), columns=["time", "who", "merchant", "amount_fen", "counter",
                                                           "decision", "spent_today_fen", "wallet_fen"])

@@ -14,7 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from core.errors import require
-from core.lending import equal_installment_schedule
+from core.lending import MAX_PRINCIPAL, equal_installment_schedule
+
+MAX_PRINCIPAL_FEN = int(MAX_PRINCIPAL * 100)     # ¥100 million, the lending module's own ceiling
 
 
 def check_book(n: int, group: int, p: float, months: int) -> None:
@@ -30,10 +32,14 @@ def group_lending(n: int = 200, group: int = 5, p: float = 0.9, shock: float = 0
                   seed: int = 7) -> dict:
     """Simulate the book month by month under both rules with the *same* draws; returns repayment
     rates (instalments collected / due), per-month collection, loss in fen and what group members paid
-    for each other."""
+    for each other.  Bad input (sizes, probabilities, cover, a principal beyond 1 fen … ¥100 million) raises
+    ``InputError``."""
     check_book(n, group, p, months)
     require(0.0 <= shock <= 1.0 and 0.0 <= hit <= 1.0, "bcf_prob", "probability within 0..100%", lo=0, hi=1)
     require(isinstance(cover, (int, np.integer)) and 0 <= cover <= 9, "bcf_cover", "0..9", lo=0, hi=9)
+    require(isinstance(principal_fen, (int, np.integer)) and not isinstance(principal_fen, bool)
+            and 1 <= principal_fen <= MAX_PRINCIPAL_FEN, "bcf_amount", "principal: 1 … 10¹⁰ fen",
+            lo=1, hi=MAX_PRINCIPAL_FEN, value=str(principal_fen)[:40])
     n = int(n) - int(n) % int(group)          # whole groups only
     sched = equal_installment_schedule(principal_fen / 100.0, annual_rate, int(months))
     pay = np.round(sched["payment"].to_numpy() * 100).astype(np.int64)

@@ -26,6 +26,7 @@ from core.trace import Trace
 DATA = Path(__file__).resolve().parent.parent / "data"
 COLUMNS = ("date", "category", "title_zh", "title_en", "source")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def plot_date(text: str) -> str:
@@ -63,8 +64,15 @@ def read_milestones(path: Path | str, categories: tuple[str, ...] | None = None)
 
 
 def load_milestones(name: str, categories: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """``read_milestones(data/<name>.csv, categories)``."""
-    return read_milestones(DATA / f"{name}.csv", categories)
+    """``read_milestones(data/<name>.csv, categories)``.
+
+    ``name`` is a table of ``data/`` (lower-case letters, digits and ``_``, at most 64); any other name, or one
+    without a file, is ``timeline_table`` — never a path outside ``data/`` or an operating-system error."""
+    ok = isinstance(name, str) and bool(_NAME.fullmatch(name))
+    path = DATA / f"{name}.csv" if ok else None
+    require(ok and path.is_file(), "timeline_table", "no milestone table of that name",
+            name=str(name)[:40])
+    return read_milestones(path, categories)
 
 
 def year_span(df: pd.DataFrame) -> tuple[int, int]:
