@@ -436,12 +436,25 @@ def _amm(p: dict) -> dict:
             "il": defi.impermanent_loss(float(p.get("move", 2.0)))}
 
 
+def _channels(p: dict) -> dict:
+    """Sales channels at premium P and margin m with the page's starting channels (channels.funnel): how many make
+    money, and the break-even premium of the cheapest and the dearest way to sell."""
+    from core import channels
+    premium, margin = float(p.get("cprem", 300.0)), float(p.get("cmar", 5)) / 100
+    df = channels.funnel(channels.DEFAULTS, premium, margin).set_index("channel")
+    return {"premium": premium, "winners": int((df["result_per_policy"] > 0).sum()),
+            "embedded_cost": float(df.loc["embedded", "cost_per_policy"]),
+            "agent_cost": float(df.loc["agent", "cost_per_policy"]),
+            "embedded_be": float(df.loc["embedded", "break_even_premium"]),
+            "agent_be": float(df.loc["agent", "break_even_premium"])}
+
+
 #: answer computers a step may name; each takes the step's params and returns named numbers
 ANSWERS = {
     "payments_fee": _payments_fee, "switch_links": _switch_links, "crossborder": _crossborder,
     "biometric_eer": _biometric_eer, "loan_cost": _loan_cost, "micro_premium": _micro_premium, "ruin": _ruin,
     "delay": _delay, "expected_tries": _expected_tries, "chain_work": _chain_work, "race": _race,
-    "merkle": _merkle, "supply": _supply, "aml_line": _aml_line, "amm": _amm,
+    "merkle": _merkle, "supply": _supply, "aml_line": _aml_line, "amm": _amm, "channels": _channels,
 }
 
 
