@@ -83,7 +83,9 @@ def main() -> None:
                 if "view=lecturer" in path:     # type the PIN the way a lecturer does
                     page.get_by_label("PIN", exact=False).locator("visible=true").last.fill("2026")
                     page.keyboard.press("Enter")
-                    page.wait_for_timeout(4000)
+                    page.get_by_text("Round controls" if lang == "en" else "轮次控制").wait_for(timeout=60_000)
+                    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+                    page.wait_for_timeout(2500)
                 page.screenshot(path=str(out / f"classroom-{lang}-{name}.png"), full_page=True)
                 ctx.close()
         browser.close()
