@@ -3,6 +3,7 @@
 Only the open tab runs (``ui.sections``): each tab is a function below, in the order of the lesson.
 """
 import time
+from contextlib import contextmanager
 
 import numpy as np
 import streamlit as st
@@ -25,11 +26,19 @@ ui.header("payments")
 
 def intro(key: str) -> None:
     """A tab's explanation; in presenter mode it folds away so the projected screen stays short."""
-    if ui.presenter():
-        with st.expander(T("payments.explanation")):
-            st.markdown(T(key))
-    else:
-        st.markdown(T(key))
+    ui.explain(T(key), T("payments.explanation"))
+
+
+@contextmanager
+def refusal():
+    """The platform refusing (a wrong or expired code, a bad ID, an overdraft, a tampered message) is the lesson
+    working, not an app error: its translated reason as a warning.  Anything else goes on to ``ui.guard``."""
+    try:
+        yield
+    except InputError as exc:
+        if not T.has(f"errors.{exc.key}"):
+            raise
+        st.warning(T(f"errors.{exc.key}", **exc.params), icon="🛑")
 
 
 def scenario_seed() -> int:
@@ -67,13 +76,18 @@ def lifecycle() -> None:
     sent = crypto.totp(secret, now)
     code = {"correct": sent, "wrong": f"{(int(sent) + 137) % 1_000_000:06d}",
             "expired": crypto.totp(secret, now - 180)}[typed]
+    trace = None
     with ui.guard():
-        trace = payments.lifecycle_trace(seed, id_number, card, code, now, 500_000, round(top_up * 100),
-                                         round(pay * 100), round(refund * 100), fee_bp, int(limit) * 100)
-        st.session_state["pay_life_trace"] = trace
-    trace = st.session_state.get("pay_life_trace")
-    if trace is None:   # the very first scenario was refused: show the sample one
-        trace = payments.lifecycle_trace(seed, now=now)
+        with refusal():
+            trace = payments.lifecycle_trace(seed, id_number, card, code, now, 500_000, round(top_up * 100),
+                                             round(pay * 100), round(refund * 100), fee_bp, int(limit) * 100)
+    if trace is not None:     # a refusal replaces the picture: no earlier run stays on screen as if it were this one
+        lifecycle_run(trace)
+    try_it(seed, limit)
+
+
+def lifecycle_run(trace) -> None:
+    """The accepted scenario: the ledger player, what happened, its source and download."""
     ui.step_player(trace, draw.draw_ledger_step, key="pay_life")
     final = trace.meta["platform"]
     settle = trace[5].params
@@ -87,6 +101,9 @@ def lifecycle() -> None:
     ui.download_csv(payments.ledger_frame(final), "payments-ledger.csv", key="dl_life",
                     label=T("payments.life.download"))
 
+
+def try_it(seed: int, limit: int) -> None:
+    """The student's own books: one operation at a time, a refusal leaves them untouched."""
     st.markdown(f"#### {T('payments.try.heading')}")
     st.markdown(T("payments.try.intro"))
     # this visitor's own books (session state, not a shared cache): each operation replaces them with a copy
@@ -113,21 +130,24 @@ def lifecycle() -> None:
         with ui.guard():
             trial = plat.copy()                       # work on a copy: a refusal leaves the books untouched
             fen = round(amount * 100)
-            if op == "top_up":
-                trial.top_up("u0", fen)
-            elif op == "pay":
-                trial.pay("u0", "m0", fen)
-            elif op == "settle":
-                trial.next_day()
-                trial.settle()
-            elif op == "refund":
-                if not trial.payments:
-                    raise InputError("payments_no_payment", "no payment to refund", pid=1)
-                trial.refund(trial.payments[-1].pid, fen)
-            else:
-                trial.withdraw("u0", fen)
-            st.session_state["pay_try"] = plat = trial
-            st.session_state["pay_try_msg"] = (op, fen)
+            with refusal():
+                if op == "top_up":
+                    trial.top_up("u0", fen)
+                elif op == "pay":
+                    trial.pay("u0", "m0", fen)
+                elif op == "settle":
+                    trial.next_day()
+                    trial.settle()
+                elif op == "refund":
+                    if not trial.payments:
+                        raise InputError("payments_no_payment", "no payment to refund", pid=1)
+                    trial.refund(trial.payments[-1].pid, fen)
+                else:
+                    trial.withdraw("u0", fen)
+                st.session_state["pay_try"] = plat = trial
+                st.session_state["pay_try_msg"] = (op, fen)
+            if st.session_state.get("pay_try") is not trial:    # refused: the last success's message goes too
+                st.session_state["pay_try_msg"] = None
     with c2:
         if st.session_state.get("pay_try_msg"):
             done, fen = st.session_state["pay_try_msg"]
@@ -220,23 +240,36 @@ def encryption() -> None:
     gcm = gcm_steps(seed, message, changed_at, xor or 1)
     tampered = gcm.meta["received"]
     st.markdown(f"**{T('payments.enc.plaintext')}**")
-    st.code(message.decode(), language="json")
+    st.code(message.decode(), language="json", wrap_lines=True)
     k1, k2 = st.columns(2)
     k1.markdown(f"**{T('payments.enc.key')}** `{box['key'].hex()}`")
     k2.markdown(f"**{T('payments.enc.nonce')}** `{box['nonce'].hex()}` · **{T('payments.enc.tag')}** "
                 f"`{box['tag'].hex()}`")
-    ui.step_player(gcm, draw.draw_bytes_step, key="pay_gcm")
-    accepted = None
-    with ui.guard():
-        accepted = payments.receive_payment(box, tampered)
-    if accepted is not None:
-        st.success(T("payments.enc.accepted", amount_fen=accepted["amount_fen"], payee=accepted["payee"]))
-    else:
-        naive = payments.unauthenticated_view(message, ct, tampered).decode("utf-8", errors="replace")
-        st.markdown(f"**{T('payments.enc.naive')}**")
-        st.code(naive, language="json")
-    ui.what_happened(T("payments.enc.happened", n=len(message), ct=len(ct), tag=len(box["tag"]) * 8,
-                       result=T("payments.enc.result_ok") if accepted is not None else T("payments.enc.result_refused")))
+    last = gcm[len(gcm) - 1]
+
+    def draw_gcm(step) -> None:
+        """The byte strips of this step; the bank's verdict and what happened only when the player reaches it."""
+        draw.draw_bytes_step(step, changed_at if changed_at is not None else digit_at)
+        if step is not last:
+            st.caption(T("payments.enc.verdict_wait"))
+            return
+        accepted = None
+        try:
+            accepted = payments.receive_payment(box, tampered)
+        except InputError as exc:     # a tamper caught is the lesson working: a warning, not an app error
+            st.warning(T(f"errors.{exc.key}", **exc.params), icon="🛡️")
+        if accepted is not None:
+            st.success(T("payments.enc.accepted", amount_fen=accepted["amount_fen"], payee=accepted["payee"]),
+                       icon="✅")
+        else:
+            naive = payments.unauthenticated_view(message, ct, tampered).decode("utf-8", errors="replace")
+            st.markdown(f"**{T('payments.enc.naive')}**")
+            st.code(naive, language="json", wrap_lines=True)
+        ui.what_happened(T("payments.enc.happened", n=len(message), ct=len(ct), tag=len(box["tag"]) * 8,
+                           result=T("payments.enc.result_ok") if accepted is not None
+                           else T("payments.enc.result_refused")))
+
+    ui.step_player(gcm, draw_gcm, key="pay_gcm")
     ui.takeaway(T("payments.enc.takeaway"))
 
 

@@ -17,11 +17,7 @@ from ui.i18n import format_yuan
 
 T = ui.frame("insurance")
 ui.header("insurance")
-if ui.presenter():      # presenter mode keeps the screen short: the lecturer tells the story
-    with st.expander(T("insurance.intro_label")):
-        st.markdown(T("insurance.intro"))
-else:
-    st.markdown(T("insurance.intro"))
+ui.explain(T("insurance.intro"), T("insurance.intro_label"))  # folded in presenter mode
 
 
 def fact_note(topic: str) -> None:
@@ -39,7 +35,7 @@ def remember(section: str, controls: list[str], numbers: dict) -> None:
 # ================================================================== 1. pricing a micro-policy
 def price() -> None:
     st.subheader(T("insurance.price.heading"))
-    st.markdown(T("insurance.price.intro"))
+    ui.explain(T("insurance.price.intro"), T("insurance.explanation"))
     c1, c2, c3, c4 = st.columns(4)
     p_pct = c1.slider(T("insurance.price.p"), 0.5, 30.0, 3.0, 0.5, key="p", format="%.1f%%",
                       help=T("insurance.price.p_help"), **ui.BIND)
@@ -103,7 +99,7 @@ def price() -> None:
 # ================================================================== 2. solvency and ruin
 def ruin() -> None:
     st.subheader(T("insurance.ruin.heading"))
-    st.markdown(T("insurance.ruin.intro"))
+    ui.explain(T("insurance.ruin.intro"), T("insurance.explanation"))
     c1, c2, c3, c4 = st.columns(4)
     u0 = c1.slider(T("insurance.ruin.u"), 0.0, 100.0, 10.0, 1.0, key="u", help=T("insurance.ruin.u_help"), **ui.BIND)
     theta = c2.slider(T("insurance.ruin.theta"), 0.0, 1.0, 0.3, 0.05, key="th", help=T("insurance.ruin.theta_help"),
@@ -181,7 +177,7 @@ def ruin() -> None:
 # ================================================================== 3. parametric insurance / smart contract
 def param() -> None:
     st.subheader(T("insurance.param.heading"))
-    st.markdown(T("insurance.param.intro"))
+    ui.explain(T("insurance.param.intro"), T("insurance.explanation"))
     c1, c2, c3, c4 = st.columns(4)
     n_fl = c1.slider(T("insurance.param.n"), 5, 60, 30, 1, key="nf", help=T("insurance.param.n_help"), **ui.BIND)
     p_late = c2.slider(T("insurance.param.p_late"), 5, 80, 35, 5, key="pl", format="%d%%",
@@ -263,7 +259,7 @@ def param() -> None:
 # ================================================================== 4. mutual aid
 def mutual() -> None:
     st.subheader(T("insurance.mutual.heading"))
-    st.markdown(T("insurance.mutual.intro"))
+    ui.explain(T("insurance.mutual.intro"), T("insurance.explanation"))
     c1, c2, c3, c4 = st.columns(4)
     members0 = c1.number_input(T("insurance.mutual.members0"), 10_000, 50_000_000, 1_000_000, 100_000, key="m0",
                                help=T("insurance.mutual.members0_help"), **ui.BIND)
@@ -335,7 +331,7 @@ def mutual() -> None:
 # ================================================================== 5. usage-based pricing
 def ubi() -> None:
     st.subheader(T("insurance.ubi.heading"))
-    st.markdown(T("insurance.ubi.intro"))
+    ui.explain(T("insurance.ubi.intro"), T("insurance.explanation"))
     c1, c2, c3, c4 = st.columns(4)
     brakes = c1.slider(T("insurance.ubi.brakes"), 0.0, 15.0, 2.0, 0.5, key="ins_brakes", persist_state="page",
                        help=T("insurance.ubi.brakes_help"))
@@ -438,11 +434,7 @@ def channel_values(name: str) -> tuple:
 
 def channels() -> None:
     st.subheader(T("insurance.channels.heading"))
-    if ui.presenter():                  # on a projector the formulas wait behind one click
-        with st.expander(T("insurance.channels.intro_label")):
-            st.markdown(T("insurance.channels.intro"))
-    else:
-        st.markdown(T("insurance.channels.intro"))
+    ui.explain(T("insurance.channels.intro"), T("insurance.channels.intro_label"))
     c1, c2 = st.columns(2)
     premium = c1.number_input(T("insurance.channels.premium"), 0.1, 10_000.0, 300.0, 0.1, key="cprem", format="%.2f",
                               help=T("insurance.channels.premium_help"), **ui.BIND)
@@ -558,7 +550,7 @@ HISTORY_AREAS = ("sales", "product", "company", "mutual", "regulation")
 
 def history() -> None:
     st.subheader(T("insurance.history.heading"))
-    st.markdown(T("insurance.history.intro"))
+    ui.explain(T("insurance.history.intro"), T("insurance.explanation"))
     view = tline.show("insurance_history", HISTORY_AREAS, prefix="insurance.history", key="ins_hist",
                       years_param="hy")
     if view is not None:

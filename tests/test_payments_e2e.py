@@ -28,7 +28,7 @@ def test_overdraft_is_refused_and_tampering_fails_in_the_browser(server, browser
     amount.press("Enter")
     _idle(page)
     page.get_by_role("button", name="Post it").click()
-    error = page.locator('[data-testid="stAlertContentError"]')
+    error = page.locator('[data-testid="stAlertContentWarning"]')     # a refusal is a lesson, not an app error
     error.first.wait_for(timeout=60_000)
     texts = error.all_inner_texts()
     assert any("Refused" in t and "Nothing was posted" in t for t in texts), texts
@@ -38,6 +38,8 @@ def test_overdraft_is_refused_and_tampering_fails_in_the_browser(server, browser
     page.locator('[role="tab"]').nth(2).click()                                  # encryption
     _idle(page)
     page.get_by_text("raise the amount (change its first digit to 9)").click()
+    _idle(page)
+    page.get_by_role("button", name="⏭").first.click()                         # the verdict is the last step's
     _idle(page)
     error.first.wait_for(timeout=60_000)
     assert any("Authentication failed" in t for t in error.all_inner_texts())

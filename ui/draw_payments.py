@@ -481,30 +481,47 @@ def reference_lines(fig: go.Figure, lines: list[tuple[float, str, str, str]], ve
     return fig
 
 
-def draw_bytes_step(step) -> None:
-    """The message as byte strips: plaintext (characters), ciphertext sent and received (hex); a changed byte boxed."""
+#: bytes drawn at once: 16 cells stay readable on a phone (≈20 px each) and on a projector
+BYTE_WINDOW = 16
+
+
+def byte_window(n: int, centre: int, width: int = BYTE_WINDOW) -> tuple[int, int]:
+    """The ``width`` bytes [start, stop) of an ``n``-byte message around byte ``centre``."""
+    start = max(0, min(n - width, centre - width // 2))
+    return start, min(n, start + width)
+
+
+def draw_bytes_step(step, centre: int = 0) -> None:
+    """The message as byte strips around byte ``centre`` (the changed byte, or the amount): plaintext
+    (characters), ciphertext sent and received (hex); a changed byte boxed."""
     s = step.state
-    chart(bytes_figure(tuple(s["rows"]), tuple(s[row] for row in s["rows"]), len(s["plain"]), s["changed"]))
+    n = len(s["plain"])
+    start, stop = byte_window(n, centre)
+    chart(bytes_figure(tuple(s["rows"]), tuple(bytes(s[row][start:stop]) for row in s["rows"]), start, s["changed"]))
+    st.caption(translator()("payments.enc.window", a=start, b=stop - 1, n=n))
 
 
 @figure
-def bytes_figure(rows: tuple, strips: tuple, n: int, changed: int | None) -> go.Figure:
-    """One heatmap row of bytes per strip (``rows`` names them: plain, sent, received), byte ``changed`` boxed."""
+def bytes_figure(rows: tuple, strips: tuple, start: int, changed: int | None) -> go.Figure:
+    """One heatmap row of bytes per strip (``rows`` names them: plain, sent, received), starting at byte
+    ``start`` of the message; byte ``changed`` boxed."""
     T = translator()
     z, text = [], []
     for row, data in zip(rows, strips):
         z.append(list(data))
         text.append([chr(b) if row == "plain" and 32 <= b < 127 else f"{b:02x}" for b in data])
-    fig = go.Figure(go.Heatmap(z=z, text=text, texttemplate="%{text}", textfont=dict(size=10),
-                               y=[T(f"payments.enc.row.{r}") for r in rows], x=list(range(n)), showscale=False,
-                               colorscale=[[0, "#DCE9F5"], [1, "#7FB2DA"]], zmin=0, zmax=255, xgap=1, ygap=3,
-                               hovertemplate="%{y} · byte %{x}: %{text}<extra></extra>"))
-    if changed is not None:
+    width = len(strips[0]) if strips else 0
+    fig = go.Figure(go.Heatmap(z=z, text=text, texttemplate="%{text}", textfont=dict(size=14),
+                               y=[T(f"payments.enc.row.{r}") for r in rows], x=list(range(start, start + width)),
+                               showscale=False, colorscale=[[0, "#DCE9F5"], [1, "#7FB2DA"]], zmin=0, zmax=255,
+                               xgap=2, ygap=3,
+                               hovertemplate="%{y} · " + T("payments.enc.axis_byte") + " %{x}: %{text}<extra></extra>"))
+    if changed is not None and start <= changed < start + width:
         i = changed
         fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=len(rows) - 0.5,
                       line=dict(color="#D55E00", width=3))
-    fig.update_layout(height=90 + 45 * len(rows), yaxis=dict(autorange="reversed"),
-                      xaxis=dict(title=T("payments.enc.axis_byte"), dtick=8))
+    fig.update_layout(height=110 + 50 * len(rows), yaxis=dict(autorange="reversed"),
+                      xaxis=dict(title=T("payments.enc.axis_byte"), dtick=2))
     return fig
 
 

@@ -60,6 +60,16 @@ def what_happened(text: str) -> None:
     st.success(f"**{T('common.what_happened')}** {text}", icon="🔎")
 
 
+def explain(text: str, label: str) -> None:
+    """A tab's long explanation: shown as it is, folded behind ``label`` in presenter mode (the projected
+    screen stays short; the lecturer tells the story).  Every page folds its explanations this way."""
+    if presenter():
+        with st.expander(label):
+            st.markdown(text)
+    else:
+        st.markdown(text)
+
+
 def takeaway(text: str) -> None:
     """The one-line takeaway of a tab."""
     T = translator()
