@@ -17,6 +17,22 @@ T = ui.frame("lending")
 ui.header("lending")
 
 
+def intro(key: str) -> None:
+    """A tab's explanation; in presenter mode it folds away so the projected screen stays short."""
+    if ui.presenter():
+        with st.expander(T("lending.explanation")):
+            st.markdown(T(key))
+    else:
+        st.markdown(T(key))
+
+
+def run_summary(text: str, steps: int, at_end: bool) -> None:
+    """The 'what just happened' of a whole step-player run: folded, and marked as the run's summary, until the
+    player reaches the last step, so it does not give away what the steps are about to show."""
+    with st.expander(T("lending.run_summary", n=steps), expanded=at_end, icon="🏁"):
+        ui.what_happened(text)
+
+
 def feature_name(short: str) -> str:
     return draw.feature_name(short, T)
 
@@ -62,7 +78,7 @@ def figures(section: str) -> dict:
 def score() -> None:
     summary = figures("score")
     st.subheader(T("lending.score.heading"))
-    st.markdown(T("lending.score.intro"))
+    intro("lending.score.intro")
     c1, c2, c3, c4 = st.columns(4)
     seed = c1.number_input(T("lending.score.seed"), 0, 9999, 42, step=1, key="seed",
                            help=T("lending.score.seed_help"), **ui.BIND)
@@ -86,14 +102,14 @@ def score() -> None:
             for f in card.features:
                 st.session_state[f"lend_prof_{f}"] = row[f] if credit.FEATURES[f][1] == "cat" else int(row[f])
 
-        st.markdown(f"#### {T('lending.score.profile')}")
-        r1, r2 = st.columns([1, 3], vertical_alignment="bottom")
+        form = st.expander(T("lending.score.profile"), icon="📝")
+        r1, r2 = form.columns([1, 3], vertical_alignment="bottom")
         r1.number_input(T("lending.score.row"), 1, len(data), 1, key="lend_row", persist_state="page",
                         help=T("lending.score.row_help"))
         r2.button(T("lending.score.load"), key="lend_load", on_click=load_row, help=T("lending.score.load_help"))
         first = data.iloc[0]
         profile = {f: first[f] for f in credit.FEATURES}
-        cols = st.columns(4)
+        cols = form.columns(4)
         for n, f in enumerate(card.features):
             col = cols[n % 4]
             key = f"lend_prof_{f}"
@@ -179,7 +195,7 @@ def score() -> None:
 def match() -> None:
     summary = figures("match")
     st.subheader(T("lending.match.heading"))
-    st.markdown(T("lending.match.intro"))
+    intro("lending.match.intro")
     c1, c2, c3, c4, c5 = st.columns(5)
     mseed = c1.number_input(T("lending.match.seed"), 0, 9999, 7, key="mseed", help=T("lending.match.seed_help"),
                             **ui.BIND)
@@ -197,24 +213,31 @@ def match() -> None:
     ui.sync_url(note=note, cap=cap)
     st.info(T("lending.match.rule", note=int(note), cap=int(cap)))
     loans_df, inv_df = draw.market(int(mseed), int(n_loans), int(n_inv))
-    lcol, icol = st.columns([2, 3])
-    lcol.markdown(f"**{T('lending.match.loans_title')}**")
-    lcol.dataframe(loans_df.rename(columns=lambda c: T(f"lending.match.col.{c}")), hide_index=True, width="stretch",
-                   column_config={T("lending.match.col.rate"): st.column_config.NumberColumn(format="percent")})
-    icol.markdown(f"**{T('lending.match.bids_title')}**")
-    edited = icol.data_editor(
-        inv_df, hide_index=True, width="stretch", key=f"lend_bids_{mseed}_{n_inv}", disabled=["investor"],
+    # one above the other (side by side, a projector cut both tables' last columns off); in the editor the
+    # columns a student edits come first and are narrow, so a phone shows them without scrolling sideways
+    st.markdown(f"**{T('lending.match.loans_title')}**")
+    st.dataframe(loans_df.rename(columns=lambda c: T(f"lending.match.col.{c}")), hide_index=True, width="stretch",
+                 column_config={T("lending.match.col.rate"): st.column_config.NumberColumn(format="percent"),
+                                T("lending.match.col.amount"): st.column_config.NumberColumn(format="localized")})
+    st.markdown(f"**{T('lending.match.bids_title')}**")
+    # the investor's name is the (pinned, read-only) index: it stays in view while a phone scrolls sideways
+    edited = st.data_editor(
+        inv_df.set_index("investor"), width="stretch", key=f"lend_bids_{mseed}_{n_inv}",
+        column_order=["bid", "min_rate", "grades", "cash"],
         column_config={
-            "investor": st.column_config.TextColumn(T("lending.match.col.investor")),
+            "_index": st.column_config.TextColumn(T("lending.match.col.investor"), width="small"),
             "cash": st.column_config.NumberColumn(T("lending.match.col.cash"), min_value=0, max_value=10_000_000,
-                                                  step=1000, help=T("lending.match.cash_help")),
+                                                  step=1000, format="localized", width="small",
+                                                  help=T("lending.match.cash_help")),
             "bid": st.column_config.NumberColumn(T("lending.match.col.bid"), min_value=0, max_value=10_000_000,
-                                                 step=1000, help=T("lending.match.bid_help")),
+                                                 step=1000, format="localized", width="small",
+                                                 help=T("lending.match.bid_help")),
             "min_rate": st.column_config.NumberColumn(T("lending.match.col.min_rate"), min_value=0.0, max_value=1.0,
-                                                      step=0.005, format="percent", help=T("lending.match.min_rate_help")),
-            "grades": st.column_config.TextColumn(T("lending.match.col.grades"), max_chars=5,
+                                                      step=0.005, format="percent", width="small",
+                                                      help=T("lending.match.min_rate_help")),
+            "grades": st.column_config.TextColumn(T("lending.match.col.grades"), max_chars=5, width="small",
                                                   help=T("lending.match.grades_help")),
-        })
+        }).reset_index()
     matched = None
     with ui.guard():
         matched = draw.match_run(loans_df, edited, int(note), int(cap))
@@ -230,14 +253,14 @@ def match() -> None:
         def draw_match(step) -> None:
             ui.chart(draw.match_figure(*draw.match_args(step.state), investors, loan_ids), key="lend_match_fig")
 
-        ui.step_player(trace, draw_match, key="lend_match_player")
+        at = ui.step_player(trace, draw_match, key="lend_match_player")
         done = trace[-1].params
         invested = inv_sum[inv_sum["invested"] > 0]
         summary.update({"loans_full": done["full"], "loans_partial": done["partial"], "loans_unfunded": done["none"]})
-        ui.what_happened(T("lending.match.happened", full=done["full"], partial=done["partial"], none=done["none"],
-                           n=len(lo_sum), raised=done["raised_fen"], asked=done["asked_fen"], idle=done["idle_fen"],
-                           investors=len(invested), spread=float(invested["loans_held"].mean()) if len(invested) else 0.0,
-                           most=int(inv_sum["loans_held"].max())))
+        run_summary(T("lending.match.happened", full=done["full"], partial=done["partial"], none=done["none"],
+                      n=len(lo_sum), raised=done["raised_fen"], asked=done["asked_fen"], idle=done["idle_fen"],
+                      investors=len(invested), spread=float(invested["loans_held"].mean()) if len(invested) else 0.0,
+                      most=int(inv_sum["loans_held"].max())), len(trace), at == len(trace) - 1)
         ui.download_csv(inv_sum, "lending-matching.csv", key="dl_lend_match")
     ui.takeaway(T("lending.match.takeaway"))
 
@@ -245,7 +268,7 @@ def match() -> None:
 def repay() -> None:
     summary = figures("repay")
     st.subheader(T("lending.sched.heading"))
-    st.markdown(T("lending.sched.intro"))
+    intro("lending.sched.intro")
     c1, c2, c3, c4, c5 = st.columns(5)
     principal = c1.number_input(T("lending.sched.amount"), 0.0, 10_000_000.0, 100000.0, step=1000.0, key="p",
                                 help=T("lending.sched.amount_help"), **ui.BIND)
@@ -281,7 +304,7 @@ def repay() -> None:
         both = pd.concat({T("lending.sched.installment"): a.rename(columns=cols),
                           T("lending.sched.principal"): b.rename(columns=cols)}, axis=1)
         both.index.name = T("lending.sched.axis_month")
-        st.dataframe(both.head(12), width="stretch")
+        st.dataframe(both.head(12).style.format(lambda v: ui.num(v, 2)), width="stretch")
         ui.what_happened(T("lending.sched.happened", p=p_ok, r=r_ok / 100, n=n_ok, pay=float(a["payment"].iloc[0]),
                            first=float(b["payment"].iloc[0]), last=float(b["payment"].iloc[-1]),
                            int_a=cost_a["total_interest"], int_b=cost_b["total_interest"],
@@ -299,7 +322,7 @@ def repay() -> None:
 def risk() -> None:
     summary = figures("risk")
     st.subheader(T("lending.risk.heading"))
-    st.markdown(T("lending.risk.intro"))
+    intro("lending.risk.intro")
     rates = p2p.grade_rates()
     grade_table = pd.DataFrame([[ui.pct(p2p.GRADE_PD[g]) for g in p2p.GRADES], [ui.pct(rates[g], 2) for g in p2p.GRADES]],
                                index=[T("lending.risk.col_pd"), T("lending.risk.col_rate")], columns=p2p.GRADES)
@@ -354,13 +377,14 @@ def risk() -> None:
         else:
             st.caption(T("lending.risk.never_half"))
         ui.download_csv(res, "lending-reserve-stress.csv", key="dl_lend_risk")
+    ui.source_note(T("lending.risk.source"))
     ui.takeaway(T("lending.risk.takeaway"))
 
 # ================================================================== 5. custody and platform failure
 def fail() -> None:
     summary = figures("fail")
     st.subheader(T("lending.fail.heading"))
-    st.markdown(T("lending.fail.intro"))
+    intro("lending.fail.intro")
     c1, c2, c3, c4, c5 = st.columns(5)
     slow = c1.slider(T("lending.fail.slowdown"), 6, 36, 18, key="slow", help=T("lending.fail.slowdown_help"),
                      **ui.BIND)
@@ -393,7 +417,7 @@ def fail() -> None:
                     col.markdown(f"**{T(f'lending.fail.{name}_title')}**")
                     col.dataframe(table, hide_index=True, width="stretch")
 
-        ui.step_player(story, draw_fail, key="lend_fail_player")
+        at = ui.step_player(story, draw_fail, key="lend_fail_player")
         run = next((s for s in story if s.key.endswith(".run")), None)
         last = story[-1].state["now"]
         cus = story.meta["custody"]
@@ -403,16 +427,18 @@ def fail() -> None:
         custody = dict(losses=cus["losses_fen"] / 100, deposits=cus["deposits_fen"] / 100, worth=cus["worth_fen"] / 100,
                        gain=cus["return"])
         if run is not None:
-            ui.what_happened(T("lending.fail.happened_run", slow=int(slow), month=run.params["t"],
-                               recovery=run.params["recovery"], unpaid=last["pool_claims"] / 100,
-                               hidden=run.params["hidden_before"], related=run.state["now"]["pool_related"] / 100,
-                               postings=story.meta["pool_postings"], **custody))
+            text = T("lending.fail.happened_run", slow=int(slow), month=run.params["t"],
+                     recovery=run.params["recovery"], unpaid=last["pool_claims"] / 100,
+                     hidden=run.params["hidden_before"], related=run.state["now"]["pool_related"] / 100,
+                     postings=story.meta["pool_postings"], **custody)
         else:
-            ui.what_happened(T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, **custody))
+            text = T("lending.fail.happened_norun", gap=last["pool_gap"] / 100, **custody)
+        run_summary(text, len(story), at == len(story) - 1)
         st.markdown(f"#### {T('lending.fail.rules_title')}")
         tables = draw.tables()
-        for rule_id, rule, text_zh, text_en in tables.rules:
-            st.markdown(f"- **{rule}** — {text_zh if ui.lang() == 'zh' else text_en} "
+        zh = ui.lang() == "zh"
+        for rule_id, rule_en, rule_zh, text_zh, text_en in tables.rules:
+            st.markdown(f"- **{rule_zh if zh else rule_en}**{'：' if zh else ': '}{text_zh if zh else text_en} "
                         f"→ {T('lending.fail.rule_link.' + rule_id)}")
         ui.source_note(T("lending.fail.rules_source"))
         ui.chart(draw.platform_counts(*tables.counts), key="lend_counts")
@@ -425,7 +451,7 @@ def fail() -> None:
 def disclose() -> None:
     summary = figures("disclose")
     st.subheader(T("lending.disc.heading"))
-    st.markdown(T("lending.disc.intro"))
+    intro("lending.disc.intro")
     c1, c2, c3 = st.columns(3)
     bseed = c1.number_input(T("lending.disc.seed"), 0, 9999, 11, key="bseed", help=T("lending.disc.seed_help"),
                             **ui.BIND)

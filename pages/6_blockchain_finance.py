@@ -28,6 +28,22 @@ def source_of(fid: str) -> None:
     ui.source_note(f"{source} ({date})")
 
 
+def intro(key: str) -> None:
+    """A tab's explanation; in presenter mode it folds away so the projected screen stays short."""
+    if ui.presenter():
+        with st.expander(T("bcfinance.explanation")):
+            st.markdown(T(key))
+    else:
+        st.markdown(T(key))
+
+
+def run_summary(text: str, steps: int, at_end: bool) -> None:
+    """The 'what just happened' of a whole step-player run: folded, and marked as the run's summary, until the
+    player reaches the last step, so it does not give away what the steps are about to show."""
+    with st.expander(T("bcfinance.run_summary", n=steps), expanded=at_end, icon="🏁"):
+        ui.what_happened(text)
+
+
 def tx_log(trace) -> pd.DataFrame:
     """The blocks of a run as a table for download."""
     rows = []
@@ -47,7 +63,7 @@ def step_labels(trace) -> tuple:
 # ================================================================== 1. the loan contract
 def loan() -> None:
     st.subheader(T("bcfinance.loan.heading"))
-    st.markdown(T("bcfinance.loan.intro"))
+    intro("bcfinance.loan.intro")
     card = draw.scorecard()
     c1, c2, c3, c4 = st.columns(4)
     row = c1.number_input(T("bcfinance.loan.row"), 1, card.n, 1, step=1, key="row", help=T("bcfinance.loan.row_help"),
@@ -57,7 +73,8 @@ def loan() -> None:
     amount = c3.number_input(T("bcfinance.loan.amount"), 1_000, 200_000, 10_000, step=1_000, key="amt",
                              help=T("bcfinance.loan.amount_help"), **ui.BIND)
     rate = c4.slider(T("bcfinance.loan.rate"), 0, 36, 12, key="rate", help=T("bcfinance.loan.rate_help"), **ui.BIND)
-    c5, c6, c7, c8 = st.columns(4)
+    terms = st.expander(T("bcfinance.loan.more_terms"), icon="⚙️")
+    c5, c6, c7, c8 = terms.columns(4)
     months = c5.slider(T("bcfinance.loan.months"), 3, 24, 12, key="mon", **ui.BIND)
     ratio = c6.slider(T("bcfinance.loan.collateral"), 0, 300, 150, step=10, key="coll",
                       help=T("bcfinance.loan.collateral_help"), **ui.BIND)
@@ -65,7 +82,7 @@ def loan() -> None:
                    **ui.BIND)
     drop = c8.slider(T("bcfinance.loan.drop"), 0, 90, 30, step=5, key="drop", help=T("bcfinance.loan.drop_help"),
                      **ui.BIND)
-    method = st.radio(T("bcfinance.loan.method"), ["installment", "principal"], horizontal=True, key="bcf_method",
+    method = terms.radio(T("bcfinance.loan.method"), ["installment", "principal"], horizontal=True, key="bcf_method",
                       persist_state="page", format_func=lambda m: T(f"bcfinance.loan.method_{m}"))
     dm = min(int(dm), int(months))
     score = float(card.scores[int(row) - 1])
@@ -91,10 +108,10 @@ def loan() -> None:
              key="bcf_loan_bal")
     summary = contracts.loan_summary(run, int(amount) * 100)
     outcome = T(f"bcfinance.state.{summary['state']}")
-    ui.what_happened(T("bcfinance.loan.happened", score=score, cut=int(cut), outcome=outcome, paid=summary["paid"],
-                       months=int(months), net=summary["lender_net_fen"], loss=summary["loss_fen"],
-                       blocks=summary["blocks"], valid=T("bcfinance.block.ok") if summary["chain_valid"] else
-                       T("bcfinance.block.bad")))
+    run_summary(T("bcfinance.loan.happened", score=score, cut=int(cut), outcome=outcome, paid=summary["paid"],
+                  months=int(months), net=summary["lender_net_fen"], loss=summary["loss_fen"],
+                  blocks=summary["blocks"], valid=T("bcfinance.block.ok") if summary["chain_valid"] else
+                  T("bcfinance.block.bad")), len(trace), index == len(trace) - 1)
     st.markdown(f"#### {T('bcfinance.loan.compare_heading')}")
     st.markdown(T("bcfinance.loan.compare_intro"))
     a1, a2 = st.columns(2)
@@ -129,7 +146,7 @@ def loan() -> None:
 # ================================================================== 2. escrow and delivery versus payment
 def escrow() -> None:
     st.subheader(T("bcfinance.escrow.heading"))
-    st.markdown(T("bcfinance.escrow.intro"))
+    intro("bcfinance.escrow.intro")
     c1, c2, c3 = st.columns(3)
     price = c1.number_input(T("bcfinance.escrow.price"), 1, 1_000_000, 2_000, step=100, key="price", **ui.BIND)
     deadline = c2.slider(T("bcfinance.escrow.deadline"), 1, 30, 7, key="dl", help=T("bcfinance.escrow.deadline_help"),
@@ -147,10 +164,10 @@ def escrow() -> None:
         ui.chart(draw.balances_figure(accounts, draw.balance_series(run.trace, accounts), step_labels(run.trace),
                                       index + 1), key="bcf_escrow_bal")
         refused = sum(1 for s in run.trace if s.state.get("refused"))
-        ui.what_happened(T("bcfinance.escrow.happened", path=T(f"bcfinance.escrow.path_{path}"),
-                           state=T(f"bcfinance.state.{run.machine.state}"), price=int(price) * 100,
-                           buyer=run.money.balance("buyer"), seller=run.money.balance("seller"),
-                           blocks=len(run.chain.blocks), refused=refused))
+        run_summary(T("bcfinance.escrow.happened", path=T(f"bcfinance.escrow.path_{path}"),
+                      state=T(f"bcfinance.state.{run.machine.state}"), price=int(price) * 100,
+                      buyer=run.money.balance("buyer"), seller=run.money.balance("seller"),
+                      blocks=len(run.chain.blocks), refused=refused), len(run.trace), index == len(run.trace) - 1)
         with st.expander(T("bcfinance.escrow.rules")):
             st.dataframe(pd.DataFrame([{T("bcfinance.col.from"): T(f"bcfinance.state.{r.state}"),
                                         T("bcfinance.col.action"): draw.what(r.action, T),
@@ -185,7 +202,7 @@ def escrow() -> None:
 # ================================================================== 3. asset tokenisation
 def tokenisation() -> None:
     st.subheader(T("bcfinance.token.heading"))
-    st.markdown(T("bcfinance.token.intro"))
+    intro("bcfinance.token.intro")
     c1, c2, c3, c4 = st.columns(4)
     value = c1.number_input(T("bcfinance.token.value"), 100_000, 100_000_000, 3_000_000, step=100_000, key="pv",
                             **ui.BIND)
@@ -195,8 +212,8 @@ def tokenisation() -> None:
                            help=T("bcfinance.token.rent_help"), **ui.BIND)
     rent_fen = int(round(float(rent) * 100))
     months = c4.slider(T("bcfinance.token.months"), 1, 24, 6, key="tmon", **ui.BIND)
-    st.markdown(T("bcfinance.token.buyers"))
-    b1, b2, b3, b4 = st.columns(4)
+    buyers = st.expander(T("bcfinance.token.buyers"), icon="👥")
+    b1, b2, b3, b4 = buyers.columns(4)
     ann = b1.number_input(T("bcfinance.token.buy", who="ann"), 1, 100_000, 7, key="ann", **ui.BIND)
     bo = b2.number_input(T("bcfinance.token.buy", who="bo"), 1, 100_000, 300, key="bo", **ui.BIND)
     chen = b3.number_input(T("bcfinance.token.buy", who="chen"), 1, 100_000, 2_000, key="chen", **ui.BIND)
@@ -225,7 +242,7 @@ def tokenisation() -> None:
         st.dataframe(df, hide_index=True)
         draw.draw_block(s["block"], T)
 
-    ui.step_player(draw.localise(trace, T), show, key="bcf_token")
+    index = ui.step_player(draw.localise(trace, T), show, key="bcf_token")
     hist = meta["history"]
     holders = tuple(c for c in hist.columns if c not in ("month", "event"))
     events = tuple(T(f"bcfinance.token.event.{e}", m=int(m)) for e, m in zip(hist["event"], hist["month"]))
@@ -238,13 +255,13 @@ def tokenisation() -> None:
     naive = naive_split(rent_fen, caps_now)
     table = pd.DataFrame([{T("bcfinance.col.holder"): T("bcfinance.acct.issuer") if h == "issuer" else h,
                            T("bcfinance.col.units"): u,
-                           T("bcfinance.token.exact"): f"{rent_fen * u / meta['tokens'] / 100:.4f}",
+                           T("bcfinance.token.exact"): ui.num(rent_fen * u / meta['tokens'] / 100, 4),
                            T("bcfinance.token.paid"): ui.money(exact[h]),
                            T("bcfinance.token.naive"): ui.money(naive[h])} for h, u in caps_now.items()])
     st.dataframe(table, hide_index=True)
-    ui.what_happened(T("bcfinance.token.happened", tokens=meta["tokens"], price=meta["price"], rent=rent_fen,
-                       months=len(shares), paid=sum(exact.values()), naive=sum(naive.values()),
-                       ann=meta["received"].get("ann", 0), blocks=meta["blocks"]))
+    run_summary(T("bcfinance.token.happened", tokens=meta["tokens"], price=meta["price"], rent=rent_fen,
+                  months=len(shares), paid=sum(exact.values()), naive=sum(naive.values()),
+                  ann=meta["received"].get("ann", 0), blocks=meta["blocks"]), len(trace), index == len(trace) - 1)
     source_of("realt_llc")
     source_of("tokenised_treasuries")
     ui.takeaway(T("bcfinance.token.takeaway"))
@@ -254,7 +271,7 @@ def tokenisation() -> None:
 # ================================================================== 4. DeFi: AMM and lending pool
 def defi_tab() -> None:
     st.subheader(T("bcfinance.amm.heading"))
-    st.markdown(T("bcfinance.amm.intro"))
+    intro("bcfinance.amm.intro")
     c1, c2, c3, c4, c5 = st.columns(5)
     x = c1.number_input(T("bcfinance.amm.reserve_x"), 1_000, 10_000_000, 100_000, step=1_000, key="rx", **ui.BIND)
     y = c2.number_input(T("bcfinance.amm.reserve_y"), 1_000, 100_000_000, 700_000, step=1_000, key="ry", **ui.BIND)
@@ -281,8 +298,8 @@ def defi_tab() -> None:
         impacts = tuple(s.state.get("impact", 0.0) for s in trace)
         ui.chart(draw.amm_figure(prices, impacts, index), key="bcf_amm_fig")
         last = trace.steps[-1]
-        ui.what_happened(T("bcfinance.amm.happened", n=len(trace) - 1, p0=prices[0], p1=prices[-1],
-                           worst=max(impacts), k=last.state["k_growth"], fee=int(fee)))
+        run_summary(T("bcfinance.amm.happened", n=len(trace) - 1, p0=prices[0], p1=prices[-1],
+                      worst=max(impacts), k=last.state["k_growth"], fee=int(fee)), len(trace), index == len(trace) - 1)
         ui.download_csv(pd.DataFrame([{"step": n, "trader": s.params.get("trader", ""), "paid": s.params.get("amount", 0),
                                        "received": s.params.get("out", 0), "reserve_x": s.state["x"],
                                        "reserve_y": s.state["y"], "price_y_per_x": s.state["price"],
@@ -298,7 +315,7 @@ def defi_tab() -> None:
     il = defi.impermanent_loss(float(r_move))
     ui.what_happened(T("bcfinance.amm.il_happened", r=float(r_move), il=il))
     st.markdown(f"#### {T('bcfinance.pool.heading')}")
-    st.markdown(T("bcfinance.pool.intro"))
+    intro("bcfinance.pool.intro")
     p1, p2, p3, p4, p5 = st.columns(5)
     nb = p1.slider(T("bcfinance.pool.borrowers"), 2, 20, 10, key="nb", **ui.BIND)
     drop = p2.slider(T("bcfinance.pool.drop"), 0, 90, 25, step=5, key="pdrop", **ui.BIND)
@@ -325,7 +342,7 @@ def defi_tab() -> None:
 # ================================================================== 5. proof of reserves
 def reserves() -> None:
     st.subheader(T("bcfinance.pol.heading"))
-    st.markdown(T("bcfinance.pol.intro"))
+    intro("bcfinance.pol.intro")
     c1, c2, c3 = st.columns(3)
     n = c1.slider(T("bcfinance.pol.customers"), 4, 32, 8, key="ncust", **ui.BIND)
     share = c2.slider(T("bcfinance.pol.reserve_share"), 50, 120, 90, step=5, key="res",
@@ -376,7 +393,10 @@ def reserves() -> None:
                     except ValueError:
                         raise InputError("bcf_proof_malformed", "not JSON") from None
                     ok = contracts.verify_inclusion(tree.root, me, int(claim), pasted)
-                    (st.success if ok else st.error)(T("bcfinance.pol.hand_ok" if ok else "bcfinance.pol.hand_bad"))
+                    if ok:
+                        st.success(T("bcfinance.pol.hand_ok"), icon="✅")
+                    else:
+                        st.warning(T("bcfinance.pol.hand_bad"), icon="🚫")
     st.dataframe(pd.DataFrame([{T("bcfinance.pol.customer"): c["account"], T("bcfinance.pol.balance"): ui.money(c["balance"]),
                                 T("bcfinance.pol.check"): ("✅ " if c["ok"] else "❌ ") + T(f"bcfinance.pol.reason_{c['reason']}")}
                                for c in audit["checks"]]), hide_index=True)
@@ -404,7 +424,7 @@ def reserves() -> None:
 # ================================================================== 6. micro-loans
 def micro() -> None:
     st.subheader(T("bcfinance.micro.heading"))
-    st.markdown(T("bcfinance.micro.intro"))
+    intro("bcfinance.micro.intro")
     c1, c2, c3, c4, c5 = st.columns(5)
     n = c1.slider(T("bcfinance.micro.borrowers"), 20, 1000, 200, step=10, key="mn", **ui.BIND)
     group = c2.slider(T("bcfinance.micro.group"), 2, 10, 5, key="grp", **ui.BIND)
@@ -439,7 +459,7 @@ def micro() -> None:
 # ================================================================== 7. where the article stands today
 def today() -> None:
     st.subheader(T("bcfinance.today.heading"))
-    st.markdown(T("bcfinance.today.intro"))
+    intro("bcfinance.today.intro")
     claims = T.list("bcfinance.today.claims")
     verdicts = T.list("bcfinance.today.verdicts")
     ids = ["mybank_310", "tokenised_treasuries", "terra_2022", "ftx_por", "gine_karlan", "stablecoins_300", "bis_2025",

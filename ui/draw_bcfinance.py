@@ -17,12 +17,20 @@ import streamlit as st
 
 from core import contracts, credit, defi, microfinance, tokens
 from core.trace import Step, Trace
+from ui.draw_lending import wrap_title
 from ui.frame import translator
 from ui.widgets import figure, money
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BLUE, ORANGE, GREEN, PINK, SKY, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"
-H_LEGEND = dict(orientation="h", yanchor="top", y=-0.22)
+# anchored to the bottom of the whole figure, so plotly keeps the plot area (ticks, axis titles) clear of it
+H_LEGEND = dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left")
+YUAN_TICKS = dict(tickformat=",.0f")      # 10,000 rather than 10k (no Latin unit letters in the Chinese view)
+
+
+def _title(text: str) -> dict:
+    """A chart title wrapped for a phone (plotly cuts a long title off rather than wrapping it)."""
+    return dict(text=wrap_title(text, translator().lang))
 
 
 # ====================================================================== cached results
@@ -175,9 +183,9 @@ def balances_figure(accounts: tuple, series: tuple, labels: tuple, current: int)
     data = [go.Scatter(x=x, y=list(ys), name=T(f"bcfinance.acct.{a}"), mode="lines+markers", line=dict(shape="hv",
                        color=colours[i % 4], width=3)) for i, (a, ys) in enumerate(zip(accounts, series))]
     return go.Figure(data=data, layout=dict(
-        title=dict(text=T("bcfinance.fig.balances")), xaxis=dict(title=dict(text=T("bcfinance.fig.step")),
+        title=_title(T("bcfinance.fig.balances")), xaxis=dict(title=dict(text=T("bcfinance.fig.step")),
                                                                   tickvals=x, ticktext=list(labels)),
-        yaxis=dict(title=dict(text=T("bcfinance.fig.yuan"))), legend=H_LEGEND, height=380,
+        yaxis=dict(title=dict(text=T("bcfinance.fig.yuan")), **YUAN_TICKS), legend=H_LEGEND, height=420,
         shapes=[dict(type="line", x0=current, x1=current, y0=0, y1=1, xref="x", yref="paper",
                      line=dict(color=GREY, dash="dot"))]))
 
@@ -191,10 +199,10 @@ def workflow_figure(contract_steps: tuple, contract_days: tuple, manual_steps: t
                        line=dict(color=ORANGE, width=3), showlegend=True),
             go.Scatter(x=list(contract_days), y=list(contract_steps), mode="lines+markers", name=T("bcfinance.loan.contract"),
                        line=dict(color=BLUE, width=3))]
-    return go.Figure(data=data, layout=dict(title=dict(text=T("bcfinance.loan.workflow_title")),
+    return go.Figure(data=data, layout=dict(title=_title(T("bcfinance.loan.workflow_title")),
                                             xaxis=dict(title=dict(text=T("bcfinance.fig.days"))),
                                             yaxis=dict(title=dict(text=T("bcfinance.fig.step_count"))),
-                                            legend=H_LEGEND, height=360))
+                                            legend=H_LEGEND, height=400))
 
 
 @figure
@@ -206,11 +214,11 @@ def captable_figure(events: tuple, holders: tuple, units: tuple) -> go.Figure:
     data = [go.Scatter(x=x, y=list(u), name=T("bcfinance.acct.issuer") if h == "issuer" else h, stackgroup="one",
                        mode="lines", line=dict(width=0.5, color=colours[i % len(colours)]))
             for i, (h, u) in enumerate(zip(holders, units))]
-    return go.Figure(data=data, layout=dict(title=dict(text=T("bcfinance.token.fig_title")),
+    return go.Figure(data=data, layout=dict(title=_title(T("bcfinance.token.fig_title")),
                                             xaxis=dict(title=dict(text=T("bcfinance.fig.event")), tickvals=x,
                                                        ticktext=list(events)),
-                                            yaxis=dict(title=dict(text=T("bcfinance.token.fig_units"))),
-                                            legend=H_LEGEND, height=380))
+                                            yaxis=dict(title=dict(text=T("bcfinance.token.fig_units")), **YUAN_TICKS),
+                                            legend=H_LEGEND, height=440))
 
 
 @figure
@@ -222,11 +230,11 @@ def amm_figure(prices: tuple, impacts: tuple, current: int) -> go.Figure:
         go.Scatter(x=x, y=list(prices), name=T("bcfinance.amm.price"), mode="lines+markers", line=dict(color=BLUE, width=3)),
         go.Bar(x=x, y=[v * 100 for v in impacts], name=T("bcfinance.amm.impact"), marker_color=ORANGE, opacity=0.6,
                yaxis="y2")],
-        layout=dict(title=dict(text=T("bcfinance.amm.fig_title")), xaxis=dict(title=dict(text=T("bcfinance.amm.swap_no"))),
+        layout=dict(title=_title(T("bcfinance.amm.fig_title")), xaxis=dict(title=dict(text=T("bcfinance.amm.swap_no"))),
                     yaxis=dict(title=dict(text=T("bcfinance.amm.price"))),
                     yaxis2=dict(title=dict(text=T("bcfinance.amm.impact_pct")), overlaying="y", side="right",
-                                showgrid=False),
-                    legend=H_LEGEND, height=380,
+                                showgrid=False, rangemode="tozero", nticks=5, tickformat=".1f"),
+                    legend=H_LEGEND, height=420,
                     shapes=[dict(type="line", x0=current, x1=current, y0=0, y1=1, xref="x", yref="paper",
                                  line=dict(color=GREY, dash="dot"))]))
 
@@ -238,9 +246,11 @@ def il_figure(r: tuple, lp: tuple, hold: tuple, mark: float) -> go.Figure:
     return go.Figure(data=[
         go.Scatter(x=list(r), y=list(hold), name=T("bcfinance.amm.hold"), line=dict(color=ORANGE, width=3)),
         go.Scatter(x=list(r), y=list(lp), name=T("bcfinance.amm.lp"), line=dict(color=BLUE, width=3))],
-        layout=dict(title=dict(text=T("bcfinance.amm.il_title")), xaxis=dict(type="log", title=dict(
-            text=T("bcfinance.amm.ratio"))), yaxis=dict(title=dict(text=T("bcfinance.amm.value"))), legend=H_LEGEND,
-            height=360, shapes=[dict(type="line", x0=mark, x1=mark, y0=0, y1=1, xref="x", yref="paper",
+        layout=dict(title=_title(T("bcfinance.amm.il_title")), xaxis=dict(type="log", title=dict(
+            text=T("bcfinance.amm.ratio")), tickvals=[0.1, 0.2, 0.5, 1, 2, 5, 10], ticktext=["0.1", "0.2", "0.5", "1", "2",
+                                                                                         "5", "10"]),
+            yaxis=dict(title=dict(text=T("bcfinance.amm.value"))), legend=H_LEGEND,
+            height=400, shapes=[dict(type="line", x0=mark, x1=mark, y0=0, y1=1, xref="x", yref="paper",
                                      line=dict(color=GREY, dash="dot"))]))
 
 
@@ -252,7 +262,7 @@ def hf_figure(names: tuple, before: tuple, after: tuple) -> go.Figure:
     return go.Figure(data=[
         go.Bar(x=list(names), y=[clip(v) for v in before], name=T("bcfinance.pool.before"), marker_color=GREEN),
         go.Bar(x=list(names), y=[clip(v) for v in after], name=T("bcfinance.pool.after"), marker_color=RED)],
-        layout=dict(title=dict(text=T("bcfinance.pool.fig_title")), barmode="group", legend=H_LEGEND, height=360,
+        layout=dict(title=_title(T("bcfinance.pool.fig_title")), barmode="group", legend=H_LEGEND, height=400,
                     yaxis=dict(title=dict(text=T("bcfinance.pool.hf"))),
                     shapes=[dict(type="line", x0=0, x1=1, y0=1, y1=1, xref="paper", yref="y",
                                  line=dict(color=GREY, dash="dash"))]))
@@ -266,8 +276,8 @@ def reserves_figure(true_total: int, published: int, reserves: int) -> go.Figure
     return go.Figure(data=[go.Bar(x=labels, y=[true_total / 100, published / 100, reserves / 100],
                                   marker_color=[BLUE, ORANGE, GREEN], text=[money(v) for v in (true_total, published, reserves)],
                                   textposition="auto")],
-                     layout=dict(title=dict(text=T("bcfinance.pol.fig_title")), height=340,
-                                 yaxis=dict(title=dict(text=T("bcfinance.fig.yuan")))))
+                     layout=dict(title=_title(T("bcfinance.pol.fig_title")), height=340,
+                                 yaxis=dict(title=dict(text=T("bcfinance.fig.yuan")), **YUAN_TICKS)))
 
 
 @figure
@@ -295,8 +305,11 @@ def tree_figure(levels: tuple, path: tuple, sibs: tuple, bad: tuple) -> go.Figur
     return go.Figure(data=[
         go.Scatter(x=edges_x, y=edges_y, mode="lines", line=dict(color=GREY, width=1), hoverinfo="skip", showlegend=False),
         go.Scatter(x=xs, y=ys, mode="markers+text", text=text, textposition="top center", hoverinfo="text",
-                   marker=dict(color=colour, size=size), showlegend=False, textfont=dict(size=10))],
-        layout=dict(title=dict(text=T("bcfinance.pol.tree_title")), height=380,
+                   marker=dict(color=colour, size=size), showlegend=False, textfont=dict(size=10))]
+        # a legend entry per colour (markers drawn off the plot), so the colours mean something on screen
+        + [go.Scatter(x=[None], y=[None], mode="markers", marker=dict(color=c, size=14), name=T(f"bcfinance.pol.key_{k}"))
+           for k, c in (("path", BLUE), ("sibling", ORANGE), ("negative", RED), ("other", GREY))],
+        layout=dict(title=_title(T("bcfinance.pol.tree_title")), height=440, legend=H_LEGEND,
                     xaxis=dict(visible=False), yaxis=dict(title=dict(text=T("bcfinance.pol.level")), dtick=1)))
 
 
@@ -310,6 +323,6 @@ def micro_figure(indiv: tuple, joint: tuple, bad: tuple) -> go.Figure:
     return go.Figure(data=[
         go.Scatter(x=x, y=[v * 100 for v in indiv], name=T("bcfinance.micro.individual"), line=dict(color=ORANGE, width=3)),
         go.Scatter(x=x, y=[v * 100 for v in joint], name=T("bcfinance.micro.joint"), line=dict(color=BLUE, width=3))],
-        layout=dict(title=dict(text=T("bcfinance.micro.fig_title")), legend=H_LEGEND, height=360, shapes=shapes,
+        layout=dict(title=_title(T("bcfinance.micro.fig_title")), legend=H_LEGEND, height=400, shapes=shapes,
                     xaxis=dict(title=dict(text=T("bcfinance.fig.month")), dtick=1),
                     yaxis=dict(title=dict(text=T("bcfinance.micro.collected")), range=[0, 105])))

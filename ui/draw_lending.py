@@ -30,7 +30,7 @@ import pyarrow as pa
 import streamlit as st
 
 from core import credit, lending, p2p
-from ui.frame import translator
+from ui.frame import presenter, translator
 from ui.i18n import LANGS, Translator
 from ui.widgets import figure
 
@@ -38,11 +38,30 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 # Okabe & Ito (2008) colour-blind-safe hues, named so each series keeps its meaning on every chart
 BLUE, ORANGE, GREEN, PINK, SKY, RED, GREY = "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"
-H_LEGEND = dict(orientation="h", yanchor="top", y=-0.28)
+# A legend anchored to the bottom of the whole figure (not of the plot area): plotly then keeps the plot
+# area clear of it, so it never lands on tick labels or axis titles, at 20 px on a projector or on a phone.
+H_LEGEND = dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left")
+
+
+def wrap_title(text: str, lang: str) -> str:
+    """A chart title broken into lines short enough for a phone (plotly cuts a long title off, it does not
+    wrap it): about 40 Latin characters or 20 Chinese ones a line, at a space or after punctuation."""
+    if lang == "zh":
+        limit, lines = 20, []
+        while len(text) > limit + 2:
+            cut = max((i + 1 for i, c in enumerate(text[:limit + 1]) if c in "：，、；（—"), default=limit)
+            cut = cut if cut > limit // 2 else limit
+            if text[cut - 1] == "（":
+                cut -= 1
+            lines.append(text[:cut])
+            text = text[cut:]
+        return "<br>".join(lines + [text])
+    import textwrap
+    return "<br>".join(textwrap.wrap(text, 40, break_long_words=False))
 
 
 def _title(text: str) -> dict:
-    return dict(text=text)
+    return dict(text=wrap_title(text, translator().lang))
 
 
 def _panel_titles(left: str, right: str, split: float = 0.5) -> list[dict]:
@@ -101,7 +120,7 @@ def tables() -> SimpleNamespace:
     peak = counts.loc[counts["platforms"].idxmax()]
     return SimpleNamespace(
         german=credit.load_german_credit(),
-        rules=[(r["id"], r["rule"], r["text_zh"], r["text_en"]) for _, r in rules.iterrows()],
+        rules=[(r["id"], r["rule"], r["rule_zh"], r["text_zh"], r["text_en"]) for _, r in rules.iterrows()],
         counts=tuple(column(counts, c) for c in ("date", "platforms", "kind", "source")),
         counts_text=dict(peak=int(peak["platforms"]), peak_date=peak["date"][:7],
                          y2018=int(counts.loc[counts["date"] == "2018-12-31", "platforms"].iloc[0]),
@@ -187,13 +206,21 @@ def points_bar(features: tuple[str, ...], points: np.ndarray, woe: np.ndarray) -
     T = translator()
     order = np.argsort(points, kind="quicksort")        # as DataFrame.sort_values("points")
     pts, w = points[order], woe[order]
-    colours = [RED if x < 0 else GREEN for x in w]
-    bar = go.Bar(x=pts, y=[T(f"lending.feature.{features[i]}") for i in order], orientation="h", marker_color=colours,
-                 text=[f"{p:.0f}" for p in pts], textposition="auto", customdata=w,
-                 hovertemplate="%{y}: %{x:.1f}<br>WOE %{customdata:.3f}<extra></extra>")
-    return go.Figure(data=[bar], layout=dict(height=max(320, 34 * len(pts) + 80),
-                                             title=_title(T("lending.score.points_title")),
-                                             xaxis=dict(title=T("lending.score.points_axis"))))
+    names = np.array([T(f"lending.feature.{features[i]}") for i in order])
+    data = []
+    for risky, colour, name in ((False, GREEN, T("lending.score.lower_risk")), (True, RED, T("lending.score.higher_risk"))):
+        part = (w < 0) == risky
+        # upright numbers just outside the bar end, never clipped (cliponaxis) nor turned sideways
+        data.append(go.Bar(x=pts[part], y=names[part], orientation="h", marker_color=colour, name=name,
+                           text=[f"{p:.0f}" for p in pts[part]], textposition="outside", textangle=0, cliponaxis=False,
+                           customdata=w[part], hovertemplate="%{y}: %{x:.1f}<br>WOE %{customdata:.3f}<extra></extra>"))
+    lo, hi = min(0.0, float(pts.min())), max(0.0, float(pts.max()))
+    pad = 0.15 * (hi - lo or 1.0)
+    return go.Figure(data=data, layout=dict(height=max(360, 34 * len(pts) + 150), legend=H_LEGEND,
+                                           title=_title(T("lending.score.points_title")),
+                                           yaxis=dict(categoryorder="array", categoryarray=list(names)),
+                                           xaxis=dict(title=T("lending.score.points_axis"),
+                                                      range=[lo - (pad if lo < 0 else 0), hi + pad])))
 
 
 @figure
@@ -206,8 +233,8 @@ def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, ks: float, ks_at: i
                        name=T("lending.score.roc_name", auc=auc)),
             go.Scatter(x=[f_ks, f_ks], y=[f_ks, t_ks], mode="lines+markers", line=dict(color=ORANGE, width=3),
                        name=T("lending.score.ks_name", ks=ks))]
-    return go.Figure(data=data, layout=dict(height=380, title=_title(T("lending.score.roc_title")), legend=H_LEGEND,
-                                            xaxis=dict(title=T("lending.score.fpr"), range=[0, 1]),
+    return go.Figure(data=data, layout=dict(height=440, title=_title(T("lending.score.roc_title")), legend=H_LEGEND,
+                                            xaxis=dict(title=T("lending.score.fpr"), range=[0, 1.02]),
                                             yaxis=dict(title=T("lending.score.tpr"), range=[0, 1.02])))
 
 
@@ -219,7 +246,7 @@ def score_hist(score: np.ndarray, bad: np.ndarray, mine: float, cutoff: float | 
                          xbins=dict(size=10)),
             go.Histogram(x=score[bad == 1], name=T("lending.score.bad"), marker_color=RED, opacity=0.65, xbins=dict(size=10))]
     return go.Figure(data=data, layout=dict(
-        barmode="overlay", height=340, title=_title(T("lending.score.hist_title")), legend=H_LEGEND,
+        barmode="overlay", height=400, title=_title(T("lending.score.hist_title")), legend=H_LEGEND,
         xaxis=dict(title=T("lending.score.score_axis")), yaxis=dict(title=T("lending.score.count_axis")),
         shapes=[_vline(mine, BLUE)] + ([_vline(cutoff, GREY, "dash", 2)] if cutoff is not None else []),
         annotations=[dict(x=mine, y=1, xref="x", yref="paper", text=T("lending.score.you"), showarrow=False,
@@ -242,20 +269,25 @@ def match_figure(alloc_fen: np.ndarray, raised: np.ndarray, asked: np.ndarray, c
     T = translator()
     investors, loans = list(investors), list(loans)
     alloc = alloc_fen / 100
-    colours = [ORANGE if j == current else (GREEN if r == a else (SKY if r > 0 else GREY))
-               for j, (r, a) in enumerate(zip(raised, asked))]
+    kind = np.array(["current" if j == current else ("full" if r == a else ("partial" if r > 0 else "none"))
+                     for j, (r, a) in enumerate(zip(raised, asked))])
+    loans_arr, raised_y = np.array(loans), raised / 100
     data = [go.Heatmap(z=alloc, x=loans, y=investors, colorscale="Blues", showscale=False, zmin=0,
                        zmax=max(1.0, float(alloc.max())),
                        text=[[f"{v:,.0f}" if v else "" for v in row] for row in alloc], texttemplate="%{text}",
                        hovertemplate="%{y} → %{x}: ¥%{z:,.0f}<extra></extra>"),
             go.Bar(x=loans, y=asked / 100, marker_color="rgba(128,128,128,0.25)", name=T("lending.match.asked"),
-                   xaxis="x2", yaxis="y2", hovertemplate="%{x}: ¥%{y:,.0f}<extra></extra>"),
-            go.Bar(x=loans, y=raised / 100, marker_color=colours, name=T("lending.match.raised"),
                    xaxis="x2", yaxis="y2", hovertemplate="%{x}: ¥%{y:,.0f}<extra></extra>")]
-    layout = dict(barmode="overlay", height=max(400, 18 * len(investors) + 140), showlegend=False,
+    # one bar trace per meaning, so the legend names each colour (an empty one still names it)
+    data += [go.Bar(x=loans_arr[kind == k], y=raised_y[kind == k], marker_color=colour, name=T(f"lending.match.legend_{k}"),
+                    xaxis="x2", yaxis="y2", hovertemplate="%{x}: ¥%{y:,.0f}<extra></extra>")
+             for k, colour in (("current", ORANGE), ("full", GREEN), ("partial", SKY))]
+    row = 26 if presenter() else 18       # every investor's name readable at 20 px
+    layout = dict(barmode="overlay", height=max(420, row * len(investors) + 200), legend=H_LEGEND,
                   title=_title(T("lending.match.chart_title")),
-                  xaxis=dict(domain=[0, 0.56]), yaxis=dict(autorange="reversed"),
-                  xaxis2=dict(domain=[0.66, 1], anchor="y2"), yaxis2=dict(anchor="x2"),
+                  xaxis=dict(domain=[0, 0.56]), yaxis=dict(autorange="reversed", dtick=1),
+                  xaxis2=dict(domain=[0.66, 1], anchor="y2", categoryorder="array", categoryarray=loans),
+                  yaxis2=dict(anchor="x2", tickformat=",.0f"),
                   annotations=_panel_titles(T("lending.match.heat_title"), T("lending.match.bar_title"), 0.61))
     return go.Figure(data=data, layout=layout)
 
@@ -279,7 +311,7 @@ def schedule_figure(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> go.
                  go.Bar(x=month, y=interest, marker_color=ORANGE, name=T("lending.sched.col_interest"),
                         showlegend=n == 0, legendgroup="i", **ax)]
     top = float(max(a[3].max(), b[3].max())) * 1.05
-    layout = dict(barmode="stack", bargap=0, height=380, legend=H_LEGEND, title=_title(T("lending.sched.chart_title")),
+    layout = dict(barmode="stack", bargap=0, height=420, legend=H_LEGEND, title=_title(T("lending.sched.chart_title")),
                   xaxis=dict(domain=[0, 0.47], title=T("lending.sched.axis_month")),
                   xaxis2=dict(domain=[0.53, 1], anchor="y2", title=T("lending.sched.axis_month")),
                   yaxis=dict(title=T("lending.sched.axis_payment"), range=[0, top]),
@@ -318,11 +350,11 @@ def reserve_figure(shock: np.ndarray, p_exhausted: np.ndarray, mean_loss: np.nda
                        name=T("lending.risk.p_exhausted")),
             go.Scatter(x=shock, y=mean_loss * 100, mode="lines+markers", line=dict(color=BLUE, dash="dash"),
                        name=T("lending.risk.mean_loss"), yaxis="y2")]
-    layout = dict(height=330, title=_title(T("lending.risk.reserve_title")), legend=H_LEGEND,
+    layout = dict(height=400, title=_title(T("lending.risk.reserve_title")), legend=H_LEGEND,
                   xaxis=dict(title=T("lending.risk.shock_axis")),
-                  yaxis=dict(title=T("lending.risk.p_exhausted"), range=[0, 102]),
+                  yaxis=dict(title=T("lending.risk.p_exhausted"), range=[0, 102], ticksuffix="%"),
                   yaxis2=dict(title=T("lending.risk.mean_loss_axis"), overlaying="y", side="right", showgrid=False,
-                              range=[0, float(mean_loss.max()) * 110], tickformat=".0f"),
+                              range=[0, float(mean_loss.max()) * 110], nticks=6),
                   shapes=[_vline(chosen, ORANGE, "solid", 2)])
     return go.Figure(data=data, layout=layout)
 
@@ -355,7 +387,7 @@ def platform_now(values: tuple) -> go.Figure:
                     showlegend=False, xaxis="x2", yaxis="y2"),
              go.Bar(x=[T("lending.fail.x_lost")], y=[now["cus_losses"] * f], name=T("lending.fail.disclosed"),
                     marker_color=GREEN, xaxis="x2", yaxis="y2")]
-    layout = dict(barmode="stack", height=400, legend=dict(orientation="h", y=-0.15),
+    layout = dict(barmode="stack", height=470, legend=H_LEGEND,
                   title=_title(T("lending.fail.now_title")),
                   xaxis=dict(domain=[0, 0.56]), yaxis=dict(title=T("lending.fail.axis_million")),
                   xaxis2=dict(domain=[0.68, 1], anchor="y2"), yaxis2=dict(anchor="x2"),
@@ -386,8 +418,8 @@ def platform_history(history: tuple[np.ndarray, ...], months: int) -> go.Figure:
             go.Scatter(x=h["t"], y=h["new_fen"] * f, mode="lines", name=T("lending.fail.inflow"), line=dict(color=SKY, dash="dash")),
             go.Scatter(x=h["t"], y=h["cus_losses"] * f, mode="lines", name=T("lending.fail.custody_losses"),
                        line=dict(color=GREEN, dash="dot"))]
-    return go.Figure(data=data, layout=dict(height=400, title=_title(T("lending.fail.history_title")),
-                                            legend=dict(orientation="h", y=-0.3),
+    return go.Figure(data=data, layout=dict(height=470, title=_title(T("lending.fail.history_title")),
+                                            legend=H_LEGEND,
                                             xaxis=dict(title=T("lending.fail.axis_month"), range=[0.5, months + 0.5]),
                                             yaxis=dict(title=T("lending.fail.axis_million"))))
 
@@ -403,7 +435,7 @@ def platform_counts(date: np.ndarray, platforms: np.ndarray, kinds: np.ndarray, 
         data.append(go.Scatter(x=date[part], y=platforms[part], mode="markers", name=T(f"lending.fail.kind_{kind}"),
                                marker=dict(size=12, color=colour), text=source[part],
                                hovertemplate="%{x}: %{y:,}<br>%{text}<extra></extra>"))
-    return go.Figure(data=data, layout=dict(height=380, title=_title(T("lending.fail.counts_title")), legend=H_LEGEND,
+    return go.Figure(data=data, layout=dict(height=420, title=_title(T("lending.fail.counts_title")), legend=H_LEGEND,
                                             yaxis=dict(title=T("lending.fail.counts_axis"))))
 
 
@@ -419,9 +451,9 @@ def disclosure_figure(months: np.ndarray, balance: np.ndarray, project_overdue_r
                        name=T("lending.disc.item.project_overdue_rate"), line=dict(color=RED), yaxis="y2"),
             go.Scatter(x=months, y=amount_overdue_rate * 100, mode="lines+markers",
                        name=T("lending.disc.item.amount_overdue_rate"), line=dict(color=PINK, dash="dash"), yaxis="y2")]
-    layout = dict(height=330, legend=H_LEGEND, title=_title(T("lending.disc.chart_title")),
+    layout = dict(height=400, legend=H_LEGEND, title=_title(T("lending.disc.chart_title")),
                   xaxis=dict(title=T("lending.disc.month_axis"), dtick=1),
                   yaxis=dict(title=T("lending.disc.balance_axis")),
-                  yaxis2=dict(title="%", overlaying="y", side="right", showgrid=False, range=[0, max(top * 115, 1.0)],
-                              tickformat=".1f"))
+                  yaxis2=dict(title=T("lending.disc.rate_axis"), overlaying="y", side="right", showgrid=False,
+                              range=[0, max(top * 115, 1.0)], tickformat=".1f", ticksuffix="%", nticks=5))
     return go.Figure(data=data, layout=layout)
