@@ -70,3 +70,29 @@ def test_the_step_slider_moves_the_player():
     at.slider(key="timeline_slider").set_value(4).run()
     assert not at.exception
     assert _message(at).startswith("**Step 4 of")
+
+
+def _stale_echo_while_playing():
+    import streamlit as st
+
+    from ui.player import _keys, _slid
+
+    k = _keys("demo")
+    st.session_state[k["index"]] = 3
+    st.session_state[k["play"]] = True
+    st.session_state["demo_slider"] = 3       # the browser's late echo of step 3 (shown before step 4)
+    _slid(k, "demo_slider", 8)
+    echo = (st.session_state[k["index"]], st.session_state[k["play"]])
+    st.session_state["demo_slider"] = 7       # a real move by the student
+    _slid(k, "demo_slider", 8)
+    st.write(f"echo={echo} move={(st.session_state[k['index']], st.session_state[k['play']])}")
+
+
+def test_a_stale_slider_value_while_playing_neither_steps_back_nor_stops():
+    """Regulation ① in presenter mode: a tick carried the slider's old value and the player stepped back and
+    stopped.  An echo of the step just shown is ignored; a real move still jumps and pauses."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_stale_echo_while_playing).run()
+    assert not at.exception
+    assert at.markdown[0].value == "echo=(3, True) move=(6, False)"

@@ -50,8 +50,15 @@ def _slid(k: dict, slider_key: str, n: int) -> None:
     just been re-created (seen under load: ``KeyError: st.session_state has no key …_slider``): then the
     click is ignored and the player keeps its step."""
     value = st.session_state.get(slider_key)
-    if isinstance(value, int) and not isinstance(value, bool):
-        _jump(k, value - 1, n)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return
+    index = st.session_state.get(k["index"], 0)
+    if st.session_state.get(k["play"], False) and value - 1 in (index - 1, index):
+        # while playing, a late echo of a step the player itself has just shown (the browser sends the slider's
+        # old value with a timer tick, seen in presenter mode): not a move by the student, so the player goes on
+        # instead of stepping back and stopping
+        return
+    _jump(k, value - 1, n)
 
 
 def _touch(k: dict) -> None:
