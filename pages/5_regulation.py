@@ -82,11 +82,13 @@ def compare() -> None:
                 ui.chart(draw.counts_figure(tuple((j, counts[j]) for j in jurs), row["jurisdiction"]),
                          key="cmp_counts")
 
-        ui.step_player(trace, draw_milestone, key="cmp_player")
+        at = ui.step_player(trace, draw_milestone, key="cmp_player")
 
-        st.markdown(f"#### {T('regulation.compare.matrix')}")
+        # the comparison of all chosen milestones is the replay's summary: folded (and marked as such) until the
+        # player reaches the last milestone, so it does not give away what the steps are about to show
+        summary = st.expander(T("regulation.compare.matrix", n=len(shown)), expanded=at >= len(trace) - 1, icon="🏁")
         words = draw.compare_words(tuple(jurs), tuple(areas), start, end, ui.lang())
-        cols = st.columns(max(1, len(words["cards"])))
+        cols = summary.columns(max(1, len(words["cards"])))
         for col, card in zip(cols, words["cards"]):
             with col.container(border=True):
                 st.markdown(f"##### {T('regulation.jur.' + card['jurisdiction'])}")
@@ -95,12 +97,14 @@ def compare() -> None:
                             f"{card['laws'] or '- ' + T('regulation.compare.no_key')}")
                 st.markdown(f"**{T('regulation.compare.aims')}** {card['aims']}")
                 ui.source_note(card["source"])
-        ui.chart(draw.area_heatmap(tuple(jurs), tuple(areas), start, end), key="cmp_heat")
+        with summary:
+            ui.chart(draw.area_heatmap(tuple(jurs), tuple(areas), start, end), key="cmp_heat")
         per = words["per"]
-        ui.what_happened(T("regulation.compare.happened", n=len(shown), start=start, end=end,
-                           cn=per["cn"], us=per["us"], eu=per["eu"],
-                           first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=words["tops"])
-                         + (" " + T("regulation.compare.happened_cn") if per["cn"] > max(per["us"], per["eu"]) else ""))
+        with summary:
+            ui.what_happened(T("regulation.compare.happened", n=len(shown), start=start, end=end,
+                               cn=per["cn"], us=per["us"], eu=per["eu"],
+                               first=shown["date"].iloc[0], last=shown["date"].iloc[-1], tops=words["tops"])
+                             + (" " + T("regulation.compare.happened_cn") if per["cn"] > max(per["us"], per["eu"]) else ""))
         keep_numbers("compare", {"milestones_shown": len(shown)})
         with st.expander(T("regulation.compare.table_title")):
             st.dataframe(words["table"], hide_index=True, width="stretch")
@@ -369,9 +373,6 @@ def crypto() -> None:
     with ui.guard():
         key_table = draw.checklist(business, on_text)
         checklist = draw.checklist_rows(business, on_text)
-        ui.chart(draw.verdict_heatmap(on_text), key="cr_heat")
-        st.caption(T("regulation.crypto.heat_note"))
-
         st.markdown(f"#### {T('regulation.crypto.checklist_title', business=T('regulation.crypto.businesses.' + business), on=on_text)}")
         st.markdown(T("regulation.crypto.checklist_intro"))
         answers = {}
@@ -389,8 +390,10 @@ def crypto() -> None:
             if choice in verdict_labels:
                 answers[(row.activity, row.jurisdiction)] = reg.VERDICTS[verdict_labels.index(choice)]
         grade = reg.grade_checklist(answers, key_table)
-        if st.toggle(T("regulation.crypto.reveal"), key=f"cr_reveal_{business}", persist_state="page",
-                     help=T("regulation.crypto.reveal_help")):
+        # the heat map, its framed date column and the counts are the answer key: shown only once revealed
+        revealed = st.toggle(T("regulation.crypto.reveal"), key=f"cr_reveal_{business}", persist_state="page",
+                             help=T("regulation.crypto.reveal_help"))
+        if revealed:
             rules = draw.crypto_rules()
             st.dataframe(pd.DataFrame({
                 T("regulation.crypto.col_item"): [f"{T('regulation.jur.' + r.jurisdiction)} · "
@@ -408,13 +411,21 @@ def crypto() -> None:
                                                    else T("regulation.crypto.no_rule")) for r in checklist["rows"]],
             }), hide_index=True, width="stretch")
             ui.source_note(" · ".join(dict.fromkeys(s for s in key_table["source"] if s)) or T("regulation.crypto.no_rule"))
-        ui.what_happened(T("regulation.crypto.happened", business=T(f"regulation.crypto.businesses.{business}"),
-                           on=on_text, n=len(activities), cn_banned=checklist["cn_banned"],
-                           eu_licence=checklist["eu_licence"], right=grade["right"],
-                           answered=grade["answered"], total=grade["total"]))
+            ui.chart(draw.verdict_heatmap(on_text), key="cr_heat")
+            st.caption(T("regulation.crypto.heat_note"))
+            ui.what_happened(T("regulation.crypto.happened", business=T(f"regulation.crypto.businesses.{business}"),
+                               on=on_text, n=len(activities), cn_banned=checklist["cn_banned"],
+                               eu_licence=checklist["eu_licence"], right=grade["right"],
+                               answered=grade["answered"], total=grade["total"]))
+        else:
+            ui.what_happened(T("regulation.crypto.happened_hidden",
+                               business=T(f"regulation.crypto.businesses.{business}"), on=on_text, n=len(activities),
+                               answered=grade["answered"], total=grade["total"]))
         keep_numbers("crypto", {"crypto_business": business, "crypto_date": on_text, "crypto_right": grade["right"],
                                 "crypto_total": grade["total"]})
-        ui.download_csv(key_table, "regulation-crypto-checklist.csv", key="dl_cr", label=T("regulation.crypto.download"))
+        if revealed:   # the file holds the answer key too
+            ui.download_csv(key_table, "regulation-crypto-checklist.csv", key="dl_cr",
+                            label=T("regulation.crypto.download"))
     ui.takeaway(T("regulation.crypto.takeaway"))
 
 

@@ -150,6 +150,17 @@ def test_pseudonymisation_tab_quotes_the_attacks(en, zh):
     assert f"认出了 **{c['sha256']}** 人" in happened_texts(zh["privacy"])[1]
 
 
+def test_crypto_self_check_keeps_its_answer_key_until_revealed():
+    """Regulation ⑤: before the student reveals the key, no verdict heat map (its framed date column is the key),
+    no counts of illegal / licensed activities and no answer-key download."""
+    at = open_tab("crypto", params={"on": "2024-12-30"})
+    assert not at.get("plotly_chart") and "dl_cr" not in [b.key for b in at.get("download_button")]
+    text = happened_texts(at)[0]
+    assert "you have answered **0** of 6 lines" in text and "illegal" not in text
+    at.toggle(key="cr_reveal_offshore_exchange").set_value(True).run()
+    assert len(at.get("plotly_chart")) == 1 and "illegal" in happened_texts(at)[-1]
+
+
 def test_crypto_checklist_is_graded_against_the_rule_table():
     at = open_tab("crypto", params={"on": "2024-12-30"})
     at.selectbox(key="cr_ans_offshore_exchange_exchange_cn_en").set_value("Illegal")
