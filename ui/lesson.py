@@ -203,10 +203,21 @@ def _clock(lesson_id: str, start: int, end: int, total: int) -> None:
         st.session_state[key] = time.time()
 
 
+#: the sidebar is the lecturer's own screen, not the projector: normal type and a wider panel for the notes
+_NOTES_CSS = """
+<style>
+section[data-testid="stSidebar"] {min-width: 24rem;}
+section[data-testid="stSidebar"] [data-testid="stMarkdownContainer"] p,
+section[data-testid="stSidebar"] [data-testid="stMarkdownContainer"] li {font-size: 1rem !important; line-height: 1.45;}
+</style>
+"""
+
+
 def _speaker_notes(lesson: core_lessons.Lesson, index: int, T) -> None:
     """The lecturer's notes in the sidebar: folded in presenter mode (the projector shows the page, not these)."""
     lang = T.lang
     step = lesson.steps[index]
+    st.markdown(_NOTES_CSS, unsafe_allow_html=True)  # our own constant, no user text
     with st.sidebar:
         with st.expander(f"🗣️ {T('lessons.panel.notes')}", expanded=False):
             st.markdown(step.t("notes", lang))
