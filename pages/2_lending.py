@@ -225,17 +225,17 @@ def match() -> None:
         inv_df.set_index("investor"), width="stretch", key=f"lend_bids_{mseed}_{n_inv}",
         column_order=["bid", "min_rate", "grades", "cash"],
         column_config={
-            "_index": st.column_config.TextColumn(T("lending.match.col.investor"), width="small"),
+            "_index": st.column_config.TextColumn(T("lending.match.col.investor"), width=70),
             "cash": st.column_config.NumberColumn(T("lending.match.col.cash"), min_value=0, max_value=10_000_000,
-                                                  step=1000, format="localized", width="small",
+                                                  step=1000, format="localized", width=96,
                                                   help=T("lending.match.cash_help")),
             "bid": st.column_config.NumberColumn(T("lending.match.col.bid"), min_value=0, max_value=10_000_000,
-                                                 step=1000, format="localized", width="small",
+                                                 step=1000, format="localized", width=90,
                                                  help=T("lending.match.bid_help")),
             "min_rate": st.column_config.NumberColumn(T("lending.match.col.min_rate"), min_value=0.0, max_value=1.0,
-                                                      step=0.005, format="percent", width="small",
+                                                      step=0.005, format="percent", width=96,
                                                       help=T("lending.match.min_rate_help")),
-            "grades": st.column_config.TextColumn(T("lending.match.col.grades"), max_chars=5, width="small",
+            "grades": st.column_config.TextColumn(T("lending.match.col.grades"), max_chars=5, width=84,
                                                   help=T("lending.match.grades_help")),
         }).reset_index()
     matched = None
@@ -327,8 +327,9 @@ def risk() -> None:
     grade_table = pd.DataFrame([[ui.pct(p2p.GRADE_PD[g]) for g in p2p.GRADES], [ui.pct(rates[g], 2) for g in p2p.GRADES]],
                                index=[T("lending.risk.col_pd"), T("lending.risk.col_rate")], columns=p2p.GRADES)
     grade_table.index.name = T("lending.risk.col_grade")
-    st.dataframe(grade_table, width="stretch")
-    st.caption(T("lending.risk.assumption", lgd=p2p.LGD, target=p2p.TARGET_RETURN))
+    with st.expander(T("lending.risk.grades_title"), icon="📋"):     # reference, folded: the controls come first
+        st.dataframe(grade_table, width="stretch")
+        st.caption(T("lending.risk.assumption", lgd=p2p.LGD, target=p2p.TARGET_RETURN))
     c1, c2, c3, c4, c5, c6 = st.columns(6)
     n_mc = c1.select_slider(T("lending.risk.loans"), [1000, 2000, 5000, 10000, 20000], 10000, key="mcloans",
                             help=T("lending.risk.loans_help"), **ui.BIND)

@@ -233,7 +233,7 @@ def amm_figure(prices: tuple, impacts: tuple, current: int) -> go.Figure:
         layout=dict(title=_title(T("bcfinance.amm.fig_title")), xaxis=dict(title=dict(text=T("bcfinance.amm.swap_no"))),
                     yaxis=dict(title=dict(text=T("bcfinance.amm.price"))),
                     yaxis2=dict(title=dict(text=T("bcfinance.amm.impact_pct")), overlaying="y", side="right",
-                                showgrid=False, rangemode="tozero", nticks=5, tickformat=".1f"),
+                                showgrid=False, rangemode="tozero", tickmode="auto", nticks=5),
                     legend=H_LEGEND, height=420,
                     shapes=[dict(type="line", x0=current, x1=current, y0=0, y1=1, xref="x", yref="paper",
                                  line=dict(color=GREY, dash="dot"))]))

@@ -278,12 +278,15 @@ def match_figure(alloc_fen: np.ndarray, raised: np.ndarray, asked: np.ndarray, c
                        hovertemplate="%{y} → %{x}: ¥%{z:,.0f}<extra></extra>"),
             go.Bar(x=loans, y=asked / 100, marker_color="rgba(128,128,128,0.25)", name=T("lending.match.asked"),
                    xaxis="x2", yaxis="y2", hovertemplate="%{x}: ¥%{y:,.0f}<extra></extra>")]
-    # one bar trace per meaning, so the legend names each colour (an empty one still names it)
-    data += [go.Bar(x=loans_arr[kind == k], y=raised_y[kind == k], marker_color=colour, name=T(f"lending.match.legend_{k}"),
-                    xaxis="x2", yaxis="y2", hovertemplate="%{x}: ¥%{y:,.0f}<extra></extra>")
+    # one bar trace per meaning, so the legend names each colour; a kind no loan has yet is a zero-height bar,
+    # so its legend entry is there from the first step (plotly leaves an empty trace out of the legend)
+    data += [go.Bar(x=loans_arr[kind == k] if (kind == k).any() else loans[:1],
+                    y=raised_y[kind == k] if (kind == k).any() else [0], marker_color=colour,
+                    name=T(f"lending.match.legend_{k}"), xaxis="x2", yaxis="y2",
+                    hovertemplate="%{x}: ¥%{y:,.0f}<extra></extra>")
              for k, colour in (("current", ORANGE), ("full", GREEN), ("partial", SKY))]
     row = 26 if presenter() else 18       # every investor's name readable at 20 px
-    layout = dict(barmode="overlay", height=max(420, row * len(investors) + 200), legend=H_LEGEND,
+    layout = dict(barmode="overlay", height=max(420, row * len(investors) + 200), legend=H_LEGEND, showlegend=True,
                   title=_title(T("lending.match.chart_title")),
                   xaxis=dict(domain=[0, 0.56]), yaxis=dict(autorange="reversed", dtick=1),
                   xaxis2=dict(domain=[0.66, 1], anchor="y2", categoryorder="array", categoryarray=loans),
@@ -354,7 +357,7 @@ def reserve_figure(shock: np.ndarray, p_exhausted: np.ndarray, mean_loss: np.nda
                   xaxis=dict(title=T("lending.risk.shock_axis")),
                   yaxis=dict(title=T("lending.risk.p_exhausted"), range=[0, 102], ticksuffix="%"),
                   yaxis2=dict(title=T("lending.risk.mean_loss_axis"), overlaying="y", side="right", showgrid=False,
-                              range=[0, float(mean_loss.max()) * 110], nticks=6),
+                              range=[0, float(mean_loss.max()) * 110], tickmode="auto", nticks=6),
                   shapes=[_vline(chosen, ORANGE, "solid", 2)])
     return go.Figure(data=data, layout=layout)
 
@@ -455,5 +458,5 @@ def disclosure_figure(months: np.ndarray, balance: np.ndarray, project_overdue_r
                   xaxis=dict(title=T("lending.disc.month_axis"), dtick=1),
                   yaxis=dict(title=T("lending.disc.balance_axis")),
                   yaxis2=dict(title=T("lending.disc.rate_axis"), overlaying="y", side="right", showgrid=False,
-                              range=[0, max(top * 115, 1.0)], tickformat=".1f", ticksuffix="%", nticks=5))
+                              range=[0, max(top * 115, 1.0)], tickmode="auto", ticksuffix="%", nticks=5))
     return go.Figure(data=data, layout=layout)
