@@ -44,6 +44,11 @@ def run_summary(text: str, steps: int, at_end: bool) -> None:
         ui.what_happened(text)
 
 
+def units_column() -> dict:
+    """Token counts with thousands separators (10,000 rather than 10000)."""
+    return {T("bcfinance.col.units"): st.column_config.NumberColumn(format="localized")}
+
+
 def tx_log(trace) -> pd.DataFrame:
     """The blocks of a run as a table for download."""
     rows = []
@@ -187,12 +192,16 @@ def escrow() -> None:
     with ui.guard():
         trace = draw.dvp_run(int(units), int(unit_price) * 100, int(cash) * 100, int(units), bool(atomic))
     if trace is not None:
-        rows = [{T("bcfinance.col.step"): T(s.key, **s.params),
+        # the steps' sentences as a numbered list, the numbers as a table keyed by that number: a phone shows
+        # both without scrolling sideways through a wide text column
+        st.markdown("\n".join(f"{n}. {T(s.key, **s.params)}" for n, s in enumerate(trace, start=1)))
+        rows = [{"#": n,
                  T("bcfinance.dvp.buyer_cash"): ui.money(s.state["balances"]["buyer"]),
                  T("bcfinance.dvp.seller_cash"): ui.money(s.state["balances"]["seller"]),
                  T("bcfinance.dvp.buyer_units"): s.state["assets"]["buyer"],
                  T("bcfinance.dvp.seller_units"): s.state["assets"]["seller"],
-                 T("bcfinance.col.block"): s.state["block"]["number"] if s.state["block"] else "—"} for s in trace]
+                 T("bcfinance.col.block"): s.state["block"]["number"] if s.state["block"] else "—"}
+                for n, s in enumerate(trace, start=1)]
         st.dataframe(pd.DataFrame(rows), hide_index=True)
         ui.what_happened(T(f"bcfinance.dvp.happened_{trace.meta['outcome']}", units=int(units),
                            cost=trace.meta["cost"], cash=int(cash) * 100))
@@ -239,7 +248,7 @@ def tokenisation() -> None:
         df = pd.DataFrame([{T("bcfinance.col.holder"): T("bcfinance.acct.issuer") if h == "issuer" else h,
                             T("bcfinance.col.units"): u, T("bcfinance.col.share"): ui.pct(u / meta["tokens"], 2),
                             T("bcfinance.col.received"): ui.money(s["received"].get(h, 0))} for h, u in caps.items()])
-        st.dataframe(df, hide_index=True)
+        st.dataframe(df, hide_index=True, column_config=units_column())
         draw.draw_block(s["block"], T)
 
     index = ui.step_player(draw.localise(trace, T), show, key="bcf_token")
@@ -258,7 +267,7 @@ def tokenisation() -> None:
                            T("bcfinance.token.exact"): ui.num(rent_fen * u / meta['tokens'] / 100, 4),
                            T("bcfinance.token.paid"): ui.money(exact[h]),
                            T("bcfinance.token.naive"): ui.money(naive[h])} for h, u in caps_now.items()])
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, column_config=units_column())
     run_summary(T("bcfinance.token.happened", tokens=meta["tokens"], price=meta["price"], rent=rent_fen,
                   months=len(shares), paid=sum(exact.values()), naive=sum(naive.values()),
                   ann=meta["received"].get("ann", 0), blocks=meta["blocks"]), len(trace), index == len(trace) - 1)

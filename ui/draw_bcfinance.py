@@ -322,7 +322,10 @@ def micro_figure(indiv: tuple, joint: tuple, bad: tuple) -> go.Figure:
                    opacity=0.2, line=dict(width=0)) for m, b in zip(x, bad) if b]
     return go.Figure(data=[
         go.Scatter(x=x, y=[v * 100 for v in indiv], name=T("bcfinance.micro.individual"), line=dict(color=ORANGE, width=3)),
-        go.Scatter(x=x, y=[v * 100 for v in joint], name=T("bcfinance.micro.joint"), line=dict(color=BLUE, width=3))],
+        go.Scatter(x=x, y=[v * 100 for v in joint], name=T("bcfinance.micro.joint"), line=dict(color=BLUE, width=3)),
+        # the shading's legend entry (a marker off the plot in the shading's colour)
+        go.Scatter(x=[None], y=[None], mode="markers", marker=dict(symbol="square", size=16, color=GREY, opacity=0.4),
+                   name=T("bcfinance.micro.bad_key"))],
         layout=dict(title=_title(T("bcfinance.micro.fig_title")), legend=H_LEGEND, height=400, shapes=shapes,
                     xaxis=dict(title=dict(text=T("bcfinance.fig.month")), dtick=1),
                     yaxis=dict(title=dict(text=T("bcfinance.micro.collected")), range=[0, 105])))
