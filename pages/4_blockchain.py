@@ -50,6 +50,33 @@ def named(label: str):
         raise
 
 
+def caught(text: str) -> None:
+    """A tamper or a forgery caught is the lesson working, not an app error: a warning with a stop sign."""
+    st.warning(text, icon="🛑")
+
+
+#: refusals that are the lesson working (the network keeps its rules), not bad input
+REFUSALS = {"blockchain_double_spend", "blockchain_overspend"}
+
+
+@contextmanager
+def refused():
+    """A double spend or an overspend refused: its reason as a stop-sign warning; the earlier success's message
+    goes, so no earlier payment stays on screen as if it were this one.  Other errors go on to ``ui.guard``."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.key not in REFUSALS:
+            raise
+        caught(T(f"errors.{exc.key}", **exc.params))
+        st.session_state["bc_wallet_msg"] = ("blockchain.wallets.msg_refused", {})
+
+
+def intro(key: str) -> None:
+    """A tab's explanation; in presenter mode it folds away so the projected screen stays short."""
+    ui.explain(T(key), T("blockchain.explanation"))
+
+
 # Work is paid once for the whole class: results are cached by their inputs (bounded caches) and each chart is
 # built once per input and language, in ui/draw_blockchain.py (imported once, not re-created on every rerun).
 def download(df: pd.DataFrame, name: str) -> None:
@@ -58,7 +85,7 @@ def download(df: pd.DataFrame, name: str) -> None:
 # =========================================================================== 1. hash
 def hash_section() -> None:
     st.subheader(T("blockchain.hash.heading"))
-    st.markdown(T("blockchain.hash.intro"))
+    intro("blockchain.hash.intro")
     c1, c2 = st.columns(2)
     text_a = c1.text_input(T("blockchain.hash.text_a"), draw.HASH_TEXT, max_chars=500, key="bc_hash_a",
                            persist_state="page", help=T("blockchain.hash.text_help"))
@@ -87,7 +114,7 @@ def hash_section() -> None:
 # =========================================================================== 2. block and mining
 def mining() -> None:
     st.subheader(T("blockchain.mining.heading"))
-    st.markdown(T("blockchain.mining.intro"))
+    intro("blockchain.mining.intro")
     c1, c2, c3 = st.columns([1, 2, 1])
     number = c1.number_input(T("blockchain.mining.number"), 1, 1_000_000, 1, key="bc_mine_number",
                              persist_state="page", help=T("blockchain.mining.number_help"))
@@ -179,7 +206,7 @@ def mining() -> None:
         mining_panel()
 
     st.markdown(f"#### {T('blockchain.mining.lottery_heading')}")
-    st.markdown(T("blockchain.mining.lottery_intro"))
+    intro("blockchain.mining.lottery_intro")
     l1, l2 = st.columns(2)
     lot_d = l1.select_slider(T("blockchain.mining.lottery_d"), options=[1, 2, 3], value=2, key="lotd",
                              help=T("blockchain.mining.lottery_d_help"), **ui.BIND)
@@ -201,7 +228,7 @@ def mining() -> None:
 # =========================================================================== 3. chain
 def chain() -> None:
     st.subheader(T("blockchain.chain.heading"))
-    st.markdown(T("blockchain.chain.intro"))
+    intro("blockchain.chain.intro")
     k1, k2, k3 = st.columns([1, 1, 2])
     n_blocks = k1.slider(T("blockchain.chain.blocks"), 5, 8, 5, key="blocks", help=T("blockchain.chain.blocks_help"),
                          **ui.BIND)
@@ -243,14 +270,14 @@ def chain() -> None:
             with col.container(border=True):
                 badge = ("⚠️" if s["changed"] else "✅") if s["valid"] else "❌"
                 st.markdown(f"**{badge} {T('blockchain.chain.block', n=blk.number)}**")
-                st.caption(f"🕒 {utc(blk.timestamp)} · nonce {blk.nonce}")
+                st.caption(f"🕒 {utc(blk.timestamp)} · {T('blockchain.net.nonce')} {blk.nonce}")
                 st.text_input(T("blockchain.chain.data"), blk.data, max_chars=120, key=f"bc_chain_data_{gen}_{i}",
                               persist_state="page", help=T("blockchain.chain.data_help"))
                 st.caption(f"{T('blockchain.chain.prev')}: `{draw.short(blk.prev_hash, 12)}`")
                 st.caption(f"{T('blockchain.chain.hash')}: `{draw.short(s['hash'], 12)}`")
                 for reason in s["reasons"]:
                     if not (s["valid"] and s["changed"]):      # a lucky edit gets the warning below instead
-                        (st.caption if s["valid"] else st.error)(T(f"blockchain.chain.reason.{reason}"))
+                        (st.caption if s["valid"] else caught)(T(f"blockchain.chain.reason.{reason}"))
                 if s["changed"]:
                     (st.warning if s["valid"] else st.caption)(T(
                         "blockchain.chain.reason.changed_valid" if s["valid"] else "blockchain.chain.reason.changed",
@@ -294,7 +321,7 @@ def chain() -> None:
 # =========================================================================== 4. network and consensus
 def network() -> None:
     st.subheader(T("blockchain.net.heading"))
-    st.markdown(T("blockchain.net.intro"))
+    intro("blockchain.net.intro")
     n_peers = st.slider(T("blockchain.net.peers"), 3, 10, 5, key="peers", help=T("blockchain.net.peers_help"),
                         **ui.BIND)
 
@@ -309,11 +336,12 @@ def network() -> None:
     remine = v3.toggle(T("blockchain.net.remine"), False, key="bc_bad_remine", persist_state="page",
                        help=T("blockchain.net.remine_help"))
     votes = draw.peer_votes(tuple(DEFAULT_DATA[:5]), 2, n_peers, bad_peer, bad_block, remine)
+    # the verdicts first (a phone shows the first columns), the fingerprint that explains them last
     vote_df = pd.DataFrame([{T("blockchain.net.col_peer"): f"P{v['peer']}",
-                             T("blockchain.net.col_tip"): draw.short(v["fingerprint"], 16),
-                             T("blockchain.net.col_differs"): f"{v['differs_at']}" if v["differs_at"] else "—",
                              T("blockchain.net.col_valid"): "✅" if v["valid"] else "❌",
-                             T("blockchain.net.col_agrees"): "✅" if v["agrees"] else "❌"} for v in votes])
+                             T("blockchain.net.col_agrees"): "✅" if v["agrees"] else "❌",
+                             T("blockchain.net.col_differs"): f"{v['differs_at']}" if v["differs_at"] else "—",
+                             T("blockchain.net.col_tip"): draw.short(v["fingerprint"], 12)} for v in votes])
     st.dataframe(vote_df, hide_index=True, width="stretch")
     ui.what_happened(T("blockchain.net.vote_happened", peer=bad_peer, block=bad_block, votes=votes[0]["votes"],
                        n=n_peers,
@@ -324,22 +352,25 @@ def network() -> None:
     trace = draw.network_trace(n_peers, seed)
 
     def draw_network(step) -> None:
+        at = draw.step_index(trace, step)
         left, right = st.columns([3, 2])
         with left:
-            ui.chart(draw.network_figure(n_peers, seed, draw.step_index(trace, step), height=480), key="bc_net_fig")
+            ui.chart(draw.network_figure(n_peers, seed, at, height=480), key="bc_net_fig")
         with right:
             active = set(step.state["active"])
             st.table(pd.DataFrame({T("blockchain.net.col_chain"): [" → ".join(c) for c in step.state["chains"]]},
                                   index=pd.Index([("▶ " if i in active else "") + f"P{i + 1}"
                                                   for i in range(len(step.state["chains"]))],
                                                  name=T("blockchain.net.col_peer"))))
+        # how the fork ended is the last step's news: told when the player gets there, not before
+        if at == len(trace) - 1:
+            ui.what_happened(T("blockchain.net.prop_happened", n=n_peers, orphan=trace.meta["orphan"],
+                               winner=trace.meta["winner"], switched=trace.meta["switched"]))
 
     ui.step_player(trace, draw_network, key="bc_net")
-    ui.what_happened(T("blockchain.net.prop_happened", n=n_peers, orphan=trace.meta["orphan"],
-                       winner=trace.meta["winner"], switched=trace.meta["switched"]))
 
     st.markdown(f"#### {T('blockchain.net.race_heading')}")
-    st.markdown(T("blockchain.net.race_intro"))
+    intro("blockchain.net.race_intro")
     r1, r2, r3 = st.columns(3)
     q = r1.slider(T("blockchain.net.q"), 0.01, 0.45, 0.3, step=0.01, key="q", help=T("blockchain.net.q_help"),
                   **ui.BIND)
@@ -378,7 +409,7 @@ def network() -> None:
 # =========================================================================== 5. Merkle tree
 def merkle() -> None:
     st.subheader(T("blockchain.merkle.heading"))
-    st.markdown(T("blockchain.merkle.intro"))
+    intro("blockchain.merkle.intro")
     n_tx = st.slider(T("blockchain.merkle.n"), 2, 16, 5, key="ntx", help=T("blockchain.merkle.n_help"), **ui.BIND)
     txs = draw.merkle_texts(n_tx)
     e1, e2, e3 = st.columns([1, 2, 1])
@@ -403,19 +434,24 @@ def merkle() -> None:
         st.markdown(f"**{T('blockchain.merkle.tree_proof', i=prove_i)}**")
         proof_trace = draw.merkle_proof_trace(n_tx, prove_i)
 
+        proof_df = pd.DataFrame([{T("blockchain.merkle.col_level"): p["level"], T("blockchain.merkle.col_side"):
+                                  T(f"blockchain.merkle.side_{p['side']}"),
+                                  T("blockchain.merkle.col_sibling"): draw.short(p["sibling"], 16),
+                                  T("blockchain.merkle.col_result"): draw.short(path[k + 1], 16)}
+                                 for k, p in enumerate(proof)])
+
         def draw_proof(step) -> None:
-            ui.chart(draw.merkle_proof_figure(n_tx, prove_i, draw.step_index(proof_trace, step), height=360),
-                     key="bc_mk_proof")
+            at = draw.step_index(proof_trace, step)
+            ui.chart(draw.merkle_proof_figure(n_tx, prove_i, at, height=360), key="bc_mk_proof")
+            if at and len(proof_df):       # the proof's rows as the player folds them in, one per step
+                st.dataframe(proof_df.head(at), hide_index=True, width="stretch")
+            if at == len(proof_trace) - 1:  # the verdict belongs to the last step
+                ui.what_happened(T("blockchain.merkle.happened_proof", p=prove_i, k=len(proof), n=n_tx,
+                                   levels=len(levels_old), ok=T("blockchain.yes" if ok else "blockchain.no")))
 
         ui.step_player(proof_trace, draw_proof, key="bc_mk_player")
-    proof_df = pd.DataFrame([{T("blockchain.merkle.col_level"): p["level"], T("blockchain.merkle.col_side"):
-                              T(f"blockchain.merkle.side_{p['side']}"), T("blockchain.merkle.col_sibling"): p["sibling"],
-                              T("blockchain.merkle.col_result"): path[k + 1]} for k, p in enumerate(proof)])
-    if len(proof_df):
-        st.dataframe(proof_df, hide_index=True, width="stretch")
-    ui.what_happened(T("blockchain.merkle.happened", i=edit_i, changed=len(tree["changed"]), levels=len(levels_old),
-                       root_old=levels_old[-1][0][:12], root_new=levels_new[-1][0][:12], p=prove_i, k=len(proof),
-                       n=n_tx, ok=T("blockchain.yes" if ok else "blockchain.no")))
+    ui.what_happened(T("blockchain.merkle.happened", i=edit_i, changed=len(tree["changed"]),
+                       root_old=levels_old[-1][0][:12], root_new=levels_new[-1][0][:12]))
     with st.expander(T("blockchain.merkle.real_heading"), expanded=False):
         real = draw.block_100000()
         st.dataframe(real["txids"], hide_index=True, width="stretch")
@@ -430,7 +466,7 @@ def merkle() -> None:
 # =========================================================================== 6. keys, addresses, signatures
 def keys() -> None:
     st.subheader(T("blockchain.keys.heading"))
-    st.markdown(T("blockchain.keys.intro"))
+    intro("blockchain.keys.intro")
     st.session_state.setdefault("bc_key_hex", "1")
     if st.button(f"🎲 {T('blockchain.keys.random')}", key="bc_key_random", help=T("blockchain.keys.random_help")):
         st.session_state["bc_key_hex"] = f"{bc.new_private_key():064x}"
@@ -461,7 +497,7 @@ def keys() -> None:
         signed = draw.signature_check(k, message, checked, which)
         signature, r, s, valid = signed["signature"], signed["r"], signed["s"], signed["valid"]
         st.code(f"DER = {signature.hex()}\nr   = {r:064x}\ns   = {s:064x}", language=None)
-        (st.success if valid else st.error)(T("blockchain.keys.valid" if valid else "blockchain.keys.invalid"))
+        (st.success if valid else caught)(T("blockchain.keys.valid" if valid else "blockchain.keys.invalid"))
         st.markdown(T("blockchain.keys.malleability", twin=f"{signed['twin_s']:064x}",
                       verdict=T("blockchain.keys.twin_valid" if signed["twin_valid"] else "blockchain.keys.twin_refused")))
         ui.what_happened(T("blockchain.keys.happened", address=steps_c[-1][1], address_u=steps_u[-1][1],
@@ -473,7 +509,7 @@ def keys() -> None:
 # =========================================================================== 7. transactions and wallets
 def wallets() -> None:
     st.subheader(T("blockchain.wallets.heading"))
-    st.markdown(T("blockchain.wallets.intro"))
+    intro("blockchain.wallets.intro")
     w1, w2 = st.columns([1, 3])
     n_wallets = w1.slider(T("blockchain.wallets.n"), 3, 5, 4, key="wallets", help=T("blockchain.wallets.n_help"),
                           **ui.BIND)
@@ -503,7 +539,7 @@ def wallets() -> None:
                          key="bc_tx_miner", persist_state="page", help=T("blockchain.wallets.miner_help"))
     mine_now = a4.button(f"⛏️ {T('blockchain.wallets.mine')}", key="bc_tx_mine", width="stretch",
                          help=T("blockchain.wallets.mine_help"))
-    with ui.guard():
+    with ui.guard(), refused():
         if send:
             sat, fee_sat = utxo.to_satoshi(amount), utxo.to_satoshi(fee)
             tx = ledger.create_payment(sender, recipient, sat, fee_sat)
@@ -521,10 +557,11 @@ def wallets() -> None:
             st.session_state["bc_wallet_msg"] = ("blockchain.wallets.msg_mined", {
                 "height": blk["height"], "miner": miner, "n": len(blk["txs"]) - 1, "subsidy": btc(blk["subsidy"]),
                 "fees": btc(blk["fees"]), "tries": blk["tries"], "hash": blk["hash"][:12]})
-    rows = [{T("blockchain.wallets.col_wallet"): n, T("blockchain.wallets.col_address"): ledger.address(n),
-             T("blockchain.wallets.col_balance"): btc(ledger.balance(n)),
+    # balances first (a phone shows the first columns), the long address last
+    rows = [{T("blockchain.wallets.col_wallet"): n, T("blockchain.wallets.col_balance"): btc(ledger.balance(n)),
              T("blockchain.wallets.col_spendable"): btc(ledger.spendable(n)),
-             T("blockchain.wallets.col_coins"): len(ledger.coins(n, include_pending=False))} for n in ledger.names]
+             T("blockchain.wallets.col_coins"): len(ledger.coins(n, include_pending=False)),
+             T("blockchain.wallets.col_address"): ledger.address(n)} for n in ledger.names]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     m1, m2 = st.columns([1, 1])
     with m1:
@@ -533,7 +570,8 @@ def wallets() -> None:
     with m2:
         st.markdown(f"**{T('blockchain.wallets.mempool', n=len(ledger.mempool))}**")
         if ledger.mempool:
-            st.dataframe(pd.DataFrame([{"txid": tx.txid[:16], T("blockchain.wallets.col_memo"): tx.memo,
+            st.dataframe(pd.DataFrame([{T("blockchain.wallets.col_txid"): tx.txid[:16],
+                                        T("blockchain.wallets.col_memo"): tx.memo,
                                         T("blockchain.wallets.col_amount"): btc(tx.outputs[0].amount)}
                                        for tx in ledger.mempool]), hide_index=True, width="stretch")
         else:
@@ -543,7 +581,7 @@ def wallets() -> None:
                                     T("blockchain.wallets.col_miner"): b["miner"],
                                     T("blockchain.wallets.col_txs"): len(b["txs"]),
                                     T("blockchain.wallets.col_reward"): btc(b["subsidy"] + b["fees"]),
-                                    "hash": draw.short(b["hash"], 14)} for b in reversed(ledger.blocks)]),
+                                    T("blockchain.wallets.col_hash"): draw.short(b["hash"], 14)} for b in reversed(ledger.blocks)]),
                      hide_index=True, width="stretch")
     msg = st.session_state.get("bc_wallet_msg")
     total = sum(ledger.balance(n) for n in ledger.names)
@@ -560,7 +598,7 @@ def wallets() -> None:
 # =========================================================================== 8. real Bitcoin
 def bitcoin() -> None:
     st.subheader(T("blockchain.btc.heading"))
-    st.markdown(T("blockchain.btc.intro"))
+    intro("blockchain.btc.intro")
     known_headers = draw.header_presets()
     presets = known_headers["hex"]
     preset_names = known_headers["name"]["zh" if ui.lang() == "zh" else "en"]
@@ -605,7 +643,7 @@ def bitcoin() -> None:
 # =========================================================================== 9. economics
 def economics() -> None:
     st.subheader(T("blockchain.econ.heading"))
-    st.markdown(T("blockchain.econ.intro"))
+    intro("blockchain.econ.intro")
     schedule = draw.supply_table()
     e1, e2, e3 = st.columns(3)
     total_sat = int(schedule["cumulative_sat"].iloc[-1])
@@ -620,7 +658,7 @@ def economics() -> None:
                        four=first4["cumulative_sat"].iloc[3] / total_sat, total=total_sat / cs.COIN,
                        missing=(21_000_000 * cs.COIN - total_sat) / cs.COIN))
     st.markdown(f"#### {T('blockchain.econ.retarget_heading')}")
-    st.markdown(T("blockchain.econ.retarget_intro"))
+    intro("blockchain.econ.retarget_intro")
     d1, d2, d3 = st.columns(3)
     epochs = d1.slider(T("blockchain.econ.epochs"), 6, 40, 16, key="epochs", help=T("blockchain.econ.epochs_help"),
                        **ui.BIND)

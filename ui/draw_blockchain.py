@@ -275,6 +275,12 @@ def retarget(epochs: int, change_at: int, factor: float, seed: int) -> pd.DataFr
 
 
 # =========================================================================== charts
+#: a horizontal legend above the plot area (anchored by its bottom, so a larger presenter font grows it upwards,
+#: never into the bars or the top tick label) or below a chart without axes
+TOP_LEGEND = dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)
+BOTTOM_LEGEND = dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0)
+
+
 @figure
 def bit_grid_figure(bits: str) -> go.Figure:
     """256 bits (a string of 0 and 1) as a 16 × 16 grid: flipped bits in vermillion, unchanged in pale grey."""
@@ -323,7 +329,7 @@ def avalanche_figure(text: str, trials: int, seed: int) -> go.Figure:
                                  name=T("blockchain.hash.observed")))
     fig.add_trace(go.Scatter(x=ks, y=bc.binomial_pmf(256, 0.5, ks), mode="lines", name=T("blockchain.hash.binomial")))
     fig.update_layout(height=300, xaxis_title=T("blockchain.hash.bits_axis"), yaxis_title=T("blockchain.share_axis"),
-                      legend=dict(orientation="h", y=1.12))
+                      legend=TOP_LEGEND)
     return fig
 
 
@@ -340,7 +346,7 @@ def lottery_figure(difficulty: int, rounds: int, seed: int) -> go.Figure:
                              mode="lines+markers", name=T("blockchain.mining.geometric")))
     fig.add_vline(x=1 / p_hit, line_dash="dash", annotation_text=T("blockchain.mining.mean_line", mean=int(1 / p_hit)))
     fig.update_layout(height=320, xaxis_title=T("blockchain.mining.tries_axis"), yaxis_title=T("blockchain.share_axis"),
-                      legend=dict(orientation="h", y=1.15), bargap=0.05)
+                      legend=TOP_LEGEND, bargap=0.05)
     return fig
 
 
@@ -384,7 +390,7 @@ def network_figure(n_peers: int, seed: int, index: int, height: int = 420) -> go
                                showarrow=False, font=dict(size=15))
     fig.update_layout(height=height, xaxis=dict(visible=False, range=[-1.7, 1.7]),
                       yaxis=dict(visible=False, range=[-1.5, 1.5], scaleanchor="x"),
-                      legend=dict(orientation="h", y=-0.05))
+                      legend=BOTTOM_LEGEND)
     return fig
 
 
@@ -403,7 +409,7 @@ def race_figure(q: float, z: int, trials: int, seed: int) -> go.Figure:
                              name=T("blockchain.net.p_mc")))
     fig.update_layout(height=360, yaxis=dict(type="log", dtick=1, exponentformat="power"),
                       yaxis_title=T("blockchain.net.p_axis"), xaxis_title=T("blockchain.net.z_axis"),
-                      legend=dict(orientation="h", y=1.15))
+                      legend=TOP_LEGEND)
     return fig
 
 
@@ -452,7 +458,7 @@ def _merkle(levels: list[list[str]], changed: set, path: set, siblings: set, lab
             hovertemplate="%{customdata[1]}<br>%{customdata[0]}<extra></extra>"))
     fig.update_layout(height=height, xaxis=dict(visible=False), showlegend=True,
                       yaxis=dict(visible=False, range=[-0.5, depth - 0.4]),
-                      legend=dict(orientation="h", y=-0.08))
+                      legend=BOTTOM_LEGEND)
     return fig
 
 
@@ -479,7 +485,7 @@ def balance_figure(names: tuple, balances: tuple, spendable: tuple) -> go.Figure
     T = translator()
     bal = go.Figure(go.Bar(x=list(names), y=[b / cs.COIN for b in balances], name=T("blockchain.wallets.col_balance")))
     bal.add_trace(go.Bar(x=list(names), y=[s / cs.COIN for s in spendable], name=T("blockchain.wallets.col_spendable")))
-    bal.update_layout(height=260, yaxis_title="BTC", barmode="group", legend=dict(orientation="h", y=1.2))
+    bal.update_layout(height=260, yaxis_title="BTC", barmode="group", legend=TOP_LEGEND)
     return bal
 
 
@@ -491,11 +497,14 @@ def header_bytes_figure(fields: tuple) -> go.Figure:
     fig = go.Figure()
     for colour, (name, hex_bytes) in zip(OKABE_ITO, fields):
         size = len(hex_bytes) // 2
+        # only the two 32-byte fields are wide enough for their name inside the bar (a 4-byte field's name would
+        # be squeezed to unreadable glyphs on a phone): every field is named, with its size, in the legend
         fig.add_trace(go.Bar(x=[size], y=[""], orientation="h", name=f"{labels[name]} ({size} B)",
-                             marker_color=colour, text=[labels[name]], textposition="inside",
-                             hovertemplate=f"{labels[name]}: {size} bytes<br>{hex_bytes[:32]}…<extra></extra>"))
-    fig.update_layout(barmode="stack", height=170, xaxis=dict(range=[0, 80], dtick=8, title=T("blockchain.btc.byte_axis")),
-                      legend=dict(orientation="h", y=-0.6), showlegend=False)
+                             marker_color=colour, text=[labels[name] if size >= 32 else ""], textposition="inside",
+                             insidetextanchor="middle",
+                             hovertemplate=f"{labels[name]}: {size} B<br>{hex_bytes[:32]}…<extra></extra>"))
+    fig.update_layout(barmode="stack", height=230, xaxis=dict(range=[0, 80], dtick=8, title=T("blockchain.btc.byte_axis")),
+                      legend=dict(TOP_LEGEND, traceorder="normal"), showlegend=True)
     return fig
 
 
@@ -514,7 +523,7 @@ def supply_figure() -> go.Figure:
                       yaxis=dict(title=T("blockchain.econ.supply_axis"), range=[0, 22.5]),
                       yaxis2=dict(title=T("blockchain.econ.subsidy_axis"), overlaying="y", side="right", type="log",
                                   dtick=2, exponentformat="power", showgrid=False),
-                      legend=dict(orientation="h", y=1.15))
+                      legend=TOP_LEGEND)
     return fig
 
 
@@ -532,6 +541,6 @@ def retarget_figure(epochs: int, change_at: int, factor: float, seed: int) -> go
                       yaxis=dict(title=T("blockchain.econ.minutes_axis"), rangemode="tozero"),
                       yaxis2=dict(title=T("blockchain.econ.difficulty"), overlaying="y", side="right",
                                   tickformat=".2f", showgrid=False, rangemode="tozero"),
-                      legend=dict(orientation="h", y=1.15))
+                      legend=TOP_LEGEND)
     return fig
 
