@@ -18,11 +18,7 @@ ui.header("regulation")
 
 def intro(key: str) -> None:
     """An explanation; in presenter mode it folds away so the projected screen stays short."""
-    if ui.presenter():
-        with st.expander(T("regulation.explanation")):
-            st.markdown(T(key))
-    else:
-        st.markdown(T(key))
+    ui.explain(T(key), T("regulation.explanation"))
 
 
 intro("regulation.intro")
@@ -33,6 +29,12 @@ SANDBOX_LAUNCH = [100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 20000
 
 def label_col() -> str:
     return "label_zh" if ui.lang() == "zh" else "label_en"
+
+
+def table_height(df: pd.DataFrame):
+    """Up to ten rows at once; in presenter mode the table's own height (tables are enlarged there, and a fixed
+    height would let the next element overlap it)."""
+    return "auto" if ui.presenter() else min(400, 38 + 35 * len(df))
 
 
 def keep_numbers(section: str, numbers: dict) -> None:
@@ -166,15 +168,13 @@ def aml() -> None:
             if tables["reports"] is None:
                 st.info(T("regulation.aml.no_reports"))
             else:
-                st.dataframe(tables["reports"], hide_index=True, width="stretch",
-                             height=min(400, 38 + 35 * len(tables["reports"])))
+                st.dataframe(tables["reports"], hide_index=True, width="stretch", height=table_height(tables["reports"]))
         with right:
             st.markdown(f"#### {T('regulation.aml.flags_title')}")
             if tables["flags"] is None:
                 st.info(T("regulation.aml.no_flags"))
             else:
-                st.dataframe(tables["flags"], hide_index=True, width="stretch",
-                             height=min(400, 38 + 35 * len(tables["flags"])))
+                st.dataframe(tables["flags"], hide_index=True, width="stretch", height=table_height(tables["flags"]))
             st.caption(tables["flag_notes"])
             ui.source_note(tables["flag_source"])
             st.markdown(T(f"regulation.aml.str_{regime}", flagged=s["flagged"], sar=s["suspicious_reports"]))

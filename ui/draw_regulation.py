@@ -275,8 +275,13 @@ def privacy_tables(n: int, seed: int, share: float, k: int, width: int, language
 
 
 # ====================================================================== charts
+#: a horizontal legend at the bottom of the figure, below the axis title (the figure's own edge, not the plot's:
+#: a larger presenter font never pushes it into the tick labels); the same as the other pages' charts
+LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
+
+
 def _legend_below(fig: go.Figure) -> go.Figure:
-    fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+    fig.update_layout(legend=LEGEND_BELOW)
     return fig
 
 
@@ -596,7 +601,7 @@ def spells_figure(area: str, on_iso: str) -> go.Figure:
                            showarrow=False, yanchor="bottom", xanchor="right" if late else "left",
                            font=dict(color=colour))
     fig.update_layout(height=420, barmode="overlay", title=T("regulation.regulators.chart_title"),
-                      legend=dict(orientation="h", y=-0.15), margin=dict(t=90))
+                      legend=LEGEND_BELOW, margin=dict(t=90))
     fig.update_xaxes(type="date", range=["2010-01-01", regulators_core.TODAY.isoformat()])
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
