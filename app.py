@@ -16,7 +16,7 @@ st.markdown(T("home.what.body"))
 # ------------------------------------------------------------------ history
 def history() -> None:
     st.subheader(T("home.history.heading"))
-    st.markdown(T("home.history.intro"))
+    ui.explain(T("home.history.intro"), T("home.explanation"))
     timeline = draw.timeline()
     years = (int(timeline["year"].min()), int(timeline["year"].max()))
     c1, c2 = st.columns([2, 1])
@@ -57,7 +57,7 @@ def history() -> None:
 # ------------------------------------------------------------------ four traits
 def traits() -> None:
     st.subheader(T("home.traits.heading"))
-    st.markdown(T("home.traits.intro"))
+    ui.explain(T("home.traits.intro"), T("home.explanation"))
     top = st.columns(2)
     bottom = st.columns(2)
 
@@ -119,7 +119,7 @@ def traits() -> None:
 # ------------------------------------------------------------------ application areas
 def areas() -> None:
     st.subheader(T("home.areas.heading"))
-    st.markdown(T("home.areas.intro"))
+    ui.explain(T("home.areas.intro"), T("home.explanation"))
     areas = [("payments", "💳"), ("lending", "🤝"), ("insurance", "🛡️"), ("blockchain", "⛓️")]
     cols = st.columns(len(areas))
     for col, (area, icon) in zip(cols, areas):
@@ -155,7 +155,7 @@ IMPACT_DEFAULT = {("payments", "value"): ("bank_mobile", "nonbank_online"), ("fu
 
 def impact() -> None:
     st.subheader(T("home.impact.heading"))
-    st.markdown(T("home.impact.intro"))
+    ui.explain(T("home.impact.intro"), T("home.explanation"))
     topics = list(impact_core.TOPICS)
     # topic and measure labels are translated: kept out of Streamlit's binding, ?it= / ?im= hold their ids
     topic = st.radio(T("home.impact.topic"), topics, horizontal=True,
@@ -240,4 +240,4 @@ def impact() -> None:
 ui.sections("home", {"history": history, "traits": traits, "areas": areas, "impact": impact})
 
 st.divider()
-ui.quiz("home", ["q1", "q2", "q3", "q4"])
+ui.quiz("home", ["q1", "q2", "q3", "q4", "q5", "q6"])

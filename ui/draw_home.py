@@ -18,6 +18,9 @@ from core import impact, overview
 from ui.frame import lang, translator
 from ui.widgets import OKABE_ITO, figure
 
+#: a horizontal legend at the figure's bottom edge, below the axis title (never over the tick labels)
+LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
+
 # one Okabe–Ito colour per area; the pale yellow is left out (too faint on a white projector screen)
 CAT_COLOUR = {"general": "#999999", "payments": "#E69F00", "lending": "#009E73", "insurance": "#CC79A7",
               "currency": "#56B4E9", "blockchain": "#0072B2", "regulation": "#D55E00"}
@@ -88,7 +91,8 @@ def milestones_so_far_figure(categories: tuple, counts: tuple) -> go.Figure:
     bar = go.Figure(go.Bar(x=list(counts), y=[T(f"home.category.{c}") for c in categories],
                            orientation="h", marker_color=[CAT_COLOUR[c] for c in categories]))
     bar.update_layout(height=260, title=T("home.history.so_far"))
-    bar.update_xaxes(tickformat=",d", rangemode="tozero")
+    # whole milestones only: one tick per milestone up to five, then every ⌈max / 5⌉ (never "0 0 0 1 1 1")
+    bar.update_xaxes(tickformat=",d", rangemode="tozero", tick0=0, dtick=max(1, -(-max(counts, default=0) // 5)))
     return bar
 
 
@@ -180,8 +184,11 @@ def cost_figure(amount: int, per_year: int) -> go.Figure:
     fees = remittance(amount, per_year)["fees"]
     fig = go.Figure(go.Bar(y=[T(f"home.channel.{c}") for c in fees["channel"]], x=fees["fees_per_year_usd"],
                            orientation="h", text=[f"${v:,.0f}" for v in fees["fees_per_year_usd"]],
-                           marker_color=OKABE_ITO[:len(fees)]))
-    fig.update_layout(height=240, xaxis_title=T("home.traits.cost.axis"))
+                           textposition="outside", cliponaxis=False, marker_color=OKABE_ITO[:len(fees)]))
+    # bars tall enough for every channel's name (plotly skips labels that do not fit) and its amount beside it
+    fig.update_layout(height=110 + 44 * len(fees), xaxis_title=T("home.traits.cost.axis"))
+    fig.update_xaxes(range=[0, float(fees["fees_per_year_usd"].max()) * 1.25])
+    fig.update_yaxes(automargin=True, dtick=1)
     return fig
 
 
@@ -249,6 +256,6 @@ def impact_figure(topic: str, measure: str, series: tuple, start: int, end: int)
         fig.add_hline(y=target, line=dict(color=OKABE_ITO[5], dash="dash"),
                       annotation_text=T("home.impact.sdg_line"), annotation_position="bottom right")
     fig.update_layout(height=430, title=T(f"home.impact.measures.{measure}"), yaxis_title=T(f"home.impact.axis.{unit}"),
-                      legend=dict(orientation="h", y=-0.18), margin=dict(t=70))
+                      legend=LEGEND_BELOW, margin=dict(t=70))
     fig.update_yaxes(rangemode="tozero")
     return fig
