@@ -513,6 +513,6 @@ SECTIONS = {"score": score, "match": match, "repay": repay, "risk": risk, "fail"
 ui.sections("lending", SECTIONS)
 
 st.divider()
-ui.quiz("lending", ["q1", "q2", "q3", "q4", "q5"])
+ui.quiz("lending", ["q1", "q2", "q3", "q4", "q5", "q6", "q7"])
 ui.summary_download("lending", SECTIONS, "lending-run-summary.csv", key="dl_lend_summary",
                     label=T("lending.summary_download"))

@@ -630,7 +630,7 @@ with r2:
     fact_note("market")
 
 st.divider()
-ui.quiz("insurance", ["q1", "q2", "q3", "q4"])
+ui.quiz("insurance", ["q1", "q2", "q3", "q4", "q5", "q6"])
 st.markdown(f"#### {T('insurance.summary.heading')}")
 st.caption(T("insurance.summary.caption"))
 ui.summary_download("insurance", SECTIONS, "insurance-run-summary.csv", key="dl_ins_summary",

@@ -697,4 +697,4 @@ ui.sections("blockchain", {"hash": hash_section, "mining": mining, "chain": chai
 
 # =========================================================================== self-check
 st.divider()
-ui.quiz("blockchain", ["avalanche", "mining", "tamper", "merkle", "race"])
+ui.quiz("blockchain", ["avalanche", "mining", "tamper", "merkle", "race", "proof", "halving"])

@@ -510,7 +510,7 @@ ui.sections("regulation", {"compare": compare, "aml": aml, "sandbox": sandbox, "
                            "regulators": regulators})
 
 st.divider()
-ui.quiz("regulation", ["q1", "q2", "q3", "q4"])
+ui.quiz("regulation", ["q1", "q2", "q3", "q4", "q5", "q6"])
 st.markdown(f"#### {T('regulation.summary_title')}")
 ui.summary_download("regulation", ("compare", "aml", "sandbox", "privacy", "crypto", "regulators"), "regulation-summary.csv",
                     key="dl_summary", label=T("regulation.summary_download"), column="quantity")

@@ -496,4 +496,4 @@ def today() -> None:
 
 ui.sections("bcfinance", {"loan": loan, "escrow": escrow, "tokens": tokenisation, "defi": defi_tab,
                           "reserves": reserves, "micro": micro, "today": today})
-ui.quiz("bcfinance", ["q1", "q2", "q3", "q4"])
+ui.quiz("bcfinance", ["q1", "q2", "q3", "q4", "q5", "q6"])
