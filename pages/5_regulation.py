@@ -136,7 +136,7 @@ def aml() -> None:
                              help=T("regulation.aml.seed_help"), **ui.BIND)
     cur = draw.CURRENCY[regime]
     line_units = draw.aml_rules(regime)[1]
-    with st.expander(T("regulation.aml.rules_title"), expanded=True):
+    with st.expander(T("regulation.aml.rules_title")):    # folded: the day's picture comes within a phone's screen
         rules_shown, rules_source = draw.aml_rule_table(regime, ui.lang())
         st.dataframe(rules_shown, hide_index=True, width="stretch")
         ui.source_note(rules_source)

@@ -183,9 +183,10 @@ def aml_rule_table(regime: str, language: str) -> tuple[pd.DataFrame, str]:
     """The regime's reporting rules (rule, line) and their sources."""
     T = Translator(language)
     rules, cur = aml_rules(regime)[0], CURRENCY[regime]
-    table = pd.DataFrame({T("regulation.aml.col_rule"): rules["label_zh" if language == "zh" else "label_en"],
-                          T("regulation.aml.col_line"): [f"{cur}{int(v):,}" for v in rules["threshold_units"]]})
-    return table, " · ".join(dict.fromkeys(rules["source"]))
+    # the line first: a phone shows it without scrolling past the long rule name
+    table = pd.DataFrame({T("regulation.aml.col_line"): [f"{cur}{int(v):,}" for v in rules["threshold_units"]],
+                          T("regulation.aml.col_rule"): rules["label_zh" if language == "zh" else "label_en"]})
+    return table, " · ".join(dict.fromkeys(rules["source_zh" if language == "zh" else "source"]))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
