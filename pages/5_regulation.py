@@ -209,7 +209,8 @@ def sandbox() -> None:
                            help=T("regulation.sandbox.cap_help"), **ui.BIND)
     months = c5.slider(T("regulation.sandbox.months"), 1, 24, 6, 1, key="smon",
                        help=T("regulation.sandbox.months_help"), **ui.BIND)
-    c6, c7, c8, c9 = st.columns(4)
+    # the second row folded: on a phone nine sliders would push the first chart two screens down
+    c6, c7, c8, c9 = st.expander(T("regulation.sandbox.more"), icon="⚙️").columns(4)
     flaw = c6.slider(T("regulation.sandbox.flaw"), 0, 80, 20, 1, format="%d%%", key="sflaw",
                      help=T("regulation.sandbox.flaw_help"), **ui.BIND)
     show = c7.slider(T("regulation.sandbox.show"), 0.5, 36.0, 4.0, 0.5, key="sshow",

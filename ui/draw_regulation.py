@@ -416,9 +416,10 @@ def outcome_figure(sound: int, fixed: int, missed: int) -> go.Figure:
     colours = [GREEN, SKY, RED]
     fig = go.Figure(go.Bar(x=[summary[k] for k in kinds], y=[T(f"regulation.sandbox.outcome.{k}") for k in kinds],
                            orientation="h", marker_color=colours, text=[summary[k] for k in kinds],
-                           textposition="outside"))
+                           textposition="outside", cliponaxis=False))
     fig.update_layout(height=230, title=T("regulation.sandbox.outcome_title"))
-    fig.update_xaxes(tickformat=",d", rangemode="tozero")
+    # room on the right for the longest bar's number; whole firms on the axis
+    fig.update_xaxes(tickformat=",d", rangemode="tozero", range=[0, max(summary.values(), default=0) * 1.2 + 1])
     fig.update_yaxes(automargin=True)
     return fig
 
