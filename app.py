@@ -241,3 +241,4 @@ ui.sections("home", {"history": history, "traits": traits, "areas": areas, "impa
 
 st.divider()
 ui.quiz("home", ["q1", "q2", "q3", "q4", "q5", "q6"])
+ui.references("home")

@@ -661,3 +661,4 @@ ui.quiz("payments", ["q1", "q2", "q3", "q4", "q5", "q6", "q7"])
 if "pay_try" in st.session_state:   # the student's own "try it" books, once the lifecycle tab has opened them
     ui.download_csv(payments.ledger_frame(st.session_state["pay_try"]), "payments-try-ledger.csv",
                     key="dl_try", label=T("payments.try.download"))
+ui.references("payments")

@@ -516,3 +516,4 @@ st.divider()
 ui.quiz("lending", ["q1", "q2", "q3", "q4", "q5", "q6", "q7"])
 ui.summary_download("lending", SECTIONS, "lending-run-summary.csv", key="dl_lend_summary",
                     label=T("lending.summary_download"))
+ui.references("lending")

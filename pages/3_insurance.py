@@ -635,3 +635,4 @@ st.markdown(f"#### {T('insurance.summary.heading')}")
 st.caption(T("insurance.summary.caption"))
 ui.summary_download("insurance", SECTIONS, "insurance-run-summary.csv", key="dl_ins_summary",
                     label=T("insurance.summary.download"), column="metric")
+ui.references("insurance")

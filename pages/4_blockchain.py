@@ -698,3 +698,4 @@ ui.sections("blockchain", {"hash": hash_section, "mining": mining, "chain": chai
 # =========================================================================== self-check
 st.divider()
 ui.quiz("blockchain", ["avalanche", "mining", "tamper", "merkle", "race", "proof", "halving"])
+ui.references("blockchain")

@@ -515,3 +515,4 @@ ui.quiz("regulation", ["q1", "q2", "q3", "q4", "q5", "q6"])
 st.markdown(f"#### {T('regulation.summary_title')}")
 ui.summary_download("regulation", ("compare", "aml", "sandbox", "privacy", "crypto", "regulators"), "regulation-summary.csv",
                     key="dl_summary", label=T("regulation.summary_download"), column="quantity")
+ui.references("regulation")

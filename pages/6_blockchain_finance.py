@@ -497,3 +497,4 @@ def today() -> None:
 ui.sections("bcfinance", {"loan": loan, "escrow": escrow, "tokens": tokenisation, "defi": defi_tab,
                           "reserves": reserves, "micro": micro, "today": today})
 ui.quiz("bcfinance", ["q1", "q2", "q3", "q4", "q5", "q6"])
+ui.references("bcfinance")

@@ -148,3 +148,4 @@ def slides() -> None:
 
 
 ui.sections("lessons", {"plans": plans, "study": study, "worksheets": worksheets, "slides": slides})
+ui.references("lessons")

@@ -56,3 +56,4 @@ if found:
                                 T("glossary.col_link"): st.column_config.LinkColumn(display_text="↗", width="small")})
     ui.download_csv(pd.DataFrame([t.__dict__ for t in found]), "glossary.csv", key="dl_glossary",
                     label=T("glossary.download"))
+ui.references("glossary")
