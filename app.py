@@ -108,12 +108,20 @@ def traits() -> None:
                                  key="cost_amount", persist_state="page", help=T("home.traits.cost.amount_help"))
         per_year = c2.number_input(T("home.traits.cost.per_year"), min_value=1, max_value=52, value=12,
                                    key="cost_per_year", persist_state="page", help=T("home.traits.cost.per_year_help"))
+        fees = None
         with ui.guard():
             fees = draw.remittance(amount, per_year)
             ui.chart(draw.cost_figure(amount, per_year), key="cost_chart")
             st.markdown(T("home.traits.cost.text", amount=amount, n=per_year, bank=fees["bank"],
                           digital=fees["digital"], saved=fees["bank"] - fees["digital"]))
         ui.source_note(T("home.traits.cost.source"))
+        if fees is not None:
+            ui.download_csv(fees["fees"], "remittance-fees.csv", key="dl_cost", label=T("home.traits.cost.download"))
+    if fees is not None:
+        target = fees["fees"].set_index("channel").loc["sdg_target", "fees_per_year_usd"]
+        ui.what_happened(T("home.traits.happened", series=T(f"home.series.{series}"), year=year,
+                           per_second=row["per_second"], region=T(f"home.region.{region}"), survey=survey, have=have,
+                           amount=amount, n=per_year, digital=fees["digital"], target=target))
     ui.takeaway(T("home.traits.takeaway"))
 
 # ------------------------------------------------------------------ application areas
@@ -143,6 +151,10 @@ def areas() -> None:
         st.markdown(T("home.areas.bcfinance_text"))
         st.page_link(bcfinance, label=T("home.areas.open", page=T("nav.bcfinance")), icon="🏦",
                      query_params=ui.link_params())
+    open_pages = {pid for pid, _, _ in ui.available_pages()}
+    ui.what_happened(T("home.areas.happened", areas=len(areas),
+                       tags=sum(len(T.list(f"home.areas.{a}.tags")) for a, _ in areas),
+                       pages=sum(a in open_pages for a in [a for a, _ in areas] + ["regulation", "bcfinance"])))
     ui.takeaway(T("home.areas.takeaway"))
 
 # ------------------------------------------------------------------ impact (chapter 7)

@@ -298,6 +298,8 @@ def identity() -> None:
                      width="stretch")
         slow = tuple(sc for sc in payments.SCHEMES if sc != "plain")
         crack = tuple(max(payments.brute_force_seconds(alphabet, length, cost[sc]), 1e-3) for sc in slow)
+        ui.download_csv(draw.password_table(password, seed, iterations, alphabet, length, ui.lang()).to_pandas(),
+                        "payments-password-storage.csv", key="dl_pw")
         ui.chart(draw.crack_figure(slow, crack, length), key="id_crack")
         space = payments.keyspace(alphabet, length)
         ratio = cost["pbkdf2"] / max(cost["salted_sha256"], 1e-9)
@@ -495,6 +497,8 @@ def crossborder() -> None:
         st.dataframe(draw.crossborder_fact_table(ui.lang()), hide_index=True, width="stretch")
     st.caption(T("payments.xb.model_note"))
     ui.takeaway(T("payments.xb.takeaway"))
+        ui.download_csv(draw.crossborder_fact_table(ui.lang()).to_pandas(), "payments-crossborder-facts.csv",
+                        key="dl_xb")
 
 
 # ====================================================================== 5 future payments

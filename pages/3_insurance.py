@@ -369,6 +369,7 @@ def ubi() -> None:
             T("insurance.ubi.col_tele"): [round(us["day"]["telematics"], 2), round(us["night"]["telematics"], 2)],
         })
         st.dataframe(table, hide_index=True, width="stretch")
+        ui.download_csv(table, "insurance-ubi-groups.csv", key="dl_ins_ubi")
         ui.what_happened(T("insurance.ubi.happened", factor=you["factor"], premium=you["premium"], base=float(base),
                            cost=you["true_cost"], n=len(book), night_n=us["night"]["n"],
                            night_true=us["night"]["true_cost"], night_flat=us["night"]["flat"],

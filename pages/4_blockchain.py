@@ -622,6 +622,8 @@ def bitcoin() -> None:
                                     T("blockchain.btc.col_bytes"): b,
                                     T("blockchain.btc.col_note"): T(f"blockchain.btc.note.{n}")}
                                    for n, b in check["fields"]]), hide_index=True, width="stretch")
+        ui.download_csv(pd.DataFrame([{"field": n, "value": shown[n], "bytes": b} for n, b in check["fields"]]),
+                        "bitcoin-header-fields.csv", key="dl_btc_header")
         st.markdown(T("blockchain.btc.steps"))
         st.code(f"SHA256(header)        = {check['sha256_once']}\n"
                 f"SHA256(SHA256(header)) = {check['sha256d']}\n"

@@ -36,8 +36,10 @@ def test_every_page_has_three_references_with_both_titles_and_https_links(pid, p
 
 @pytest.mark.parametrize("pid,path", REFERENCED)
 def test_page_ends_with_its_references_call(pid, path):
-    lines = [ln for ln in (ROOT / path).read_text(encoding="utf-8").splitlines() if ln.strip()]
-    assert lines[-1] == f'ui.references("{pid}")', f"{path} does not end with its references"
+    text = (ROOT / path).read_text(encoding="utf-8")
+    call = f'\nui.references("{pid}")'
+    assert text.count(call) == 1, f"{path} does not end with its references"
+    assert text.index(call) > max(text.rfind("\nui.sections("), text.rfind("\nui.quiz(")), f"{path}: references not at the end"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
