@@ -4,6 +4,7 @@ import pytest
 
 from tests.apptest import happened_texts, run_page
 from tests.test_sections import tab_names
+from ui import i18n
 from ui.frame import PAGES
 
 CHAPTERS = {"home", "payments", "lending", "insurance", "blockchain", "regulation", "bcfinance"}
@@ -23,6 +24,8 @@ def test_every_tab_says_what_just_happened(pid, path, name, lang):
         boxes = happened_texts(at)
     assert boxes, f"{pid}?tab={name} ({lang}) has no 'what just happened' box"
     assert all(any(ch.isdigit() for ch in box) for box in boxes), f"{pid}?tab={name}: a box quotes no number: {boxes}"
+    marks = [i18n.catalog(lg)["common.takeaway"] for lg in i18n.LANGS]
+    assert any(any(m in str(e.value) for m in marks) for e in at.markdown), f"{pid}?tab={name} ({lang}) has no takeaway"
 
 
 #: downloads every tab of a page shows (the page's run summary, the student's own books), not the tab's table
