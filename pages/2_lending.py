@@ -225,17 +225,17 @@ def match() -> None:
         inv_df.set_index("investor"), width="stretch", key=f"lend_bids_{mseed}_{n_inv}",
         column_order=["bid", "min_rate", "grades", "cash"],
         column_config={
-            "_index": st.column_config.TextColumn(T("lending.match.col.investor"), width=70),
+            "_index": st.column_config.TextColumn(T("lending.match.col.investor"), width=84),
             "cash": st.column_config.NumberColumn(T("lending.match.col.cash"), min_value=0, max_value=10_000_000,
                                                   step=1000, format="localized", width=96,
                                                   help=T("lending.match.cash_help")),
             "bid": st.column_config.NumberColumn(T("lending.match.col.bid"), min_value=0, max_value=10_000_000,
-                                                 step=1000, format="localized", width=90,
+                                                 step=1000, format="localized", width=86,
                                                  help=T("lending.match.bid_help")),
             "min_rate": st.column_config.NumberColumn(T("lending.match.col.min_rate"), min_value=0.0, max_value=1.0,
-                                                      step=0.005, format="percent", width=96,
+                                                      step=0.005, format="percent", width=92,
                                                       help=T("lending.match.min_rate_help")),
-            "grades": st.column_config.TextColumn(T("lending.match.col.grades"), max_chars=5, width=84,
+            "grades": st.column_config.TextColumn(T("lending.match.col.grades"), max_chars=5, width=80,
                                                   help=T("lending.match.grades_help")),
         }).reset_index()
     matched = None

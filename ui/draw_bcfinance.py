@@ -30,7 +30,7 @@ YUAN_TICKS = dict(tickformat=",.0f")      # 10,000 rather than 10k (no Latin uni
 
 def _title(text: str) -> dict:
     """A chart title wrapped for a phone (plotly cuts a long title off rather than wrapping it)."""
-    return dict(text=wrap_title(text, translator().lang))
+    return dict(text=wrap_title(text, translator().lang), automargin=True, yref="container")
 
 
 # ====================================================================== cached results
@@ -215,10 +215,12 @@ def captable_figure(events: tuple, holders: tuple, units: tuple) -> go.Figure:
                        mode="lines", line=dict(width=0.5, color=colours[i % len(colours)]))
             for i, (h, u) in enumerate(zip(holders, units))]
     return go.Figure(data=data, layout=dict(title=_title(T("bcfinance.token.fig_title")),
+                                            # slanted event names need room on the right, or a phone hides the last ones
                                             xaxis=dict(title=dict(text=T("bcfinance.fig.event")), tickvals=x,
-                                                       ticktext=list(events)),
+                                                       ticktext=list(events), tickangle=-45),
+                                            margin=dict(l=10, r=50, t=50, b=10),
                                             yaxis=dict(title=dict(text=T("bcfinance.token.fig_units")), **YUAN_TICKS),
-                                            legend=H_LEGEND, height=440))
+                                            legend=H_LEGEND, height=480))
 
 
 @figure

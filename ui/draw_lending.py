@@ -61,7 +61,8 @@ def wrap_title(text: str, lang: str) -> str:
 
 
 def _title(text: str) -> dict:
-    return dict(text=wrap_title(text, translator().lang))
+    """A wrapped title that pushes the top margin as far as its lines need (never onto the plot)."""
+    return dict(text=wrap_title(text, translator().lang), automargin=True, yref="container")
 
 
 def _panel_titles(left: str, right: str, split: float = 0.5) -> list[dict]:
