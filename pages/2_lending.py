@@ -19,11 +19,7 @@ ui.header("lending")
 
 def intro(key: str) -> None:
     """A tab's explanation; in presenter mode it folds away so the projected screen stays short."""
-    if ui.presenter():
-        with st.expander(T("lending.explanation")):
-            st.markdown(T(key))
-    else:
-        st.markdown(T(key))
+    ui.explain(T(key), T("lending.explanation"))
 
 
 def run_summary(text: str, steps: int, at_end: bool) -> None:

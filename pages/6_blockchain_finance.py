@@ -30,11 +30,7 @@ def source_of(fid: str) -> None:
 
 def intro(key: str) -> None:
     """A tab's explanation; in presenter mode it folds away so the projected screen stays short."""
-    if ui.presenter():
-        with st.expander(T("bcfinance.explanation")):
-            st.markdown(T(key))
-    else:
-        st.markdown(T(key))
+    ui.explain(T(key), T("bcfinance.explanation"))
 
 
 def run_summary(text: str, steps: int, at_end: bool) -> None:
