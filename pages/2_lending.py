@@ -181,8 +181,10 @@ def score() -> None:
                 st.markdown(T("lending.score.rate_text", pd_year=pd_year, rate=rate))
             with st.expander(T("lending.score.table_title")):
                 table, iv = fitted.tables[T.lang]
-                st.dataframe(table, hide_index=True, width="stretch")
-                st.dataframe(iv, hide_index=True)
+                formats = draw.score_table_formats(T)
+                for shown, wide in ((table, True), (iv, False)):
+                    st.dataframe(shown, hide_index=True, width="stretch" if wide else "content",
+                                 column_config={c: f for c, f in formats.items() if c in shown.column_names})
             ui.download_csv(fitted.points, "lending-scorecard.csv", key="dl_lend_card")
     ui.source_note(T("lending.score.source"))
     ui.takeaway(T("lending.score.takeaway"))

@@ -197,8 +197,19 @@ def score_tables(card: credit.Scorecard, points: pd.DataFrame, T) -> tuple[pa.Ta
     table["label"] = [level_name(f, lab, T) if credit.FEATURES[f][1] == "cat" else lab
                       for f, lab in zip(points["feature"], points["label"])]
     iv = card.iv.rename(index=lambda f: feature_name(f, T)).round(3).rename("IV").reset_index()
-    iv.columns = [T("lending.score.col_feature"), "IV"]
-    return arrow(table.drop(columns=["bin"]).round({"bad_rate": 3, "woe": 3, "points": 1})), arrow(iv)
+    iv.columns = [T("lending.score.col_feature"), T("lending.score.col_iv")]
+    table = table.drop(columns=["bin"]).round({"bad_rate": 3, "woe": 3, "points": 1})
+    table.columns = [T(f"lending.score.col_{c}") for c in table.columns]     # headers in the reader's language
+    return arrow(table), arrow(iv)
+
+
+def score_table_formats(T) -> dict:
+    """Column formats of the points table: a count with separators, a share in %, fixed decimals."""
+    return {T("lending.score.col_count"): st.column_config.NumberColumn(format="localized"),
+            T("lending.score.col_bad_rate"): st.column_config.NumberColumn(format="percent"),
+            T("lending.score.col_woe"): st.column_config.NumberColumn(format="%.3f"),
+            T("lending.score.col_points"): st.column_config.NumberColumn(format="%.1f"),
+            T("lending.score.col_iv"): st.column_config.NumberColumn(format="%.3f")}
 
 
 @figure(max_entries=128)       # one per student's own inputs: a class of 80 fits
