@@ -46,6 +46,11 @@ def test_quiz_has_five_questions_two_predictions_and_varied_answers(page_id):
 
 def test_prediction_answer_keys_match_the_core_functions():
     """The numbers the new questions quote are what the pages' own functions compute."""
+    from ui import draw_home
+    fees = draw_home.remittance(200, 12)
+    assert round(fees["digital"], 2) == 110.16 and round(fees["bank"], 2) == 175.20
+    assert round(draw_home.remittance(400, 12)["digital"], 2) == 220.32
+    assert fees["fees"].set_index("channel").loc["sdg_target", "fees_per_year_usd"] == pytest.approx(72.0)
     assert (payments.direct_links(115, 848), payments.switch_links(115, 848)) == (97_520, 963)
     assert crossborder.chain_cost(200, 4, 5, 3, 2, 0.02) == pytest.approx(0.115)
     assert crossborder.chain_cost(200, 2, 5, 3, 2, 0.02) == pytest.approx(0.085)
