@@ -356,10 +356,11 @@ def running_cash_figure(n: int, share: float, seed: int, regime: str, index: int
                            hovertemplate="%{y}: " + currency + "%{x:,.0f} (%{customdata})<extra></extra>"))
     fig.add_vline(x=line_units, line=dict(color=RED, width=3, dash="dash"),
                   annotation_text=T("regulation.aml.line", line=f"{currency}{line_units:,.0f}"),
-                  annotation_position="top right", annotation_font_color=RED, annotation_yshift=12)
+                  annotation_position="top right", annotation_yanchor="bottom", annotation_font_color=RED)
     top = max(float(state["total"].max()) / 100 if len(state) else 0.0, line_units) * 1.25
     fig.update_yaxes(automargin=True)
-    fig.update_layout(height=max(300, 28 * len(state) + 90), showlegend=False,
+    # the line's label sits above the plot (a top margin keeps it there), never over the first bar
+    fig.update_layout(height=max(300, 28 * len(state) + 110), showlegend=False, margin=dict(t=56),
                       xaxis_title=T("regulation.aml.axis_cash", currency=currency))
     fig.update_xaxes(range=[0, top], tickformat=",d")
     return fig
