@@ -30,7 +30,8 @@ YUAN_TICKS = dict(tickformat=",.0f")      # 10,000 rather than 10k (no Latin uni
 
 def _title(text: str) -> dict:
     """A chart title wrapped for a phone (plotly cuts a long title off rather than wrapping it)."""
-    return dict(text=wrap_title(text, translator().lang), automargin=True, yref="container")
+    return dict(text=wrap_title(text, translator().lang), automargin=True, yref="paper", y=1, yanchor="bottom",
+                pad=dict(b=30))
 
 
 # ====================================================================== cached results

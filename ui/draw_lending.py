@@ -62,7 +62,8 @@ def wrap_title(text: str, lang: str) -> str:
 
 def _title(text: str) -> dict:
     """A wrapped title that pushes the top margin as far as its lines need (never onto the plot)."""
-    return dict(text=wrap_title(text, translator().lang), automargin=True, yref="container")
+    return dict(text=wrap_title(text, translator().lang), automargin=True, yref="paper", y=1, yanchor="bottom",
+                pad=dict(b=30))
 
 
 def _panel_titles(left: str, right: str, split: float = 0.5) -> list[dict]:
