@@ -62,7 +62,7 @@ def test_each_tab_quotes_core_numbers_and_only_the_open_tab_runs(lang):
     assert m[T(lang, "insurance.price.premium")] == "¥0.47"
     premium_before = m[T(lang, "insurance.price.premium")]
     # the quiz is there, whichever tab is open
-    assert len(quiz_radios(at)) == 4
+    assert len(quiz_radios(at)) == 6
 
     # tab 2: θ = 0.3, μ = 5, u = 10 → ψ(10) = 0.48486
     open_tab(at, "ruin")
@@ -103,7 +103,7 @@ def test_each_tab_quotes_core_numbers_and_only_the_open_tab_runs(lang):
     errors = error_texts(at)
     assert errors == [T(lang, "errors.insurance_theta", value=0.0)]
     assert "ψ(u) = 1" in errors[0]
-    assert len(quiz_radios(at)) == 4                            # the rest of the page goes on
+    assert len(quiz_radios(at)) == 6                            # the rest of the page goes on
     # the other tabs keep working, and the bad θ is still there when the student comes back
     open_tab(at, "price")
     assert not error_texts(at)
