@@ -164,7 +164,36 @@ def mining() -> None:
             if stop and job and job["running"]:
                 st.session_state["bc_job"] = dict(job, running=False, stopped=True)
                 st.rerun(scope="app")          # switch the tick timer off
+
+            def show(job) -> None:
+                """The search's counters, drawn into the slot (replacing what it held)."""
+                with slot.container():
+                    expected = bc.expected_tries(job["difficulty"])
+                    st.progress(min(1.0, job["tries"] / (3 * expected)), text=T(
+                        "blockchain.mining.progress", tries=job["tries"], ratio=job["tries"] / expected))
+                    k1, k2, k3 = st.columns(3)
+                    k1.metric(T("blockchain.mining.tries"), ui.num(job["tries"]))
+                    k2.metric(T("blockchain.mining.rate"), ui.num(job["tries"] / max(job["elapsed"], 1e-9)))
+                    k3.metric(T("blockchain.mining.nonce_now"), ui.num(max(job["next"] - 1, 0)))
+                    if job["best"]:
+                        st.caption(T("blockchain.mining.best", nonce=job["best_nonce"]))
+                        st.code(job["best"], language=None)
+                    if job["found"] is not None:
+                        mined = bc.Block(block.number, block.timestamp, block.data, block.prev_hash, job["found"])
+                        st.success(T("blockchain.mining.found", nonce=job["found"], tries=job["tries"],
+                                     seconds=job["elapsed"]))
+                        st.code(mined.hash, language=None)
+                        ui.what_happened(T("blockchain.mining.happened", tries=job["tries"], expected=expected,
+                                           ratio=job["tries"] / expected, d=difficulty,
+                                           rate=job["tries"] / max(job["elapsed"], 1e-9)))
+                    elif job["stopped"]:
+                        st.warning(T("blockchain.mining.stopped", tries=job["tries"]))
+
+            # the counters are drawn before this tick's mining and again after it: they are never left faded as
+            # "stale" while the tick works, so a long search counts up smoothly
+            slot = st.empty()
             if job and job["running"]:
+                show(job)
                 deadline = time.perf_counter() + TICK_BUDGET
                 while job["running"] and time.perf_counter() < deadline:
                     t0 = time.perf_counter()
@@ -180,28 +209,9 @@ def mining() -> None:
                 if not job["running"] and running:
                     st.rerun(scope="app")      # done: switch the tick timer off
             if job:
-                expected = bc.expected_tries(job["difficulty"])
-                st.progress(min(1.0, job["tries"] / (3 * expected)),
-                            text=T("blockchain.mining.progress", tries=job["tries"], ratio=job["tries"] / expected))
-                k1, k2, k3 = st.columns(3)
-                k1.metric(T("blockchain.mining.tries"), ui.num(job["tries"]))
-                k2.metric(T("blockchain.mining.rate"), ui.num(job["tries"] / max(job["elapsed"], 1e-9)))
-                k3.metric(T("blockchain.mining.nonce_now"), ui.num(max(job["next"] - 1, 0)))
-                if job["best"]:
-                    st.caption(T("blockchain.mining.best", nonce=job["best_nonce"]))
-                    st.code(job["best"], language=None)
-                if job["found"] is not None:
-                    mined = bc.Block(block.number, block.timestamp, block.data, block.prev_hash, job["found"])
-                    st.success(T("blockchain.mining.found", nonce=job["found"], tries=job["tries"],
-                                 seconds=job["elapsed"]))
-                    st.code(mined.hash, language=None)
-                    ui.what_happened(T("blockchain.mining.happened", tries=job["tries"], expected=expected,
-                                       ratio=job["tries"] / expected, d=difficulty,
-                                       rate=job["tries"] / max(job["elapsed"], 1e-9)))
-                elif job["stopped"]:
-                    st.warning(T("blockchain.mining.stopped", tries=job["tries"]))
+                show(job)
             else:
-                st.info(T("blockchain.mining.idle", hash=block.hash[:16], d=difficulty))
+                slot.info(T("blockchain.mining.idle", hash=block.hash[:16], d=difficulty))
 
         mining_panel()
 
