@@ -90,7 +90,7 @@ def test_quiz_options_are_shuffled_per_session_and_score_shows_tabs_to_revisit()
     c = catalog("en")
     at = _quiz_run(seed=1)
     radios = [r for r in at.radio if r.key and r.key.startswith("quiz_blockchain_")]
-    assert len(radios) == 5
+    assert len(radios) == 7
     positions = []
     for r in radios:
         qid = r.key.removeprefix("quiz_blockchain_")
@@ -106,7 +106,7 @@ def test_quiz_options_are_shuffled_per_session_and_score_shows_tabs_to_revisit()
         r.set_value(next(i for i in range(len(c[f"blockchain.quiz.{qid}.options"])) if i != answer))
     at.run()
     assert not at.exception
-    assert any("5" in str(w.value) for w in at.warning)
+    assert any("7" in str(w.value) for w in at.warning)
     labels = [p.proto.label for p in at.get("page_link")]
     assert c["blockchain.tab.merkle"] in labels or c["blockchain.tab.mining"] in labels
     for r in [r for r in at.radio if r.key and r.key.startswith("quiz_blockchain_")]:   # now all right
