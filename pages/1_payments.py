@@ -58,7 +58,9 @@ def lifecycle() -> None:
                          persist_state="page", help=T("payments.life.card_help"))
     typed = c3.radio(T("payments.life.code"), ["correct", "wrong", "expired"], key="life_code", persist_state="page",
                      format_func=lambda o: T(f"payments.life.code_{o}"), help=T("payments.life.code_help"))
-    c1, c2, c3, c4, c5 = st.columns(5)
+    # the amounts wait behind one click: on a phone the ledger comes within about a screen of the tab's top
+    amounts = st.expander(T("payments.life.amounts"))
+    c1, c2, c3, c4, c5 = amounts.columns(5)
     top_up = c1.number_input(T("payments.life.topup"), 1.0, 50_000.0, 1_000.0, 100.0, format="%.2f",
                              key="life_topup", persist_state="page", help=T("payments.life.topup_help"))
     pay = c2.number_input(T("payments.life.pay"), 0.01, 50_000.0, 388.0, 10.0, format="%.2f", key="life_pay",
@@ -296,10 +298,10 @@ def identity() -> None:
     if cost:
         st.dataframe(draw.password_table(password, seed, iterations, alphabet, length, ui.lang()), hide_index=True,
                      width="stretch")
-        slow = tuple(sc for sc in payments.SCHEMES if sc != "plain")
-        crack = tuple(max(payments.brute_force_seconds(alphabet, length, cost[sc]), 1e-3) for sc in slow)
         ui.download_csv(draw.password_table(password, seed, iterations, alphabet, length, ui.lang()).to_pandas(),
                         "payments-password-storage.csv", key="dl_pw")
+        slow = tuple(sc for sc in payments.SCHEMES if sc != "plain")
+        crack = tuple(max(payments.brute_force_seconds(alphabet, length, cost[sc]), 1e-3) for sc in slow)
         ui.chart(draw.crack_figure(slow, crack, length), key="id_crack")
         space = payments.keyspace(alphabet, length)
         ratio = cost["pbkdf2"] / max(cost["salted_sha256"], 1e-9)
@@ -495,10 +497,10 @@ def crossborder() -> None:
                        target=float(xb["g20_speed_1h"]["value"]) / 100))
     with st.expander(T("payments.xb.facts")):
         st.dataframe(draw.crossborder_fact_table(ui.lang()), hide_index=True, width="stretch")
-    st.caption(T("payments.xb.model_note"))
-    ui.takeaway(T("payments.xb.takeaway"))
         ui.download_csv(draw.crossborder_fact_table(ui.lang()).to_pandas(), "payments-crossborder-facts.csv",
                         key="dl_xb")
+    st.caption(T("payments.xb.model_note"))
+    ui.takeaway(T("payments.xb.takeaway"))
 
 
 # ====================================================================== 5 future payments

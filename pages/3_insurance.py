@@ -205,14 +205,9 @@ def param() -> None:
         p_trig = ins.delay_probability(threshold, p_late / 100, float(mean_late))
         fair = p_trig * pay_y
         st.info(T("insurance.param.rule", threshold=int(threshold), payout=run.payout_fen))
-        m = st.columns(4)
+        m = st.columns(4)     # before the flights: what the model expects; the run's totals come after the player
         m[0].metric(T("insurance.param.p_trigger"), ui.pct(p_trig), help=T("insurance.param.p_trigger_help"))
         m[1].metric(T("insurance.param.fair"), ui.yuan(fair), help=T("insurance.param.fair_help"))
-        m[2].metric(T("insurance.param.paid"), ui.money(run.paid_fen),
-                    delta=T("insurance.param.paid_n", n=cnt["triggered"]), delta_color="off",
-                    delta_arrow="off")
-        m[3].metric(T("insurance.param.result"), ui.money(run.premiums_fen - run.paid_fen),
-                    help=T("insurance.param.result_help"))
 
         def draw_pool(step) -> None:
             s = step.state
@@ -222,6 +217,14 @@ def param() -> None:
                          hit=now["hit"], extra=now["extra"], missed=now["missed"], none=now["none"]))
 
         ui.step_player(run.trace, draw_pool, key="ins_param_player")
+        # the whole run at once, marked as such: the player above reveals it flight by flight
+        st.markdown(f"#### {T('insurance.param.summary_heading')}")
+        m = st.columns(4)
+        m[0].metric(T("insurance.param.paid"), ui.money(run.paid_fen),
+                    delta=T("insurance.param.paid_n", n=cnt["triggered"]), delta_color="off",
+                    delta_arrow="off")
+        m[1].metric(T("insurance.param.result"), ui.money(run.premiums_fen - run.paid_fen),
+                    help=T("insurance.param.result_help"))
         left, right = st.columns([3, 2])
         with left:
             fl = run.flights
@@ -368,7 +371,9 @@ def ubi() -> None:
             T("insurance.ubi.col_flat"): [round(us["day"]["flat"], 2), round(us["night"]["flat"], 2)],
             T("insurance.ubi.col_tele"): [round(us["day"]["telematics"], 2), round(us["night"]["telematics"], 2)],
         })
-        st.dataframe(table, hide_index=True, width="stretch")
+        # thousands separators and two decimals on screen; the CSV keeps plain numbers
+        st.dataframe(table.style.format({c: "{:,.2f}" for c in table.columns[2:]} | {table.columns[1]: "{:,}"}),
+                     hide_index=True, width="stretch")
         ui.download_csv(table, "insurance-ubi-groups.csv", key="dl_ins_ubi")
         ui.what_happened(T("insurance.ubi.happened", factor=you["factor"], premium=you["premium"], base=float(base),
                            cost=you["true_cost"], n=len(book), night_n=us["night"]["n"],
@@ -488,7 +493,10 @@ def channels() -> None:
         T("insurance.channels.col.combined"): [f"{by[n].combined_ratio:.1%}" for n in names],
         T("insurance.channels.col.result"): [round(by[n].result_total, 2) for n in names],
     })
-    st.dataframe(table, hide_index=True, width="stretch")
+    money_cols = [T(f"insurance.channels.col.{c}") for c in ("cost", "needed", "result")]
+    count_cols = [T(f"insurance.channels.col.{c}") for c in ("reach", "policies")]
+    st.dataframe(table.style.format({c: "{:,.2f}" for c in money_cols} | {c: "{:,}" for c in count_cols}),
+                 hide_index=True, width="stretch")
     cheap = min(names, key=lambda n: by[n].cost_per_policy)
     dear = max(names, key=lambda n: by[n].cost_per_policy)
     winners = [n for n in names if by[n].result_per_policy > 0]

@@ -35,7 +35,9 @@ OUTCOME_COLOUR = {"hit": GREEN, "extra": SKY, "missed": RED, "none": GREY}
 
 
 def _legend_below(y: float = -0.22) -> dict:
-    return dict(orientation="h", y=y, x=0, yanchor="top")
+    """A horizontal legend in its own strip at the foot of the figure (``y`` is no longer used): Plotly reserves
+    the room below the x axis title, where a legend at a fraction of the plot area overlapped it."""
+    return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
 
 
 def _vline(x, line: dict, axis: str = "", **extra) -> dict:
@@ -204,8 +206,17 @@ def paths_figure(paths: tuple[tuple[np.ndarray, np.ndarray], ...], ruin_times: t
             data.append(go.Scatter(x=[rt], y=[after], mode="markers", showlegend=False,
                                    marker=dict(symbol="x", size=14, color=RED, line=dict(width=2)),
                                    hovertemplate=T("insurance.ruin.ruined_at") + " t = %{x:.1f}<extra></extra>"))
+    # paths ruined early end near the origin, too short to see on a long horizon: name them with an arrow
+    ruined = [(i + 1, rt) for i, rt in enumerate(ruin_times) if rt is not None and np.isfinite(rt)]
+    notes = []
+    if ruined:
+        first = min(rt for _, rt in ruined)
+        sep = "、" if T.lang == "zh" else ", "
+        notes.append(dict(x=first, y=0, ax=60, ay=-70, showarrow=True, arrowhead=2, arrowcolor=RED, xanchor="left",
+                          font=dict(color=RED), text=T("insurance.ruin.ruined_note", n=len(ruined),
+                                                       paths=sep.join(str(i) for i, _ in ruined), t=first)))
     return go.Figure(data=data, layout=dict(
-        shapes=[_hline(0, dict(color=RED, width=2, dash="dash"))], height=380,
+        shapes=[_hline(0, dict(color=RED, width=2, dash="dash"))], height=380, annotations=notes,
         title=dict(text=T("insurance.ruin.paths_title")), xaxis=dict(title=dict(text=T("insurance.ruin.t_axis"))),
         yaxis=dict(title=dict(text=T("insurance.ruin.u_axis"))), legend=_legend_below()))
 

@@ -259,6 +259,11 @@ HOLDER_COLOUR = {"bank_a": OKABE_ITO[0], "bank_b": OKABE_ITO[4], "platform": OKA
 SHOWN = ["user.bank", "user.wallet", "merchant.wallet", "merchant.bank", "reserve", "customer_funds", "fee_income"]
 
 
+#: a horizontal legend in its own strip at the foot of the figure: Plotly reserves the room for it below the x
+#: axis title (a legend placed at y=-0.3 of the plot area overlapped the title on short or tall charts)
+LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
+
+
 def account_label(account: str) -> str:
     """Translated account name (locale key payments.acct.<name with _>)."""
     return translator()(f"payments.acct.{account.replace('.', '_')}")
@@ -274,14 +279,19 @@ def ledger_figure(accounts: tuple, balances_fen: tuple, moved: tuple, day: int) 
         marker=dict(color=[HOLDER_COLOUR[HOLDER[a]] for a in accounts],
                     line=dict(color=["#D55E00" if a in moved else "rgba(0,0,0,0)" for a in accounts],
                               width=4)),
-        hovertext=[f"{account_label(a)}: {money(fen)}" for a, fen in zip(accounts, balances_fen)], hoverinfo="text"))
+        hovertext=[f"{account_label(a)}: {money(fen)}" for a, fen in zip(accounts, balances_fen)], hoverinfo="text",
+        showlegend=False))
+    # the colour key as a real legend, one entry per institution in its own colour
+    for holder, colour in HOLDER_COLOUR.items():
+        fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", marker_color=colour, hoverinfo="skip",
+                             name=T(f"payments.holder.{holder}")))
     # the account name and balance sit above each bar, so narrow screens keep the full plot width
     notes = [dict(xref="paper", x=0, y=i, yshift=17, xanchor="left", showarrow=False,
                   font=dict(size=20 if presenter() else 14),
                   text=f"{'<b>' if a in moved else ''}{account_label(a)}: {money(fen)}"
                        f"{'</b>' if a in moved else ''}") for i, (a, fen) in enumerate(zip(accounts, balances_fen))]
     low, high = min(values + [0]), max(values + [1])
-    fig.update_layout(height=60 + 52 * len(accounts), annotations=notes,
+    fig.update_layout(height=120 + 52 * len(accounts), annotations=notes, legend=LEGEND_BELOW,
                       yaxis=dict(visible=False, autorange="reversed", range=None),
                       xaxis=dict(title=T("payments.life.axis_yuan"), range=[low * 1.05, high * 1.05], zeroline=True),
                       title=T("payments.life.chart_title", day=day + 1))
@@ -320,7 +330,6 @@ def draw_ledger_step(step) -> None:
     with left:
         accounts = tuple(a for a in SHOWN if a in bal)
         chart(ledger_figure(accounts, tuple(bal[a] for a in accounts), tuple(s["moved"]), s["day"]))
-        st.caption(" · ".join(f"■ {T('payments.holder.' + h)}" for h in HOLDER_COLOUR))
     with right:
         c = s["checks"]
         st.markdown(f"**{T('payments.life.checks')}**")
@@ -390,14 +399,16 @@ def links_figure(n: int, m: int, markers: tuple[tuple[str, int, int], ...]) -> g
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=xs, y=xs * m, name=T("payments.clear.direct_links"), line=dict(color=OKABE_ITO[5])))
     fig.add_trace(go.Scatter(x=xs, y=xs + m, name=T("payments.clear.switch_links"), line=dict(color=OKABE_ITO[2])))
-    fig.add_trace(go.Scatter(x=[n, n], y=[n * m, n + m], mode="markers", marker=dict(size=12, color="#000000"),
-                             name=T("payments.clear.your_choice")))
+    fig.add_trace(go.Scatter(x=[n, n], y=[n * m, n + m], mode="markers", marker=dict(size=12, color=OKABE_ITO[0]),
+                             name=T("payments.clear.your_choice")))    # not black: the dark theme would hide it
     for label, pis, banks in markers:
         fig.add_trace(go.Scatter(x=[pis], y=[pis * banks], mode="markers+text", text=[label],
                                  textposition="top left", marker=dict(size=10, symbol="diamond", color=OKABE_ITO[3]),
-                                 name=label, showlegend=False))
-    fig.update_layout(height=360, yaxis_type="log", xaxis_title=T("payments.clear.axis_institutions"),
-                      yaxis_title=T("payments.clear.axis_links"), legend=dict(orientation="h", y=1.12))
+                                 name=label, showlegend=False, cliponaxis=False))
+    # decades only (no stray "2" and "5" between them), with thousands separators
+    fig.update_layout(height=400, yaxis=dict(type="log", dtick=1, tickformat=",d"),
+                      xaxis_title=T("payments.clear.axis_institutions"),
+                      yaxis_title=T("payments.clear.axis_links"), legend=LEGEND_BELOW)
     return fig
 
 
@@ -520,8 +531,8 @@ def bytes_figure(rows: tuple, strips: tuple, start: int, changed: int | None) ->
         i = changed
         fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=len(rows) - 0.5,
                       line=dict(color="#D55E00", width=3))
-    fig.update_layout(height=110 + 50 * len(rows), yaxis=dict(autorange="reversed"),
-                      xaxis=dict(title=T("payments.enc.axis_byte"), dtick=2))
+    # no axis title (the caption under the strip names the bytes shown): a title here collided with the ticks
+    fig.update_layout(height=90 + 50 * len(rows), yaxis=dict(autorange="reversed"), xaxis=dict(dtick=2))
     return fig
 
 
@@ -621,7 +632,7 @@ def sweep_figure(scenario: tuple, w: str, threshold: int) -> go.Figure:
     fig.add_trace(go.Scatter(x=sweep["threshold"], y=sweep["recall"] * 100, name=T("payments.risk.m_recall")))
     reference_lines(fig, [(threshold, "", "dash", "#D55E00")], vertical=True)
     fig.update_layout(height=300, xaxis_title=T("payments.risk.threshold"), yaxis_title="%",
-                      title=T("payments.risk.sweep_title"), legend=dict(orientation="h", y=-0.3))
+                      title=T("payments.risk.sweep_title"), legend=LEGEND_BELOW)
     return fig
 
 
@@ -639,8 +650,8 @@ def risk_cost_figure(scenario: tuple, w: str, review: int, threshold: int) -> go
                              marker=dict(size=12, color=OKABE_ITO[0], symbol="star"), hoverinfo="skip"))
     reference_lines(fig, [(threshold, "", "dash", "#D55E00")], vertical=True)
     # log scale: a few large structured payments would otherwise flatten the interesting low region
-    fig.update_layout(height=320, xaxis_title=T("payments.risk.threshold"), yaxis=dict(type="log", title="¥"),
-                      legend=dict(orientation="h", y=-0.3))
+    fig.update_layout(height=360, xaxis_title=T("payments.risk.threshold"),
+                      yaxis=dict(type="log", title="¥", tickformat=",.0f"), legend=LEGEND_BELOW)
     return fig
 
 
@@ -653,8 +664,11 @@ def live_figure(seen: tuple, tp: tuple, fp: tuple, fn: tuple, total: int) -> go.
     for col, y, colour in (("tp", tp, OKABE_ITO[2]), ("fp", fp, OKABE_ITO[1]), ("fn", fn, OKABE_ITO[5])):
         fig.add_trace(go.Scatter(x=x, y=np.array(y, dtype=np.int64), mode="lines+markers", line=dict(color=colour),
                                  name=T(f"payments.risk.live_{col}")))
-    fig.update_layout(height=300, xaxis=dict(range=[0, total], title=T("payments.risk.live_x")),
-                      legend=dict(orientation="h", y=-0.3))
+    # whole counts only: no "0.5 frauds", and no "0 0 1 1" when the counts are still small
+    top = max([1, *tp, *fp, *fn])
+    fig.update_layout(height=360, xaxis=dict(range=[0, total], title=T("payments.risk.live_x")),
+                      yaxis=dict(range=[0, top * 1.08], tickformat=",d", dtick=1 if top <= 6 else None),
+                      legend=LEGEND_BELOW)
     return fig
 
 
@@ -682,7 +696,7 @@ def xb_cost_figure(amount_usd: float, hops: int, sender_fee: float, hop_fee: flo
                                                                     ("g20_retail_cost", "dashdot", OKABE_ITO[4]))],
         (-0.5, 6.5))
     fig.update_layout(height=440, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
-                      yaxis_title="%", legend=dict(orientation="h", y=-0.25, x=0))
+                      yaxis_title="%", legend=LEGEND_BELOW)
     return fig
 
 
@@ -704,7 +718,7 @@ def xb_speed_figure(hops: int, leg_minutes: int, cutoff: int) -> go.Figure:
                                                                     ("gpi_customer_1h_2024", "dashdot", OKABE_ITO[4]))],
         (-0.5, 6.5))
     fig.update_layout(height=440, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
-                      yaxis_title="%", yaxis_range=[0, 105], legend=dict(orientation="h", y=-0.25, x=0))
+                      yaxis_title="%", yaxis_range=[0, 105], legend=LEGEND_BELOW)
     return fig
 
 
@@ -720,7 +734,7 @@ def bio_dist_figure(seed: int, separation: float, spread: float, threshold: floa
                              opacity=0.6, marker_color=colour))
     reference_lines(fig, [(threshold, "", "dash", "#000000")], vertical=True)
     fig.update_layout(barmode="overlay", bargap=0, height=340, xaxis_title=T("payments.bio.score"),
-                      title=T("payments.bio.dist_title"), legend=dict(orientation="h", y=-0.25))
+                      title=T("payments.bio.dist_title"), legend=LEGEND_BELOW)
     return fig
 
 
@@ -741,7 +755,7 @@ def bio_det_figure(seed: int, separation: float, spread: float, threshold: float
     axis = dict(tickvals=list(biometrics.det_axes(ticks)), ticktext=[f"{t * 100:g}%" for t in ticks],
                 range=[float(biometrics.det_axes([0.00005])[0]), float(biometrics.det_axes([0.6])[0])])
     fig.update_layout(height=340, title=T("payments.bio.det_title"), xaxis=dict(title=T("payments.bio.far"), **axis),
-                      yaxis=dict(title=T("payments.bio.frr"), **axis), legend=dict(orientation="h", y=-0.25))
+                      yaxis=dict(title=T("payments.bio.frr"), **axis), legend=LEGEND_BELOW)
     return fig
 
 
@@ -790,7 +804,7 @@ def iot_spend_figure(rows: tuple, daily_fen: int, per_tx_fen: int, upto: int) ->
     fig.update_layout(height=360, title=T("payments.iot.chart_title"), yaxis=dict(title="¥", range=[0, top]),
                       xaxis=dict(range=[0.5, len(x) + 0.5], title=T("payments.iot.chart_x"),
                                  tickvals=[x[i] for i in day_starts], ticktext=[rows[i][0][5:10] for i in day_starts]),
-                      legend=dict(orientation="h", y=-0.3), bargap=0.35)
+                      legend=LEGEND_BELOW, bargap=0.35)
     return fig
 
 
@@ -934,7 +948,7 @@ def history_figure(start: int, end: int) -> go.Figure:
                       yaxis=dict(title=T("payments.hist.axis_users"), rangemode="tozero"),
                       yaxis2=dict(title=T("payments.hist.axis_txn"), overlaying="y", side="right", rangemode="tozero",
                                   showgrid=False, tickmode="auto", nticks=6, tickformat=",.0f"),
-                      xaxis=dict(title=T("payments.hist.axis_year"), range=x_range), legend=dict(orientation="h", y=-0.32),
+                      xaxis=dict(title=T("payments.hist.axis_year"), range=x_range), legend=LEGEND_BELOW,
                       margin=dict(t=120))
     return fig
 
