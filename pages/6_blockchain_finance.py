@@ -57,6 +57,11 @@ def tx_log(trace) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def position(trace, step) -> int:
+    """The 1-based number of ``step`` in ``trace`` (by identity: two steps may hold equal values)."""
+    return next(n for n, s in enumerate(trace.steps, start=1) if s is step)
+
+
 def step_labels(trace) -> tuple:
     return tuple(str(n) for n in range(1, len(trace) + 1))
 
@@ -101,12 +106,16 @@ def loan() -> None:
     trace = run.trace
     accounts = contracts.LOAN_ACCOUNTS
 
+    shown = draw.localise(trace, T)
+    series = draw.balance_series(trace, accounts)
+
     def show(step) -> None:
         draw.draw_contract_step(step, T, accounts, ("borrower", "contract"), T("bcfinance.loan.unit_word"))
+        # the balances so far: the chart grows with the player instead of showing the whole run at step 1
+        ui.chart(draw.balances_figure(accounts, series, step_labels(trace), position(shown, step)),
+                 key="bcf_loan_bal")
 
-    index = ui.step_player(draw.localise(trace, T), show, key="bcf_loan")
-    ui.chart(draw.balances_figure(accounts, draw.balance_series(trace, accounts), step_labels(trace), index + 1),
-             key="bcf_loan_bal")
+    index = ui.step_player(shown, show, key="bcf_loan")
     summary = contracts.loan_summary(run, int(amount) * 100)
     outcome = T(f"bcfinance.state.{summary['state']}")
     run_summary(T("bcfinance.loan.happened", score=score, cut=int(cut), outcome=outcome, paid=summary["paid"],
@@ -160,10 +169,15 @@ def escrow() -> None:
         run = draw.escrow_run(int(price) * 100, int(deadline), int(ship), path)
     if run is not None:
         accounts = ("buyer", "seller", "contract")
-        index = ui.step_player(draw.localise(run.trace, T), lambda s: draw.draw_contract_step(s, T, accounts),
-                               key="bcf_escrow")
-        ui.chart(draw.balances_figure(accounts, draw.balance_series(run.trace, accounts), step_labels(run.trace),
-                                      index + 1), key="bcf_escrow_bal")
+        shown = draw.localise(run.trace, T)
+        series = draw.balance_series(run.trace, accounts)
+
+        def show(step) -> None:
+            draw.draw_contract_step(step, T, accounts)
+            ui.chart(draw.balances_figure(accounts, series, step_labels(run.trace), position(shown, step)),
+                     key="bcf_escrow_bal")
+
+        index = ui.step_player(shown, show, key="bcf_escrow")
         refused = sum(1 for s in run.trace if s.state.get("refused"))
         run_summary(T("bcfinance.escrow.happened", path=T(f"bcfinance.escrow.path_{path}"),
                       state=T(f"bcfinance.state.{run.machine.state}"), price=int(price) * 100,

@@ -177,16 +177,19 @@ def balance_series(trace, accounts: tuple) -> tuple:
 # ====================================================================== figures
 @figure
 def balances_figure(accounts: tuple, series: tuple, labels: tuple, current: int) -> go.Figure:
-    """Each account's balance after every step of a contract (a step line), the current step marked."""
+    """Each account's balance after every step of a contract up to the ``current`` one (a step line): the player
+    reveals the history as it goes; the axes already span the whole run, so they do not jump."""
     T = translator()
     colours = [BLUE, ORANGE, GREEN, PINK]
     x = list(range(1, len(series[0]) + 1))
-    data = [go.Scatter(x=x, y=list(ys), name=T(f"bcfinance.acct.{a}"), mode="lines+markers", line=dict(shape="hv",
-                       color=colours[i % 4], width=3)) for i, (a, ys) in enumerate(zip(accounts, series))]
+    top = max(1.0, max(max(ys) for ys in series)) * 1.08
+    data = [go.Scatter(x=x[:current], y=list(ys[:current]), name=T(f"bcfinance.acct.{a}"), mode="lines+markers",
+                       line=dict(shape="hv", color=colours[i % 4], width=3)) for i, (a, ys) in enumerate(zip(accounts, series))]
     return go.Figure(data=data, layout=dict(
         title=_title(T("bcfinance.fig.balances")), xaxis=dict(title=dict(text=T("bcfinance.fig.step")),
-                                                                  tickvals=x, ticktext=list(labels)),
-        yaxis=dict(title=dict(text=T("bcfinance.fig.yuan")), **YUAN_TICKS), legend=H_LEGEND, height=420,
+                                                                  tickvals=x, ticktext=list(labels), range=[0.5, len(x) + 0.5]),
+        yaxis=dict(title=dict(text=T("bcfinance.fig.yuan")), range=[0, top], **YUAN_TICKS), legend=H_LEGEND, height=420,
+        showlegend=True,
         shapes=[dict(type="line", x0=current, x1=current, y0=0, y1=1, xref="x", yref="paper",
                      line=dict(color=GREY, dash="dot"))]))
 
