@@ -113,7 +113,9 @@ def efficiency_figure(series: str, year: int) -> go.Figure:
     sub = volumes[volumes["series"] == series]
     fig = go.Figure(go.Bar(x=sub["year"], y=sub["per_second"],
                            marker_color=[OKABE_ITO[1] if y == year else OKABE_ITO[0] for y in sub["year"]]))
-    fig.update_layout(height=240, yaxis_title=T("home.traits.efficiency.per_second"), xaxis_type="category")
+    # a time axis, one tick a year: a year without figures (2019) stays an honest gap instead of vanishing
+    fig.update_layout(height=240, yaxis_title=T("home.traits.efficiency.per_second"),
+                      xaxis=dict(tickmode="linear", dtick=1, tickformat="d"))
     return fig
 
 
@@ -127,7 +129,7 @@ def innovation_figure(markets: tuple) -> go.Figure:
         part = adoption[adoption["market"] == mkt]
         fig.add_trace(go.Scatter(x=part["edition"], y=part["adoption"] * 100, mode="lines+markers",
                                  name=T(f"home.market.{mkt}")))
-    fig.update_layout(height=240, yaxis_title="%", xaxis=dict(tickvals=[2015, 2017, 2019]))
+    fig.update_layout(height=260, yaxis_title="%", xaxis=dict(tickvals=[2015, 2017, 2019]), legend=LEGEND_BELOW)
     return fig
 
 
