@@ -260,13 +260,15 @@ def tokenisation() -> None:
                             T("bcfinance.col.received"): ui.money(s["received"].get(h, 0))} for h, u in caps.items()])
         st.dataframe(df, hide_index=True, column_config=units_column())
         draw.draw_block(s["block"], T)
+        # the cap table so far (one event per step): it grows with the player
+        ui.chart(draw.captable_figure(events, holders, units, position(shown, step)), key="bcf_token_cap")
 
-    index = ui.step_player(draw.localise(trace, T), show, key="bcf_token")
     hist = meta["history"]
     holders = tuple(c for c in hist.columns if c not in ("month", "event"))
     events = tuple(T(f"bcfinance.token.event.{e}", m=int(m)) for e, m in zip(hist["event"], hist["month"]))
-    ui.chart(draw.captable_figure(events, holders, tuple(tuple(int(v) for v in hist[h]) for h in holders)),
-             key="bcf_token_cap")
+    units = tuple(tuple(int(v) for v in hist[h]) for h in holders)
+    shown = draw.localise(trace, T)
+    index = ui.step_player(shown, show, key="bcf_token")
     last = trace.steps[-1]
     shares = [s for s in trace if s.key.endswith(".rent")]
     caps_now = last.state["caps"]
@@ -311,11 +313,13 @@ def defi_tab() -> None:
             m3.metric(T("bcfinance.amm.price"), ui.num(s["price"], 4))
             m4.metric(T("bcfinance.amm.k_growth"), ui.pct(s["k_growth"], 4))
             draw.draw_block(s["block"], T)
+            # the swaps so far: the price path grows with the player
+            ui.chart(draw.amm_figure(prices, impacts, position(shown, step) - 1), key="bcf_amm_fig")
 
-        index = ui.step_player(draw.localise(trace, T), show, key="bcf_amm")
         prices = tuple(s.state["price"] for s in trace)
         impacts = tuple(s.state.get("impact", 0.0) for s in trace)
-        ui.chart(draw.amm_figure(prices, impacts, index), key="bcf_amm_fig")
+        shown = draw.localise(trace, T)
+        index = ui.step_player(shown, show, key="bcf_amm")
         last = trace.steps[-1]
         run_summary(T("bcfinance.amm.happened", n=len(trace) - 1, p0=prices[0], p1=prices[-1],
                       worst=max(impacts), k=last.state["k_growth"], fee=int(fee)), len(trace), index == len(trace) - 1)

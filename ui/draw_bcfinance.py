@@ -210,36 +210,48 @@ def workflow_figure(contract_steps: tuple, contract_days: tuple, manual_steps: t
 
 
 @figure
-def captable_figure(events: tuple, holders: tuple, units: tuple) -> go.Figure:
-    """Stacked area: units held by each holder after each event (the cap table over time)."""
+def captable_figure(events: tuple, holders: tuple, units: tuple, current: int) -> go.Figure:
+    """Stacked area: units held by each holder after each event (the cap table over time), up to event
+    ``current`` (1-based: the player reveals it; the axes span the whole run)."""
     T = translator()
     colours = [GREY, BLUE, ORANGE, GREEN, PINK, SKY, RED]
     x = list(range(1, len(events) + 1))
-    data = [go.Scatter(x=x, y=list(u), name=T("bcfinance.acct.issuer") if h == "issuer" else h, stackgroup="one",
-                       mode="lines", line=dict(width=0.5, color=colours[i % len(colours)]))
+    total = max(sum(u[0] for u in units), 1)
+    data = [go.Scatter(x=x[:current], y=list(u[:current]), name=T("bcfinance.acct.issuer") if h == "issuer" else h,
+                       stackgroup="one", mode="lines+markers", marker=dict(size=5),
+                       line=dict(width=0.5, color=colours[i % len(colours)]))
             for i, (h, u) in enumerate(zip(holders, units))]
     return go.Figure(data=data, layout=dict(title=_title(T("bcfinance.token.fig_title")),
                                             # slanted event names need room on the right, or a phone hides the last ones
                                             xaxis=dict(title=dict(text=T("bcfinance.fig.event")), tickvals=x,
-                                                       ticktext=list(events), tickangle=-45),
+                                                       ticktext=list(events), tickangle=-45,
+                                                       range=[0.5, len(x) + 0.5]),
                                             margin=dict(l=10, r=50, t=50, b=10),
-                                            yaxis=dict(title=dict(text=T("bcfinance.token.fig_units")), **YUAN_TICKS),
+                                            yaxis=dict(title=dict(text=T("bcfinance.token.fig_units")),
+                                                       range=[0, total * 1.05], **YUAN_TICKS), showlegend=True,
                                             legend=H_LEGEND, height=480))
 
 
 @figure
 def amm_figure(prices: tuple, impacts: tuple, current: int) -> go.Figure:
-    """Spot price after each swap (line) and each swap's price impact (bars, right axis)."""
+    """Spot price after each swap (line) and each swap's price impact (bars, right axis), up to swap ``current``
+    (the player reveals them one by one; the axes already span the whole run)."""
     T = translator()
     x = list(range(len(prices)))
+    lo, hi = min(prices), max(prices)
+    pad = 0.08 * (hi - lo or hi or 1.0)
+    top = max(max(impacts) * 100, 0.01) * 1.1
+    k = current + 1
     return go.Figure(data=[
-        go.Scatter(x=x, y=list(prices), name=T("bcfinance.amm.price"), mode="lines+markers", line=dict(color=BLUE, width=3)),
-        go.Bar(x=x, y=[v * 100 for v in impacts], name=T("bcfinance.amm.impact"), marker_color=ORANGE, opacity=0.6,
-               yaxis="y2")],
-        layout=dict(title=_title(T("bcfinance.amm.fig_title")), xaxis=dict(title=dict(text=T("bcfinance.amm.swap_no"))),
-                    yaxis=dict(title=dict(text=T("bcfinance.amm.price"))),
+        go.Scatter(x=x[:k], y=list(prices[:k]), name=T("bcfinance.amm.price"), mode="lines+markers",
+                   line=dict(color=BLUE, width=3)),
+        go.Bar(x=x[:k], y=[v * 100 for v in impacts[:k]], name=T("bcfinance.amm.impact"), marker_color=ORANGE,
+               opacity=0.6, yaxis="y2")],
+        layout=dict(title=_title(T("bcfinance.amm.fig_title")), showlegend=True,
+                    xaxis=dict(title=dict(text=T("bcfinance.amm.swap_no")), range=[-0.5, len(x) - 0.5], dtick=1),
+                    yaxis=dict(title=dict(text=T("bcfinance.amm.price")), range=[lo - pad, hi + pad]),
                     yaxis2=dict(title=dict(text=T("bcfinance.amm.impact_pct")), overlaying="y", side="right",
-                                showgrid=False, rangemode="tozero", tickmode="auto", nticks=5),
+                                showgrid=False, range=[0, top], tickmode="auto", nticks=5),
                     legend=H_LEGEND, height=420,
                     shapes=[dict(type="line", x0=current, x1=current, y0=0, y1=1, xref="x", yref="paper",
                                  line=dict(color=GREY, dash="dot"))]))
