@@ -226,7 +226,7 @@ def impact() -> None:
         ui.source_note(T("home.impact.china_2024_source"))
     with st.expander(T("home.impact.sources")):
         for src in dict.fromkeys(list(view["shown"]["source"]) + list(events["source"])):
-            st.caption(src)
+            ui.source_note(src)           # marked as a source: titles are quoted in their own language
     if unit == "share":
         change = T("home.impact.change_pp", pp=(row["last"] - row["first"]) * 100)
     else:

@@ -697,7 +697,7 @@ def economics() -> None:
                                          name=T("blockchain.econ.col_aspect"))))
     with st.expander(T("blockchain.econ.sources")):
         for a, src in zip(comp["aspect"], comp["source"]):
-            st.caption(f"**{T(f'blockchain.econ.aspect.{a}')}** — {src}")
+            ui.source_note(f"**{T(f'blockchain.econ.aspect.{a}')}** — {src}")
     ui.source_note(T("blockchain.econ.rules_source"))
     ui.takeaway(T("blockchain.econ.takeaway"))
     chapter_check("blockchain", ["c1", "c2", "c3", "c4"])
