@@ -330,7 +330,7 @@ def schedule_figure(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> go.
     layout = dict(barmode="stack", bargap=0, height=420, legend=H_LEGEND, title=_title(T("lending.sched.chart_title")),
                   xaxis=dict(domain=[0, 0.47], title=T("lending.sched.axis_month")),
                   xaxis2=dict(domain=[0.53, 1], anchor="y2", title=T("lending.sched.axis_month")),
-                  yaxis=dict(title=T("lending.sched.axis_payment"), range=[0, top]),
+                  yaxis=dict(title=T("lending.sched.axis_payment"), range=[0, top], tickformat=","),
                   yaxis2=dict(anchor="x2", range=[0, top], showticklabels=False),
                   annotations=_panel_titles(T("lending.sched.installment"), T("lending.sched.principal")))
     return go.Figure(data=data, layout=layout)
@@ -452,7 +452,7 @@ def platform_counts(date: np.ndarray, platforms: np.ndarray, kinds: np.ndarray, 
                                marker=dict(size=12, color=colour), text=source[part],
                                hovertemplate="%{x}: %{y:,}<br>%{text}<extra></extra>"))
     return go.Figure(data=data, layout=dict(height=420, title=_title(T("lending.fail.counts_title")), legend=H_LEGEND,
-                                            yaxis=dict(title=T("lending.fail.counts_axis"))))
+                                            yaxis=dict(title=T("lending.fail.counts_axis"), tickformat=",")))
 
 
 @figure
@@ -469,7 +469,7 @@ def disclosure_figure(months: np.ndarray, balance: np.ndarray, project_overdue_r
                        name=T("lending.disc.item.amount_overdue_rate"), line=dict(color=PINK, dash="dash"), yaxis="y2")]
     layout = dict(height=400, legend=H_LEGEND, title=_title(T("lending.disc.chart_title")),
                   xaxis=dict(title=T("lending.disc.month_axis"), dtick=1),
-                  yaxis=dict(title=T("lending.disc.balance_axis")),
+                  yaxis=dict(title=T("lending.disc.balance_axis"), tickformat=","),
                   yaxis2=dict(title=T("lending.disc.rate_axis"), overlaying="y", side="right", showgrid=False,
                               range=[0, max(top * 115, 1.0)], tickmode="auto", ticksuffix="%", nticks=5))
     return go.Figure(data=data, layout=layout)
