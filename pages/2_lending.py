@@ -473,14 +473,15 @@ def disclose() -> None:
                  ("overdue90_count", ui.num(row["overdue90_count"])),
                  ("project_overdue_rate", ui.pct(row["project_overdue_rate"], 2)),
                  ("amount_overdue_rate", ui.pct(row["amount_overdue_rate"], 2))]
+        # the picture first (a phone stacks the sixteen figures below into a long column)
+        ui.chart(draw.disclosure_figure(*(disc[c].to_numpy() for c in ("month", "balance", "project_overdue_rate",
+                                                                       "amount_overdue_rate")), int(month)),
+                 key="lend_disc_fig")
         st.markdown(f"#### {T('lending.disc.dashboard', month=int(month))}")
         for start in range(0, len(items), 4):
             cols = st.columns(4)
             for col, (key, value) in zip(cols, items[start:start + 4]):
                 col.metric(T(f"lending.disc.item.{key}"), value, help=T("lending.disc.item_help"))
-        ui.chart(draw.disclosure_figure(*(disc[c].to_numpy() for c in ("month", "balance", "project_overdue_rate",
-                                                                       "amount_overdue_rate")), int(month)),
-                 key="lend_disc_fig")
         st.markdown(f"#### {T('lending.disc.caps_title')}")
         st.markdown(T("lending.disc.caps_rule"))
         if len(viol):
