@@ -7,6 +7,7 @@ chart is a ``@figure`` builder taking plain tuples.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -269,7 +270,9 @@ def il_figure(r: tuple, lp: tuple, hold: tuple, mark: float) -> go.Figure:
                                                                                          "5", "10"]),
             yaxis=dict(title=dict(text=T("bcfinance.amm.value"))), legend=H_LEGEND,
             height=400, shapes=[dict(type="line", x0=mark, x1=mark, y0=0, y1=1, xref="x", yref="paper",
-                                     line=dict(color=GREY, dash="dot"))]))
+                                     line=dict(color=GREY, dash="dot"))],
+            annotations=[dict(x=math.log10(mark), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                              text=f"r = {mark:g}")]))
 
 
 @figure

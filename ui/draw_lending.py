@@ -371,7 +371,9 @@ def reserve_figure(shock: np.ndarray, p_exhausted: np.ndarray, mean_loss: np.nda
                   yaxis=dict(title=T("lending.risk.p_exhausted"), range=[0, 102], ticksuffix="%"),
                   yaxis2=dict(title=T("lending.risk.mean_loss_axis"), overlaying="y", side="right", showgrid=False,
                               range=[0, float(mean_loss.max()) * 110], tickmode="auto", nticks=6),
-                  shapes=[_vline(chosen, ORANGE, "solid", 2)])
+                  shapes=[_vline(chosen, ORANGE, "solid", 2)],
+                  annotations=[dict(x=chosen, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                                    text=T("lending.risk.chosen", shock=chosen), font=dict(color=ORANGE))])
     return go.Figure(data=data, layout=layout)
 
 
@@ -461,13 +463,15 @@ def disclosure_figure(months: np.ndarray, balance: np.ndarray, project_overdue_r
     """Loan balance (bars, left axis) and the two overdue rates (lines, right axis) month by month."""
     T = translator()
     top = float(max(project_overdue_rate.max(), amount_overdue_rate.max()))
-    data = [go.Bar(x=months, y=balance / 1e4, marker_color=[ORANGE if m == month else BLUE for m in months],
-                   name=T("lending.disc.balance_axis")),
+    here = months == month
+    # the month shown above in its own colour, named in the legend
+    data = [go.Bar(x=months[~here], y=balance[~here] / 1e4, marker_color=BLUE, name=T("lending.disc.balance_axis")),
+            go.Bar(x=months[here], y=balance[here] / 1e4, marker_color=ORANGE, name=T("lending.disc.chosen", month=month)),
             go.Scatter(x=months, y=project_overdue_rate * 100, mode="lines+markers",
                        name=T("lending.disc.item.project_overdue_rate"), line=dict(color=RED), yaxis="y2"),
             go.Scatter(x=months, y=amount_overdue_rate * 100, mode="lines+markers",
                        name=T("lending.disc.item.amount_overdue_rate"), line=dict(color=PINK, dash="dash"), yaxis="y2")]
-    layout = dict(height=400, legend=H_LEGEND, title=_title(T("lending.disc.chart_title")),
+    layout = dict(height=400, legend=H_LEGEND, title=_title(T("lending.disc.chart_title")), barmode="overlay",
                   xaxis=dict(title=T("lending.disc.month_axis"), dtick=1),
                   yaxis=dict(title=T("lending.disc.balance_axis"), tickformat=","),
                   yaxis2=dict(title=T("lending.disc.rate_axis"), overlaying="y", side="right", showgrid=False,
