@@ -279,12 +279,14 @@ def pool_step_figure(balances: tuple, row: tuple | None, threshold: int) -> go.F
     values = [b / 100 for b in balances]
     data = [go.Bar(x=[T(f"insurance.param.account.{a}") for a in ACCOUNTS], y=values, marker_color=[PINK, BLUE, ORANGE],
                    text=[format_yuan(v, T.lang) for v in values], textposition="outside", cliponaxis=False,
+                   constraintext="none",     # full-size labels: Plotly shrank them to the bar's width on a phone
                    hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>", xaxis="x", yaxis="y")]
     if row:
         outcome, delay_min, buffer_min = row
         data.append(go.Bar(x=[delay_min], y=[T("insurance.param.delay_bar")], orientation="h",
                            marker_color=OUTCOME_COLOUR[outcome], text=[T("insurance.param.minutes_fmt", m=delay_min)],
-                           textposition="outside", cliponaxis=False, hovertemplate="%{x} min<extra></extra>",
+                           textposition="outside", cliponaxis=False, constraintext="none",
+                           hovertemplate="%{x} " + T("insurance.param.minutes") + "<extra></extra>",
                            xaxis="x2", yaxis="y2"))
         layout["shapes"] = [_vline(threshold, dict(color=RED, width=3, dash="dash"), "2"),
                             _vline(buffer_min, dict(color=GREEN, width=2, dash="dot"), "2")]
@@ -397,7 +399,8 @@ def timeline_figure(when: np.ndarray, topics: np.ndarray, dates: np.ndarray, tex
                                text=texts[part], customdata=dates[part],
                                hovertemplate="%{customdata}<br>%{text}<extra></extra>"))
     return go.Figure(data=data, layout=dict(
-        height=330, showlegend=False, title=dict(text=T("insurance.rules.timeline_title")),
+        height=360, showlegend=False,
+        title=dict(text=T("insurance.rules.timeline_title"), automargin=True, yref="paper"),   # two lines fit a phone
         hoverlabel=dict(namelength=-1), xaxis=dict(title=dict(text=T("insurance.rules.timeline_axis")))))
 
 
