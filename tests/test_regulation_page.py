@@ -2,6 +2,8 @@
 
 Only the open tab runs (issue 8): a test of a later tab opens it with ``?tab=<name>``.
 """
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -249,3 +251,10 @@ def test_presenter_mode_folds_the_explanations():
         explanations += labels.count("Explanation") - 1
         assert len(happened_texts(at)) == HAPPENED[name]
     assert explanations + 1 == 8        # the page intro, one per tab, and the pseudonymisation intro
+
+
+def test_regulators_answer_in_chinese_has_no_literal_markup():
+    """A bold name ending in a full-width bracket right before a Chinese character is not closed by Markdown
+    (CommonMark's flanking rule): the page showed '当时由**国家金融监督管理总局（金融监管总局）**决定'."""
+    text = happened_texts(open_tab("regulators", "zh"))[0]
+    assert "由 **" in text and not re.search(r"[）」”]\*\*[\u4e00-\u9fff]", text)
