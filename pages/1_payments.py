@@ -91,6 +91,7 @@ def lifecycle() -> None:
 def lifecycle_run(trace) -> None:
     """The accepted scenario: the ledger player, what happened, its source and download."""
     ui.step_player(trace, draw.draw_ledger_step, key="pay_life")
+    st.markdown(f"#### {T('payments.run_summary')}")     # the whole run, marked as such: the player reveals it
     final = trace.meta["platform"]
     settle = trace[5].params
     ui.what_happened(T("payments.life.happened", topup_fen=trace[3].params["amount_fen"],
@@ -468,7 +469,8 @@ def crossborder() -> None:
                         help=T("payments.xb.hop_fee_help"))
     fx = c4.slider(T("payments.xb.fx"), 0.0, 5.0, 2.0, 0.1, key="xb_fx", persist_state="page",
                    help=T("payments.xb.fx_help"))
-    c1, c2, c3, c4 = st.columns(4)
+    # the second row waits behind one click: on a phone the chain comes within about a screen of the tab's top
+    c1, c2, c3, c4 = st.expander(T("payments.xb.more")).columns(4)
     recv_fee = c1.slider(T("payments.xb.receiver_fee"), 0.0, 30.0, 2.0, 0.5, key="xb_rfee", persist_state="page",
                          help=T("payments.xb.receiver_fee_help"))
     leg_min = c2.slider(T("payments.xb.leg_minutes"), 1, 240, 20, key="xb_leg", persist_state="page",
@@ -576,6 +578,7 @@ def iot_payment() -> None:
     st.caption(T("payments.iot.key_line", device=meta["device"], pubkey=meta["public_key"]))
     ui.step_player(trace, lambda step: draw.draw_iot_step(step, rows, meta["daily_limit_fen"],
                                                           meta["per_tx_limit_fen"]), key="pay_iot")
+    st.markdown(f"#### {T('payments.run_summary')}")
 
     s = iot.summary(trace)
     counts = tuple((r, s["by_reason"][r]) for r in iot.REASONS)

@@ -259,6 +259,8 @@ HOLDER_COLOUR = {"bank_a": OKABE_ITO[0], "bank_b": OKABE_ITO[4], "platform": OKA
 SHOWN = ["user.bank", "user.wallet", "merchant.wallet", "merchant.bank", "reserve", "customer_funds", "fee_income"]
 
 
+#: reference lines: a mid grey reads on the light and the dark theme (black vanished on dark)
+NEUTRAL = "#8A8A8A"
 #: a horizontal legend in its own strip at the foot of the figure: Plotly reserves the room for it below the x
 #: axis title (a legend placed at y=-0.3 of the plot area overlapped the title on short or tall charts)
 LEGEND_BELOW = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
@@ -691,7 +693,7 @@ def xb_cost_figure(amount_usd: float, hops: int, sender_fee: float, hop_fee: flo
                          marker_color=[OKABE_ITO[5] if k == hops else OKABE_ITO[0] for k in ks]))
     legend_lines(fig, [(ledger_pct * 100, f"{T('payments.xb.ledger')} {ledger_pct * 100:.1f}%", "solid",
                         OKABE_ITO[2])] + [
-        _reference(xb, fid, dash, colour) for fid, dash, colour in (("wb_global_avg_q3_2025", "dot", "#000000"),
+        _reference(xb, fid, dash, colour) for fid, dash, colour in (("wb_global_avg_q3_2025", "dot", NEUTRAL),
                                                                     ("g20_remittance_cost", "dash", OKABE_ITO[3]),
                                                                     ("g20_retail_cost", "dashdot", OKABE_ITO[4]))],
         (-0.5, 6.5))
@@ -714,7 +716,7 @@ def xb_speed_figure(hops: int, leg_minutes: int, cutoff: int) -> go.Figure:
                          marker_color=[OKABE_ITO[5] if k == hops else OKABE_ITO[0] for k in ks]))
     legend_lines(fig, [(1.0 * 100, T("payments.xb.ledger"), "solid", OKABE_ITO[2])] + [
         _reference(xb, fid, dash, colour) for fid, dash, colour in (("g20_speed_1h", "dash", OKABE_ITO[3]),
-                                                                    ("gpi_bank_1h_2024", "dot", "#000000"),
+                                                                    ("gpi_bank_1h_2024", "dot", NEUTRAL),
                                                                     ("gpi_customer_1h_2024", "dashdot", OKABE_ITO[4]))],
         (-0.5, 6.5))
     fig.update_layout(height=440, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
@@ -732,7 +734,7 @@ def bio_dist_figure(seed: int, separation: float, spread: float, threshold: floa
     for kind, colour in (("impostor", OKABE_ITO[5]), ("genuine", OKABE_ITO[0])):
         fig.add_trace(go.Bar(x=BIO_EDGES[:-1] + 0.5, y=density[kind], width=1.0, name=T(f"payments.bio.{kind}"),
                              opacity=0.6, marker_color=colour))
-    reference_lines(fig, [(threshold, "", "dash", "#000000")], vertical=True)
+    reference_lines(fig, [(threshold, "", "dash", NEUTRAL)], vertical=True)
     fig.update_layout(barmode="overlay", bargap=0, height=340, xaxis_title=T("payments.bio.score"),
                       title=T("payments.bio.dist_title"), legend=LEGEND_BELOW)
     return fig
@@ -762,8 +764,8 @@ def bio_det_figure(seed: int, separation: float, spread: float, threshold: float
 # ---------------------------------------------------------------- IoT payment (core.iot)
 #: a decision's colour: accepted green; each refusal its own colour (Okabe & Ito)
 IOT_COLOUR = {"accepted": OKABE_ITO[2], "registered": OKABE_ITO[6], "signature": OKABE_ITO[5],
-              "not_revoked": "#000000", "counter": OKABE_ITO[3], "per_tx": OKABE_ITO[1], "daily": OKABE_ITO[7],
-              "balance": OKABE_ITO[4]}
+              "not_revoked": "#8C564B", "counter": OKABE_ITO[3], "per_tx": OKABE_ITO[1], "daily": OKABE_ITO[7],
+              "balance": OKABE_ITO[4]}     # revoked in brown, not black: the dark theme would hide it
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
