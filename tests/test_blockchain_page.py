@@ -3,7 +3,7 @@ import pytest
 
 from core import blockchain as bc
 from core import consensus as cs
-from tests.apptest import error_texts, rerun, run_page
+from tests.apptest import error_texts, happened_texts, rerun, run_page
 from ui import i18n
 
 PAGE = "pages/4_blockchain.py"
@@ -260,3 +260,16 @@ def test_the_signature_tab_teaches_malleability_and_refuses_the_twin():
         shown = " ".join(str(m.value) for m in at.markdown)
         assert i18n.translate(lang, "blockchain.keys.twin_refused") in shown
         assert "BIP 146" in shown
+
+
+def test_players_tell_the_outcome_at_their_last_step():
+    """Issue 12: the fork's outcome and the Merkle proof's verdict are the last step's news, not shown before."""
+    at = open_page("en", "network")
+    fork = "became an orphan"
+    assert not any(fork in t for t in happened_texts(at))
+    at.button(key="bc_net_last").click().run()
+    assert any(fork in t for t in happened_texts(at))
+    open_tab(at, "merkle")
+    assert not any("folding them into" in t for t in happened_texts(at))
+    at.button(key="bc_mk_player_last").click().run()
+    assert any("folding them into" in t and "valid = yes" in t for t in happened_texts(at))
