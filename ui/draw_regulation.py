@@ -587,7 +587,10 @@ def spells_figure(area: str, on_iso: str) -> go.Figure:
         fig.add_trace(go.Bar(
             y=[T(f"regulation.regulators.area.{row.area}")], x=[(end - start).total_seconds() * 1000],
             base=[start.strftime("%Y-%m-%d")], orientation="h", name=name, legendgroup=name, showlegend=False,
-            marker=marker, opacity=1.0 if row.area == area else 0.35, text=label, textposition="inside",
+            # a name only in a bar long enough to hold it (≥ 2.5 years); shorter spans are named by the legend's
+            # colour, instead of a label shrunk to unreadable glyphs
+            marker=marker, opacity=1.0 if row.area == area else 0.35, textposition="inside",
+            text=label if (end - start).days >= 2.5 * 365 else "",
             insidetextanchor="middle", textfont=dict(color="#222222") if hatched else None,
             hovertemplate=f"{name} · {T('regulation.regulators.status.' + row.status)}<br>"
                           f"{row.start} → {row.end or T('regulation.regulators.today')}<extra></extra>"))
