@@ -233,10 +233,10 @@ def tokenisation() -> None:
     months = c4.slider(T("bcfinance.token.months"), 1, 24, 6, key="tmon", **ui.BIND)
     buyers = st.expander(T("bcfinance.token.buyers"), icon="👥")
     b1, b2, b3, b4 = buyers.columns(4)
-    ann = b1.number_input(T("bcfinance.token.buy", who="ann"), 1, 100_000, 7, key="ann", **ui.BIND)
-    bo = b2.number_input(T("bcfinance.token.buy", who="bo"), 1, 100_000, 300, key="bo", **ui.BIND)
-    chen = b3.number_input(T("bcfinance.token.buy", who="chen"), 1, 100_000, 2_000, key="chen", **ui.BIND)
-    sold = b4.number_input(T("bcfinance.token.trade", seller="chen", buyer="dev"), 0, 100_000, 500, key="sell",
+    ann = b1.number_input(T("bcfinance.token.buy", who=draw.who("ann", T)), 1, 100_000, 7, key="ann", **ui.BIND)
+    bo = b2.number_input(T("bcfinance.token.buy", who=draw.who("bo", T)), 1, 100_000, 300, key="bo", **ui.BIND)
+    chen = b3.number_input(T("bcfinance.token.buy", who=draw.who("chen", T)), 1, 100_000, 2_000, key="chen", **ui.BIND)
+    sold = b4.number_input(T("bcfinance.token.trade", seller=draw.who("chen", T), buyer=draw.who("dev", T)), 0, 100_000, 500, key="sell",
                            help=T("bcfinance.token.trade_help"), **ui.BIND)
     trade = ("chen", "dev", int(sold)) if sold else None
     trace = None
@@ -255,7 +255,7 @@ def tokenisation() -> None:
     def show(step) -> None:
         s = step.state
         caps = s["caps"]
-        df = pd.DataFrame([{T("bcfinance.col.holder"): T("bcfinance.acct.issuer") if h == "issuer" else h,
+        df = pd.DataFrame([{T("bcfinance.col.holder"): T("bcfinance.acct.issuer") if h == "issuer" else draw.who(h, T),
                             T("bcfinance.col.units"): u, T("bcfinance.col.share"): ui.pct(u / meta["tokens"], 2),
                             T("bcfinance.col.received"): ui.money(s["received"].get(h, 0))} for h, u in caps.items()])
         st.dataframe(df, hide_index=True, column_config=units_column())
@@ -274,7 +274,7 @@ def tokenisation() -> None:
     caps_now = last.state["caps"]
     exact = pro_rata(rent_fen, caps_now)
     naive = naive_split(rent_fen, caps_now)
-    table = pd.DataFrame([{T("bcfinance.col.holder"): T("bcfinance.acct.issuer") if h == "issuer" else h,
+    table = pd.DataFrame([{T("bcfinance.col.holder"): T("bcfinance.acct.issuer") if h == "issuer" else draw.who(h, T),
                            T("bcfinance.col.units"): u,
                            T("bcfinance.token.exact"): ui.num(rent_fen * u / meta['tokens'] / 100, 4),
                            T("bcfinance.token.paid"): ui.money(exact[h]),

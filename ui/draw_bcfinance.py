@@ -127,8 +127,9 @@ def localise(trace, T) -> Trace:
     steps = []
     for step in trace:
         params = dict(step.params)
-        if "signer" in params:
-            params["signer"] = who(params["signer"], T)
+        for role in ("signer", "investor", "seller", "buyer"):      # people named in the step's sentence
+            if isinstance(params.get(role), str):
+                params[role] = who(params[role], T)
         if "action" in params:
             params["action"] = what(params["action"], T)
         if "now" in params:
@@ -218,7 +219,7 @@ def captable_figure(events: tuple, holders: tuple, units: tuple, current: int) -
     colours = [GREY, BLUE, ORANGE, GREEN, PINK, SKY, RED]
     x = list(range(1, len(events) + 1))
     total = max(sum(u[0] for u in units), 1)
-    data = [go.Scatter(x=x[:current], y=list(u[:current]), name=T("bcfinance.acct.issuer") if h == "issuer" else h,
+    data = [go.Scatter(x=x[:current], y=list(u[:current]), name=T("bcfinance.acct.issuer") if h == "issuer" else who(h, T),
                        stackgroup="one", mode="lines+markers", marker=dict(size=5),
                        line=dict(width=0.5, color=colours[i % len(colours)]))
             for i, (h, u) in enumerate(zip(holders, units))]
