@@ -6,7 +6,7 @@ Checked on the first tab of every page (and on every tab of the payments and ins
 - presenter mode: no visible text in the main area smaller than 16 px (tooltips, chart hover labels, the mode
   bar and the sidebar are not what a lecturer points at);
 - the Chinese view: no Latin-letter words outside an allow-list (units, names, acronyms, code, sources);
-- no file paths in student text (``data/….csv``, ``core/….py``).
+- no file paths in student text (``data/….csv``, ``core/….py``) and no literal markup (``**``, ``<br>``).
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ LATIN_ALLOWED = {
 }
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9'’\-]*[A-Za-zÀ-ÿ0-9]")
 HEX_RUN = re.compile(r"\b[0-9a-f]{8,}\b|…")      # keys, hashes and signatures are data, not words
+MARKUP = re.compile(r"\*\*[^*\s][^*]*\*\*|</?(?:b|br|sup|i)>")    # not a masked ID's ******
 FILE_PATH = re.compile(r"\b(?:data|core|ui|seeds|pages|tests|tools)/[\w./-]+\.(?:csv|py|toml|json|md)\b")
 
 # Text visible in the main area, as (text, font size in px, where) — where is 'svg' for chart text.
@@ -150,6 +151,9 @@ def check_view(page, view: str, language: str, frame_issues: set[str]) -> list[s
             latin = sorted({w for t, _, _ in texts for w in latin_words(t)})
             if latin:
                 problems.append("Latin words in the Chinese view: " + ", ".join(latin[:15]))
+        markup = sorted({t[:40] for t, _, _ in texts if MARKUP.search(t)})
+        if markup:
+            problems.append("literal markup on screen: " + "; ".join(markup[:5]))
         paths = sorted({m for t, _, _ in texts for m in FILE_PATH.findall(t)})
         if paths:
             problems.append("file paths in student text: " + ", ".join(paths[:5]))

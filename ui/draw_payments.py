@@ -697,7 +697,7 @@ def xb_cost_figure(amount_usd: float, hops: int, sender_fee: float, hop_fee: flo
                                                                     ("g20_remittance_cost", "dash", OKABE_ITO[3]),
                                                                     ("g20_retail_cost", "dashdot", OKABE_ITO[4]))],
         (-0.5, 6.5))
-    fig.update_layout(height=440, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
+    fig.update_layout(height=520, title=T("payments.xb.cost_title"), xaxis_title=T("payments.xb.hops"),
                       yaxis_title="%", legend=LEGEND_BELOW)
     return fig
 
@@ -719,7 +719,7 @@ def xb_speed_figure(hops: int, leg_minutes: int, cutoff: int) -> go.Figure:
                                                                     ("gpi_bank_1h_2024", "dot", NEUTRAL),
                                                                     ("gpi_customer_1h_2024", "dashdot", OKABE_ITO[4]))],
         (-0.5, 6.5))
-    fig.update_layout(height=440, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
+    fig.update_layout(height=520, title=T("payments.xb.speed_title"), xaxis_title=T("payments.xb.hops"),
                       yaxis_title="%", yaxis_range=[0, 105], legend=LEGEND_BELOW)
     return fig
 
