@@ -258,3 +258,14 @@ def test_regulators_answer_in_chinese_has_no_literal_markup():
     (CommonMark's flanking rule): the page showed '当时由**国家金融监督管理总局（金融监管总局）**决定'."""
     text = happened_texts(open_tab("regulators", "zh"))[0]
     assert "由 **" in text and not re.search(r"[）」”]\*\*[\u4e00-\u9fff]", text)
+
+
+def test_compare_summary_waits_for_the_replays_end():
+    """Regulation ①: the comparison of all milestones is the replay's summary, folded (and named so) until the
+    player reaches the last milestone."""
+    at = open_tab("compare")
+    summary = [e for e in at.expander if "replay's summary" in e.label]
+    assert len(summary) == 1 and not summary[0].proto.expanded
+    at.button(key="cmp_player_last").click().run()
+    summary = [e for e in at.expander if "replay's summary" in e.label]
+    assert summary[0].proto.expanded
