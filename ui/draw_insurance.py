@@ -40,6 +40,19 @@ def _legend_below(y: float = -0.22) -> dict:
     return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
 
 
+def _wrap(label: str, width: int = 14) -> str:
+    """A long category label in lines of about ``width`` characters (``<br>``), so a phone does not tilt and cut
+    it; labels without spaces (Chinese) are short and stay as they are."""
+    lines, line = [], ""
+    for word in label.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
 def _vline(x, line: dict, axis: str = "", **extra) -> dict:
     """What ``fig.add_vline`` adds: a line across the plot's height at ``x`` (``axis`` "2" for the second panel)."""
     return dict(type="line", x0=x, x1=x, xref=f"x{axis}", y0=0, y1=1, yref=f"y{axis} domain", line=line, **extra)
@@ -478,12 +491,16 @@ def market_premium_figure() -> go.Figure:
     """China's internet insurance premium (all lines) by year, ¥100 million, each bar dated by its source."""
     T = translator()
     s = channel_market().premiums
-    return go.Figure(data=[go.Bar(x=s["year"].astype(str), y=s["value_yi"], marker_color=BLUE,
-                                  customdata=s["published"], text=[f"{v:,.0f}" for v in s["value_yi"]],
-                                  textposition="outside",
-                                  hovertemplate="%{x}: %{y:,.0f}<br>" + T("insurance.channels.published")
+    # 亿 (10^8) is a Chinese unit: the English view counts in billions (÷ 10)
+    values = s["value_yi"] if T.lang == "zh" else s["value_yi"] / 10
+    fmt = ",.0f" if T.lang == "zh" else ",.1f"
+    return go.Figure(data=[go.Bar(x=s["year"].astype(str), y=values, marker_color=BLUE,
+                                  customdata=s["published"], text=[format(v, fmt) for v in values],
+                                  textposition="outside", cliponaxis=False,
+                                  hovertemplate="%{x}: %{y:" + fmt + "}<br>" + T("insurance.channels.published")
                                                 + " %{customdata}<extra></extra>")],
-                     layout=dict(height=320, title=dict(text=T("insurance.channels.market_title")),
+                     layout=dict(height=340, title=dict(text=T("insurance.channels.market_title"), automargin=True,
+                                                        yref="paper"),
                                  yaxis=dict(title=dict(text=T("insurance.channels.market_axis"))),
                                  xaxis=dict(type="category")))
 
@@ -495,9 +512,9 @@ def market_share_figure() -> go.Figure:
     shares = channel_market().shares["2021"]
     colours = {"intermediary": GREEN, "own": BLUE, "referral": ORANGE}
     parts = [p for p in colours if p in shares]
-    data = [go.Bar(x=[T(f"insurance.channels.share.{p}") for p in parts], y=[shares[p] * 100 for p in parts],
+    data = [go.Bar(x=[_wrap(T(f"insurance.channels.share.{p}")) for p in parts], y=[shares[p] * 100 for p in parts],
                    marker_color=[colours[p] for p in parts], text=[f"{shares[p] * 100:.0f}%" for p in parts],
-                   textposition="outside", hovertemplate="%{x}: %{y:.0f}%<extra></extra>")]
+                   textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:.0f}%<extra></extra>")]
     return go.Figure(data=data, layout=dict(
         height=320, title=dict(text=T("insurance.channels.share_title")),
         yaxis=dict(title=dict(text="%"), range=[0, 60]), xaxis=dict(type="category")))
