@@ -92,8 +92,8 @@ def hash_section() -> None:
     text_b = c2.text_input(T("blockchain.hash.text_b"), "Hello, blockchain!", max_chars=500, key="bc_hash_b",
                            persist_state="page", help=T("blockchain.hash.text_help"))
     result = bc.avalanche(text_a, text_b)
-    c1.code(result["hash_a"], language=None)
-    c2.code(result["hash_b"], language=None)
+    c1.code(result["hash_a"], language=None, wrap_lines=True)
+    c2.code(result["hash_b"], language=None, wrap_lines=True)
     m1, m2, m3 = st.columns(3)
     m1.metric(T("blockchain.hash.bits_flipped"), f"{result['count']} / 256")
     m2.metric(T("blockchain.hash.share"), ui.pct(result["count"] / 256))
@@ -177,12 +177,12 @@ def mining() -> None:
                     k3.metric(T("blockchain.mining.nonce_now"), ui.num(max(job["next"] - 1, 0)))
                     if job["best"]:
                         st.caption(T("blockchain.mining.best", nonce=job["best_nonce"]))
-                        st.code(job["best"], language=None)
+                        st.code(job["best"], language=None, wrap_lines=True)
                     if job["found"] is not None:
                         mined = bc.Block(block.number, block.timestamp, block.data, block.prev_hash, job["found"])
                         st.success(T("blockchain.mining.found", nonce=job["found"], tries=job["tries"],
                                      seconds=job["elapsed"]))
-                        st.code(mined.hash, language=None)
+                        st.code(mined.hash, language=None, wrap_lines=True)
                         ui.what_happened(T("blockchain.mining.happened", tries=job["tries"], expected=expected,
                                            ratio=job["tries"] / expected, d=difficulty,
                                            rate=job["tries"] / max(job["elapsed"], 1e-9)))
@@ -465,7 +465,7 @@ def merkle() -> None:
     with st.expander(T("blockchain.merkle.real_heading"), expanded=False):
         real = draw.block_100000()
         st.dataframe(real["txids"], hide_index=True, width="stretch")
-        st.code(real["root"], language=None)
+        st.code(real["root"], language=None, wrap_lines=True)
         st.markdown(T("blockchain.merkle.real_result", root=real["root"][:16], same=T(
             "blockchain.yes" if real["root"] == real["in_header"] else "blockchain.no")))
         ui.source_note(real["source"])
@@ -506,7 +506,7 @@ def keys() -> None:
                          help=T("blockchain.keys.verify_help"))
         signed = draw.signature_check(k, message, checked, which)
         signature, r, s, valid = signed["signature"], signed["r"], signed["s"], signed["valid"]
-        st.code(f"DER = {signature.hex()}\nr   = {r:064x}\ns   = {s:064x}", language=None)
+        st.code(f"DER = {signature.hex()}\nr   = {r:064x}\ns   = {s:064x}", language=None, wrap_lines=True)
         (st.success if valid else caught)(T("blockchain.keys.valid" if valid else "blockchain.keys.invalid"))
         st.markdown(T("blockchain.keys.malleability", twin=f"{signed['twin_s']:064x}",
                       verdict=T("blockchain.keys.twin_valid" if signed["twin_valid"] else "blockchain.keys.twin_refused")))
