@@ -503,8 +503,10 @@ def header_bytes_figure(fields: tuple) -> go.Figure:
                              marker_color=colour, text=[labels[name] if size >= 32 else ""], textposition="inside",
                              insidetextanchor="middle",
                              hovertemplate=f"{labels[name]}: {size} B<br>{hex_bytes[:32]}…<extra></extra>"))
-    fig.update_layout(barmode="stack", height=230, xaxis=dict(range=[0, 80], dtick=8, title=T("blockchain.btc.byte_axis")),
-                      legend=dict(TOP_LEGEND, traceorder="normal"), showlegend=True)
+    # the legend at the figure's bottom edge, below the byte axis: on a phone it wraps to three rows there
+    fig.update_layout(barmode="stack", height=300, xaxis=dict(range=[0, 80], dtick=8, title=T("blockchain.btc.byte_axis")),
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0,
+                                  traceorder="normal"), showlegend=True)
     return fig
 
 
