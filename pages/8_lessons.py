@@ -68,7 +68,7 @@ def plans() -> None:
                                      query_params=ui_lesson.step_query(lesson, i))
                 st.markdown(f"**{T('lessons.plans.closing')}** ({lesson.closing_minutes}′)")
                 st.markdown("\n".join(f"- {q}" for q in lesson.closing[LANG]))
-    st.caption(T("lessons.plans.ids", ids=", ".join(lessons.lesson_ids())))
+    st.caption(T("lessons.plans.ids", ids=", ".join(f"`{i}`" for i in lessons.lesson_ids())))   # ids as code
 
 
 # =========================================================================== self-study

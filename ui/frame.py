@@ -61,7 +61,9 @@ input, textarea, [data-baseweb="select"] div, [data-baseweb="input"] input {font
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1.05rem !important;}
 [data-testid="stExpander"] summary p {font-size: 1.2rem !important;}
 [data-testid="stSliderThumbValue"], [data-testid="stTickBarMin"], [data-testid="stTickBarMax"] {font-size: 1.05rem !important;}
-[data-testid="stDataFrame"], [data-testid="stTable"] {zoom: 1.3;}
+[data-testid="stElementContainer"]:has(> [data-testid="stDataFrame"]),
+[data-testid="stElementContainer"]:has(> [data-testid="stTable"]) {
+  zoom: 1.3; width: calc(100% / 1.3) !important; max-width: calc(100% / 1.3) !important;}
 .block-container {padding-top: 1.5rem; max-width: 100% !important;}
 </style>
 """
