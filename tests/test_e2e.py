@@ -130,7 +130,7 @@ def test_step_player_autoplays_in_the_browser(server, browser):
         page.get_by_role("button", name="⏸ Pause").click()
         page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)  # the timer is off
         frozen = int(info.inner_text().split("Step ")[1].split(" ")[0])
-        page.get_by_role("button", name="▶", exact=True).click()  # one step by hand: exactly one more
+        page.get_by_role("button", name="⏩", exact=True).click()  # one step by hand: exactly one more
         page.wait_for_function(
             "[...document.querySelectorAll('[data-testid=stAlertContentInfo]')]"
             f".some(e => e.innerText.includes('Step {frozen + 1} of'))", timeout=30_000)

@@ -1,4 +1,4 @@
-"""The step player: ⏮ ◀ ▶/⏸ ▶ ⏭, a step slider and a speed, for any ``core.trace.Trace``.
+"""The step player: ⏮ ⏪ ▶/⏸ ⏩ ⏭ (one family of media symbols; play and next are distinct), a step slider and a speed, for any ``core.trace.Trace``.
 
 Playing runs inside ``st.fragment(run_every=…)`` so only the player reruns on each tick, not the
 whole page.  Buttons and the slider act through callbacks that mark the run as "touched"; a run
@@ -109,11 +109,11 @@ def step_player(trace: Trace, draw: Callable[[Step], None], key: str) -> int:
         row = st.container(horizontal=True, vertical_alignment="center", gap="small")
         row.button("⏮", key=f"{key}_first", help=T("player.first"), on_click=_jump, args=(k, 0, n),
                    disabled=index == 0)
-        row.button("◀", key=f"{key}_prev", help=T("player.prev"), on_click=_move, args=(k, -1, n),
+        row.button("⏪", key=f"{key}_prev", help=T("player.prev"), on_click=_move, args=(k, -1, n),
                    disabled=index == 0)
         row.button(f"⏸ {T('player.pause')}" if now_playing else f"▶ {T('player.play')}",
                    key=f"{key}_play", type="primary", on_click=_toggle, args=(k, n), disabled=n == 1)
-        row.button("▶", key=f"{key}_next", help=T("player.next"), on_click=_move, args=(k, 1, n),
+        row.button("⏩", key=f"{key}_next", help=T("player.next"), on_click=_move, args=(k, 1, n),
                    disabled=index >= n - 1)
         row.button("⏭", key=f"{key}_last", help=T("player.last"), on_click=_jump, args=(k, n - 1, n),
                    disabled=index >= n - 1)
