@@ -353,7 +353,7 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=4.0, help="mean think time between a bot's actions, s")
     ap.add_argument("--arrive", type=float, default=10.0)
     ap.add_argument("--timeout", type=float, default=15.0)
-    ap.add_argument("--bits", type=int, default=14, help="mining difficulty of the round")
+    ap.add_argument("--bits", type=int, default=18, help="mining difficulty of the round (the app's default)")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--procs", type=int, default=1, help="Streamlit processes behind nginx (needs PostgreSQL if > 1)")
     ap.add_argument("--database", default="", help="database URL (default: a fresh SQLite file)")

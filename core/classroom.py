@@ -655,25 +655,25 @@ class Store:
                              FROM blocks b JOIN rooms r ON r.code = b.room AND b.epoch = r.epoch
                              WHERE b.room = ? ORDER BY b.height, b.created_at""", (c,))
         df = pd.DataFrame(rows, columns=["hash", "prev", "height", "miner", "nonce", "bits", "chainwork", "created_at"])
-        df["main"] = False
-        if len(df):
-            tip = df.sort_values(["chainwork", "created_at"], ascending=[False, True]).iloc[0]
-            by_hash = df.set_index("hash")
-            h = tip["hash"]
-            main = set()
-            while h in by_hash.index:
+        main: set[str] = set()
+        if rows:
+            prev = {r[0]: r[1] for r in rows}
+            h = min(rows, key=lambda r: (-r[6], r[7]))[0]     # most work; the first seen wins a tie
+            while h in prev:
                 main.add(h)
-                h = by_hash.loc[h, "prev"]
-            df["main"] = df["hash"].isin(main)
+                h = prev[h]
+        df["main"] = df["hash"].isin(main)
         return df
 
     def tip(self, code: str) -> tuple[str, int, float]:
         """(hash, height, chainwork) of the tip of most work; the genesis when no block is mined yet."""
-        df = self.chain(code)
-        if not len(df):
-            return genesis_hash(code), 0, 0.0
-        t = df.sort_values(["chainwork", "created_at"], ascending=[False, True]).iloc[0]
-        return str(t["hash"]), int(t["height"]), float(t["chainwork"])
+        c = normalize_code(code)
+        rows = self._read("""SELECT b.hash, b.height, b.chainwork FROM blocks b JOIN rooms r ON r.code = b.room AND
+                             b.epoch = r.epoch WHERE b.room = ? ORDER BY b.chainwork DESC, b.created_at ASC LIMIT 1""",
+                          (c,))
+        if not rows:
+            return genesis_hash(c), 0, 0.0
+        return str(rows[0][0]), int(rows[0][1]), float(rows[0][2])
 
     def submit_block(self, code: str, token: str, prev_hash: str, nonce: int | None, tries: int,
                      request_id: str) -> bool:
