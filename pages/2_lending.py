@@ -23,10 +23,8 @@ def intro(key: str) -> None:
 
 
 def run_summary(text: str, steps: int, at_end: bool) -> None:
-    """The 'what just happened' of a whole step-player run: folded, and marked as the run's summary, until the
-    player reaches the last step, so it does not give away what the steps are about to show."""
-    with st.expander(T("lending.run_summary", n=steps), expanded=at_end, icon="🏁"):
-        ui.what_happened(text)
+    """A whole run's 'what just happened', revealed at the player's last step (``ui.run_summary``)."""
+    ui.run_summary(T("lending.run_summary", n=steps), text, at_end)
 
 
 def feature_name(short: str) -> str:

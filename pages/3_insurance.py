@@ -11,6 +11,7 @@ import streamlit as st
 import ui
 from core import channels as chn
 from core import insurance as ins
+from ui import check
 from ui import draw_insurance as draw
 from ui import timeline as tline
 from ui.i18n import format_yuan
@@ -605,16 +606,9 @@ def chapter_check() -> None:
                               key=f"ins_check_{cid}_{ui.lang()}", placeholder=T("insurance.chapter_check.pick"),
                               persist_state="page")
         pick = labels.get(chosen)
-        if pick is None:
-            continue
-        if pick == answer:
-            right += 1
-            st.success(f"✅ {T('common.quiz_right')} {T(f'{base}.explain')}")
-        else:
-            st.error(f"❌ {T('common.quiz_wrong', answer=T(f'insurance.tab.{answer}'))} {T(f'{base}.explain')}")
-    st.caption(T("common.quiz_score", right=right, total=len(CHECK)))
-    if right == len(CHECK):
-        st.info(T("insurance.chapter_check.done"), icon="🎓")
+        if pick is not None:
+            right += check.verdict(pick == answer, T(f"insurance.tab.{answer}"), T(f"{base}.explain"))
+    check.score(right, len(CHECK), T("insurance.chapter_check.done"))
 
 
 SECTIONS = {"price": price, "ruin": ruin, "param": param, "mutual": mutual, "ubi": ubi,

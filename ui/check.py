@@ -28,14 +28,24 @@ def chapter_check(page_id: str, ids: list[str]) -> int:
         choice = st.radio(f"{n}. {T(f'{key}.question')}", list(range(len(options))), index=None,
                           format_func=lambda i, o=options: o[i], key=f"check_{page_id}_{qid}",
                           persist_state="page")
-        if choice is None:
-            continue
-        if choice == answer:
-            right += 1
-            st.success(f"✅ {T('common.quiz_right')} {T(f'{key}.explain')}")
-        else:
-            st.error(f"❌ {T('common.quiz_wrong', answer=options[answer])} {T(f'{key}.explain')}")
-    st.caption(T("common.quiz_score", right=right, total=len(ids)))
-    if right == len(ids):
-        st.info(T(f"{base}.done"), icon="🎓")
+        if choice is not None:
+            right += verdict(choice == answer, options[answer], T(f"{key}.explain"))
+    score(right, len(ids), T(f"{base}.done"))
     return right
+
+
+def verdict(correct: bool, answer: str, explain: str) -> int:
+    """Instant feedback on one answer (the right answer named when it was missed); 1 if correct, else 0."""
+    T = translator()
+    if correct:
+        st.success(f"✅ {T('common.quiz_right')} {explain}")
+        return 1
+    st.error(f"❌ {T('common.quiz_wrong', answer=answer)} {explain}")
+    return 0
+
+
+def score(right: int, total: int, done: str) -> None:
+    """The score so far, and the closing line once every answer is right."""
+    st.caption(translator()("common.quiz_score", right=right, total=total))
+    if right == total:
+        st.info(done, icon="🎓")

@@ -70,6 +70,13 @@ def explain(text: str, label: str) -> None:
         st.markdown(text)
 
 
+def run_summary(label: str, text: str, at_end: bool) -> None:
+    """The 'what just happened' of a whole step-player run: folded behind ``label`` (which says it is the run's
+    summary) until the player reaches the last step, so it does not give away what the steps are about to show."""
+    with st.expander(label, expanded=at_end, icon="🏁"):
+        what_happened(text)
+
+
 def takeaway(text: str) -> None:
     """The one-line takeaway of a tab."""
     T = translator()
